@@ -1,0 +1,100 @@
+package dev.cnidhcp.daemon.app;
+
+import dev.cnidhcp.daemon.cni.CniHandler;
+import dev.cnidhcp.daemon.cni.HostPaths;
+import dev.cnidhcp.daemon.cni.ResultRenderer;
+import dev.cnidhcp.daemon.dhcp.ClientSettings;
+import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.netns.Namespaces;
+import dev.cnidhcp.daemon.netns.NetnsDhcp;
+import dev.cnidhcp.daemon.server.SocketServer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Wires the daemon together and owns its life cycle: start (native layer, lease manager, socket,
+ * pidfile) and stop (socket and pidfile removed).
+ *
+ * <p>Threads: {@code cni-accept} accepts; {@code cni-request-N} answer requests (bounded);
+ * {@code lease-timer} fires renewal timers; {@code lease-worker-N} run renewals; {@code netns-*}
+ * threads enter a pod's namespace for one exchange and end.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** Requests answered at once; more wait in the queue. */
+    static final int MAX_CONCURRENT_REQUESTS = 128;
+    private static final int MAX_QUEUED_REQUESTS = 1024;
+
+    private final DaemonOptions options;
+    private final ScheduledThreadPoolExecutor timers;
+    private final ThreadPoolExecutor workers;
+    private final SocketServer server;
+
+    public Daemon(DaemonOptions options) {
+        this.options = options;
+        timers = new ScheduledThreadPoolExecutor(1, new NamedThreads("lease-timer"));
+        timers.setRemoveOnCancelPolicy(true);
+        workers = bounded(4, 64, "lease-worker");
+        ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
+                options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
+        Clock clock = Clock.systemUTC();
+        LeaseManager leases = new LeaseManager(new NetnsDhcp(new DhcpClient(settings, clock)), timers, workers,
+                clock, options.timeout());
+        CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
+                options.resendTimeout());
+        ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
+        server = new SocketServer(Path.of(options.socketPath()), handler, requests);
+    }
+
+    private static ThreadPoolExecutor bounded(int threads, int queue, String name) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(queue), new NamedThreads(name));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    public void start() throws IOException {
+        long started = System.nanoTime();
+        Namespaces.preload();
+        server.start();
+        if (!options.pidFile().isEmpty()) {
+            Path pid = Path.of(options.pidFile());
+            if (pid.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(pid.toAbsolutePath().getParent());
+            }
+            Files.writeString(pid, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        }
+        LOG.info("DHCP lease daemon ready on " + options.socketPath() + " in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms (timeout " + options.timeout().toSeconds()
+                + " s, resendmax " + options.resendMax().toSeconds() + " s, resendtimeout "
+                + options.resendTimeout().toSeconds() + " s, broadcast " + options.broadcast() + ")");
+    }
+
+    /** Stops serving; leases are not released (pods keep their addresses). */
+    @Override
+    public void close() {
+        server.close();
+        timers.shutdownNow();
+        workers.shutdownNow();
+        if (!options.pidFile().isEmpty()) {
+            try {
+                Files.deleteIfExists(Path.of(options.pidFile()));
+            } catch (IOException e) {
+                LOG.warning("cannot remove pidfile " + options.pidFile() + ": " + e.getMessage());
+            }
+        }
+        LOG.info("DHCP lease daemon stopped");
+    }
+}

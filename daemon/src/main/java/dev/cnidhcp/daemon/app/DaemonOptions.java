@@ -1,0 +1,126 @@
+package dev.cnidhcp.daemon.app;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The daemon's command line, spelled as the reference daemon's (Go flag style: {@code -name value},
+ * {@code -name=value}, {@code --name}; booleans alone or {@code =true/false}).
+ */
+public record DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast,
+                            Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir) {
+
+    public static final String USAGE = String.join("\n",
+            "usage: dhcp daemon [flags]",
+            "  -socketpath PATH      Unix socket to listen on (default /run/cni/dhcp.sock)",
+            "  -pidfile PATH         write the daemon's pid here (default: none)",
+            "  -hostprefix PATH      prefix of host paths (netns files, /proc) when run in a container",
+            "  -broadcast            ask servers to broadcast their replies (BOOTP broadcast flag)",
+            "  -timeout DURATION     longest wait for one reply (default 10s)",
+            "  -resendmax DURATION   cap of the retransmission backoff (default 62s)",
+            "  -resendtimeout DURATION  how long one acquisition keeps trying (default 208s)",
+            "  -statedir PATH        lease state directory (default /var/lib/cni/dhcp)");
+
+    public static DaemonOptions defaults() {
+        return new DaemonOptions("/run/cni/dhcp.sock", "", "", false, Duration.ofSeconds(10),
+                Duration.ofSeconds(62), Duration.ofSeconds(208), "/var/lib/cni/dhcp");
+    }
+
+    /** Parses flags; throws {@link IllegalArgumentException} naming the offending flag or value. */
+    public static DaemonOptions parse(String... args) {
+        DaemonOptions o = defaults();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String body = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
+            String name = body;
+            String value = null;
+            int eq = body.indexOf('=');
+            if (eq >= 0) {
+                name = body.substring(0, eq);
+                value = body.substring(eq + 1);
+            }
+            if (name.equals("broadcast")) {
+                o = o.with(name, value == null ? "true" : value);
+                continue;
+            }
+            if (name.equals("h") || name.equals("help")) {
+                throw new IllegalArgumentException("help requested");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("flag needs an argument: -" + name);
+                }
+                value = args[++i];
+            }
+            o = o.with(name, value);
+        }
+        return o;
+    }
+
+    private DaemonOptions with(String name, String value) {
+        return switch (name) {
+            case "socketpath" -> new DaemonOptions(nonEmpty(name, value), pidFile, hostPrefix, broadcast, timeout,
+                    resendMax, resendTimeout, stateDir);
+            case "pidfile" -> new DaemonOptions(socketPath, value, hostPrefix, broadcast, timeout, resendMax,
+                    resendTimeout, stateDir);
+            case "hostprefix" -> new DaemonOptions(socketPath, pidFile, value, broadcast, timeout, resendMax,
+                    resendTimeout, stateDir);
+            case "broadcast" -> new DaemonOptions(socketPath, pidFile, hostPrefix, parseBoolean(name, value), timeout,
+                    resendMax, resendTimeout, stateDir);
+            case "timeout" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, parseDuration(name, value),
+                    resendMax, resendTimeout, stateDir);
+            case "resendmax" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, timeout,
+                    parseDuration(name, value), resendTimeout, stateDir);
+            case "resendtimeout" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax,
+                    parseDuration(name, value), stateDir);
+            case "statedir" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax,
+                    resendTimeout, nonEmpty(name, value));
+            default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
+        };
+    }
+
+    private static String nonEmpty(String name, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("-" + name + ": empty value");
+        }
+        return value;
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False" -> false;
+            default -> throw new IllegalArgumentException("invalid boolean value \"" + value + "\" for -" + name);
+        };
+    }
+
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+
+    /** Parses a Go duration such as {@code 10s}, {@code 1m30s} or {@code 500ms}; must be positive. */
+    static Duration parseDuration(String name, String value) {
+        Matcher m = DURATION_PART.matcher(value);
+        int pos = 0;
+        double nanos = 0;
+        while (m.find() && m.start() == pos) {
+            double n = Double.parseDouble(m.group(1));
+            nanos += n * switch (m.group(2)) {
+                case "ns" -> 1;
+                case "us", "µs" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+            pos = m.end();
+        }
+        if (pos != value.length() || value.isEmpty() || nanos <= 0) {
+            throw new IllegalArgumentException("invalid value \"" + value + "\" for -" + name
+                    + " (expected: a positive duration such as 10s, 1m30s, 500ms)");
+        }
+        return Duration.ofNanos((long) nanos);
+    }
+}

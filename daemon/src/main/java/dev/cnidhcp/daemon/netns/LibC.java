@@ -1,0 +1,70 @@
+package dev.cnidhcp.daemon.netns;
+
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The few Linux calls the JDK lacks: namespace entry, packet sockets, interface ioctls and socket
+ * credentials. Structs are passed as byte arrays laid out by the callers (native byte order).
+ * Only classes of this package call it.
+ */
+public interface LibC {
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
+    int CLONE_NEWNET = 0x40000000;
+    int AF_INET = 2;
+    int AF_PACKET = 17;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+    int ETH_P_IP = 0x0800;
+    int SOL_SOCKET = 1;
+    int SO_PEERCRED = 17;
+    int SO_ATTACH_FILTER = 26;
+    short POLLIN = 1;
+    long SIOCGIFFLAGS = 0x8913;
+    long SIOCSIFFLAGS = 0x8914;
+    long SIOCGIFADDR = 0x8915;
+    long SIOCGIFHWADDR = 0x8927;
+    int IFF_UP = 0x1;
+    int IFF_RUNNING = 0x40;
+    int EINTR = 4;
+
+    @SaveError
+    int open(String path, int flags);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    int setns(int fd, int nstype);
+
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int bind(int fd, @In byte[] addr, int addrlen);
+
+    @SaveError
+    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
+
+    @SaveError
+    long recv(int fd, @Out byte[] buf, long len, int flags);
+
+    @SaveError
+    int poll(@In @Out byte[] fds, long nfds, int timeoutMillis);
+
+    @SaveError
+    int ioctl(int fd, long request, @In @Out byte[] ifreq);
+
+    @SaveError
+    int getsockopt(int fd, int level, int optname, @Out byte[] optval, @In @Out int[] optlen);
+
+    @SaveError
+    int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
+
+    @SaveError
+    int if_nametoindex(String name);
+
+    String strerror(int errnum);
+}

@@ -1,0 +1,103 @@
+package dev.cnidhcp.daemon.netns;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Interface queries and changes through ioctl, in the network namespace of the calling thread (call
+ * it from inside {@link Namespaces#call}).
+ */
+public final class Links {
+    private static final int IFREQ_SIZE = 40;
+    private static final int IFNAMSIZ = 16;
+
+    private Links() {
+    }
+
+    /** The interface index, or 0 when there is no such interface in this namespace. */
+    public static int index(String ifname) {
+        return Native.LIBC.if_nametoindex(ifname);
+    }
+
+    /** The 6-byte hardware address. */
+    public static byte[] mac(String ifname) throws IOException {
+        byte[] ifr = ioctl(ifname, LibC.SIOCGIFHWADDR, null);
+        byte[] mac = new byte[6];
+        System.arraycopy(ifr, IFNAMSIZ + 2, mac, 0, 6);
+        return mac;
+    }
+
+    /** The interface's IPv4 address, or null when it has none. */
+    public static Inet4Address address(String ifname) throws IOException {
+        try {
+            byte[] ifr = ioctl(ifname, LibC.SIOCGIFADDR, null);
+            byte[] ip = new byte[4];
+            System.arraycopy(ifr, IFNAMSIZ + 4, ip, 0, 4);
+            return (Inet4Address) InetAddress.getByAddress(ip);
+        } catch (NativeException e) {
+            if (e.errno() == 99) { // EADDRNOTAVAIL: no address
+                return null;
+            }
+            throw e;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int flags(String ifname) throws IOException {
+        byte[] ifr = ioctl(ifname, LibC.SIOCGIFFLAGS, null);
+        return ByteBuffer.wrap(ifr, IFNAMSIZ, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
+    }
+
+    /**
+     * Brings the link up if it is down and waits, polling every few milliseconds, until it has a
+     * carrier (IFF_RUNNING) or the deadline passes. Returns whether the link runs.
+     */
+    public static boolean bringUp(String ifname, long deadlineNanos) throws IOException, InterruptedException {
+        int flags = flags(ifname);
+        if ((flags & LibC.IFF_UP) == 0) {
+            byte[] value = new byte[2];
+            ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).putShort((short) (flags | LibC.IFF_UP));
+            ioctl(ifname, LibC.SIOCSIFFLAGS, value);
+        }
+        long sleepMillis = 1;
+        while ((flags(ifname) & LibC.IFF_RUNNING) == 0) {
+            if (System.nanoTime() >= deadlineNanos) {
+                return false;
+            }
+            Thread.sleep(sleepMillis);
+            sleepMillis = Math.min(sleepMillis * 2, 50);
+        }
+        return true;
+    }
+
+    private static byte[] ioctl(String ifname, long request, byte[] value) throws IOException {
+        byte[] name = ifname.getBytes(StandardCharsets.US_ASCII);
+        if (name.length >= IFNAMSIZ) {
+            throw new IllegalArgumentException("ifname: " + ifname + " (expected: at most 15 characters)");
+        }
+        byte[] ifr = new byte[IFREQ_SIZE];
+        System.arraycopy(name, 0, ifr, 0, name.length);
+        if (value != null) {
+            System.arraycopy(value, 0, ifr, IFNAMSIZ, value.length);
+        }
+        LibC libc = Native.LIBC;
+        int fd = libc.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Native.failure("socket", "AF_INET");
+        }
+        try {
+            if (libc.ioctl(fd, request, ifr) != 0) {
+                throw Native.failure("ioctl 0x" + Long.toHexString(request), ifname);
+            }
+            return ifr;
+        } finally {
+            libc.close(fd);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+#!/bin/bash
+# A DHCP lab built only from network namespaces it creates itself; the root namespace gets nothing
+# but the netns handles under /run/netns.
+#
+#   node  netns  "<lab>-node": bridge br0 (10.99.0.1/24, the node's own LAN address), the lease daemon,
+#                the main plugins run here; veth mv0 (its peer on br0) is the macvlan master
+#   srv   netns  "<lab>-srv" : eth0 10.99.0.2/24 on br0, dnsmasq (--port=0, its own lease file)
+#   pods  netns  "<lab>-<pod>": created by pod-add, interface made by the main plugin
+#
+# Usage (all as root):
+#   lab.sh up LAB [--ping] [--broadcast]  start namespaces, dnsmasq and our daemon
+#   lab.sh add LAB POD PLUGIN [VERSION]   ADD through PLUGIN (bridge|macvlan); prints the result
+#   lab.sh del LAB POD PLUGIN [VERSION]   DEL through PLUGIN, then remove the pod namespace
+#   lab.sh cni LAB POD PLUGIN CMD [VERSION]  any command through PLUGIN (no namespace changes)
+#   lab.sh exec LAB POD CMD...            run a command in the pod's namespace
+#   lab.sh leases LAB                     dnsmasq's lease file
+#   lab.sh down LAB                       stop everything started, remove namespaces and files
+# LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DIST=${DIST:-$ROOT/dist}
+REF_CNI=${REF_CNI:-/usr/lib/cni}
+SUBNET=10.99.0
+RANGE_START=$SUBNET.100
+RANGE_END=$SUBNET.250
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+
+die() { echo "lab: $*" >&2; exit 1; }
+
+lab_vars() {
+    LAB=$1
+    [[ $LAB =~ ^[a-z0-9]{1,8}$ ]] || die "lab name '$LAB': 1-8 lowercase letters or digits"
+    DIR=${TMPDIR:-/tmp}/cni-dhcp-lab.$LAB
+    NODE=$LAB-node
+    SRV=$LAB-srv
+    SOCK=$DIR/dhcp.sock
+}
+
+netconf() { # PLUGIN VERSION
+    local plugin=$1 version=$2 ipam
+    ipam="{\"type\":\"dhcp\",\"daemonSocketPath\":\"$SOCK\"}"
+    case $plugin in
+        bridge)  echo "{\"cniVersion\":\"$version\",\"name\":\"labnet\",\"type\":\"bridge\",\"bridge\":\"br0\",\"ipam\":$ipam}" ;;
+        macvlan) echo "{\"cniVersion\":\"$version\",\"name\":\"labmac\",\"type\":\"macvlan\",\"master\":\"mv0\",\"mode\":\"bridge\",\"ipam\":$ipam}" ;;
+        dhcp)    echo "{\"cniVersion\":\"$version\",\"name\":\"labnet\",\"type\":\"dhcp\",\"ipam\":$ipam}" ;;
+        *) die "unknown plugin '$plugin' (bridge, macvlan or dhcp)" ;;
+    esac
+}
+
+start_daemon() {
+    local flags=()
+    [ -f "$DIR/broadcast" ] && flags+=(-broadcast)
+    ip netns exec "$NODE" "$DIST/bin/dhcp" daemon -socketpath "$SOCK" -pidfile "$DIR/daemon.pid" \
+        -statedir "$DIR/state" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
+    echo $! >"$DIR/daemon.launch.pid"
+    for _ in $(seq 1 200); do
+        [ -S "$SOCK" ] && return 0
+        kill -0 "$(cat "$DIR/daemon.launch.pid")" 2>/dev/null || { cat "$DIR/daemon.log" >&2; die "daemon exited"; }
+        sleep 0.05
+    done
+    die "daemon did not create $SOCK within 10 s"
+}
+
+start_dnsmasq() {
+    local ping=--no-ping
+    [ -f "$DIR/ping" ] && ping=
+    ip netns exec "$SRV" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
+        --interface=eth0 --bind-interfaces --dhcp-authoritative $ping \
+        --dhcp-range=$RANGE_START,$RANGE_END,255.255.255.0,2m \
+        --dhcp-option=option:router,$SUBNET.1 \
+        --dhcp-option=option:dns-server,$SUBNET.53,$SUBNET.54 \
+        --dhcp-option=option:domain-name,lab.example \
+        --dhcp-option=option:domain-search,lab.example,svc.lab.example \
+        --dhcp-option=121,10.98.0.0/16,$SUBNET.1,0.0.0.0/0,$SUBNET.1 \
+        --dhcp-leasefile="$DIR/dnsmasq.leases" --log-dhcp --log-facility="$DIR/dnsmasq.log" \
+        --pid-file="$DIR/dnsmasq.pidfile" &
+    echo $! >"$DIR/dnsmasq.pid"
+    for _ in $(seq 1 100); do
+        [ -s "$DIR/dnsmasq.pidfile" ] && return 0
+        kill -0 "$(cat "$DIR/dnsmasq.pid")" 2>/dev/null || die "dnsmasq exited: $(cat "$DIR/dnsmasq.log" 2>/dev/null)"
+        sleep 0.05
+    done
+    die "dnsmasq did not start"
+}
+
+cmd_up() {
+    lab_vars "$1"; shift
+    [ -e "/run/netns/$NODE" ] && die "lab $LAB exists already (lab.sh down $LAB)"
+    mkdir -p "$DIR"
+    for flag in "$@"; do
+        case $flag in
+            --ping) touch "$DIR/ping" ;;
+            --broadcast) touch "$DIR/broadcast" ;;
+            *) die "unknown flag $flag" ;;
+        esac
+    done
+    ip netns add "$NODE"
+    ip netns add "$SRV"
+    ip -n "$NODE" link set lo up
+    ip -n "$SRV" link set lo up
+    ip -n "$NODE" link add br0 type bridge
+    ip -n "$NODE" addr add $SUBNET.1/24 dev br0
+    ip -n "$NODE" link set br0 up
+    ip -n "$NODE" link add vsrv type veth peer name eth0 netns "$SRV"
+    ip -n "$NODE" link set vsrv master br0 up
+    ip -n "$SRV" addr add $SUBNET.2/24 dev eth0
+    ip -n "$SRV" link set eth0 up
+    ip -n "$NODE" link add mv0 type veth peer name mv0p
+    ip -n "$NODE" link set mv0p master br0 up
+    ip -n "$NODE" link set mv0 up
+    start_dnsmasq
+    start_daemon
+}
+
+pod_env() { # POD PLUGIN CMD
+    local pod=$1 cmd=$3
+    echo CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="/run/netns/$LAB-$pod" CNI_IFNAME=eth0 \
+        CNI_PATH="$DIST/bin:$REF_CNI"
+}
+
+cmd_cni() { # LAB POD PLUGIN CMD [VERSION]
+    lab_vars "$1"
+    local pod=$2 plugin=$3 cmd=$4 version=${5:-1.0.0} bin
+    bin=$REF_CNI/$plugin
+    [ "$plugin" = dhcp ] && bin=$DIST/bin/dhcp
+    # shellcheck disable=SC2046
+    netconf "$plugin" "$version" | ip netns exec "$NODE" env $(pod_env "$pod" "$plugin" "$cmd") "$bin"
+}
+
+cmd_add() { # LAB POD PLUGIN [VERSION]
+    lab_vars "$1"
+    [ -e "/run/netns/$LAB-$2" ] || ip netns add "$LAB-$2"
+    cmd_cni "$1" "$2" "$3" ADD "${4:-1.0.0}"
+}
+
+cmd_del() { # LAB POD PLUGIN [VERSION]
+    lab_vars "$1"
+    local rc=0
+    cmd_cni "$1" "$2" "$3" DEL "${4:-1.0.0}" || rc=$?
+    ip netns del "$LAB-$2" 2>/dev/null || true
+    return $rc
+}
+
+cmd_exec() {
+    lab_vars "$1"; local pod=$2; shift 2
+    ip netns exec "$LAB-$pod" "$@"
+}
+
+cmd_leases() {
+    lab_vars "$1"
+    cat "$DIR/dnsmasq.leases" 2>/dev/null || true
+}
+
+stop_pid() { # FILE: stop the process we started, by its PID, and wait for it
+    local file=$1 pid
+    [ -f "$file" ] || return 0
+    pid=$(cat "$file")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$file"
+}
+
+cmd_stop_daemon() { lab_vars "$1"; stop_pid "$DIR/daemon.launch.pid"; }
+cmd_start_daemon() { lab_vars "$1"; start_daemon; }
+cmd_stop_dnsmasq() { lab_vars "$1"; stop_pid "$DIR/dnsmasq.pid"; rm -f "$DIR/dnsmasq.pidfile"; }
+cmd_start_dnsmasq() { lab_vars "$1"; start_dnsmasq; }
+
+cmd_down() {
+    lab_vars "$1"
+    stop_pid "$DIR/daemon.launch.pid"
+    stop_pid "$DIR/dnsmasq.pid"
+    local ns
+    for ns in $(ip netns list | awk '{print $1}' | grep -E "^$LAB-" || true); do
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    if [ "${KEEP_LAB_FILES:-}" != 1 ]; then
+        rm -rf "$DIR"
+    fi
+}
+
+[ $# -ge 2 ] || { sed -n '2,20p' "$0" >&2; exit 2; }
+command=$1; shift
+case $command in
+    up) cmd_up "$@" ;;
+    add) cmd_add "$@" ;;
+    del) cmd_del "$@" ;;
+    cni) cmd_cni "$@" ;;
+    exec) cmd_exec "$@" ;;
+    leases) cmd_leases "$@" ;;
+    stop-daemon) cmd_stop_daemon "$@" ;;
+    start-daemon) cmd_start_daemon "$@" ;;
+    stop-dnsmasq) cmd_stop_dnsmasq "$@" ;;
+    start-dnsmasq) cmd_start_dnsmasq "$@" ;;
+    down) cmd_down "$@" ;;
+    *) die "unknown command '$command'" ;;
+esac
