@@ -8,7 +8,9 @@
 #   pods  netns  "<lab>-<pod>": created by pod-add, interface made by the main plugin
 #
 # Usage (all as root):
-#   lab.sh up LAB [--ping] [--broadcast]  start namespaces, dnsmasq and our daemon
+#   lab.sh up LAB [--ping] [--broadcast] [--reference]
+#                                         start namespaces, dnsmasq and our daemon (or, with
+#                                         --reference, the reference Go daemon from /usr/lib/cni)
 #   lab.sh add LAB POD PLUGIN [VERSION]   ADD through PLUGIN (bridge|macvlan); prints the result
 #   lab.sh del LAB POD PLUGIN [VERSION]   DEL through PLUGIN, then remove the pod namespace
 #   lab.sh cni LAB POD PLUGIN CMD [VERSION]  any command through PLUGIN (no namespace changes)
@@ -52,8 +54,12 @@ netconf() { # PLUGIN VERSION
 start_daemon() {
     local flags=()
     [ -f "$DIR/broadcast" ] && flags+=(-broadcast)
-    ip netns exec "$NODE" "$DIST/bin/dhcp" daemon -socketpath "$SOCK" -pidfile "$DIR/daemon.pid" \
-        -statedir "$DIR/state" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
+    if [ -f "$DIR/reference" ]; then
+        ip netns exec "$NODE" "$REF_CNI/dhcp" daemon -socketpath "$SOCK" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
+    else
+        ip netns exec "$NODE" "$DIST/bin/dhcp" daemon -socketpath "$SOCK" -pidfile "$DIR/daemon.pid" \
+            -statedir "$DIR/state" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
+    fi
     echo $! >"$DIR/daemon.launch.pid"
     for _ in $(seq 1 200); do
         [ -S "$SOCK" ] && return 0
@@ -93,6 +99,7 @@ cmd_up() {
         case $flag in
             --ping) touch "$DIR/ping" ;;
             --broadcast) touch "$DIR/broadcast" ;;
+            --reference) touch "$DIR/reference" ;;
             *) die "unknown flag $flag" ;;
         esac
     done
@@ -115,16 +122,17 @@ cmd_up() {
 }
 
 pod_env() { # POD PLUGIN CMD
-    local pod=$1 cmd=$3
+    local pod=$1 cmd=$3 path=$DIST/bin:$REF_CNI
+    [ -f "$DIR/reference" ] && path=$REF_CNI
     echo CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="/run/netns/$LAB-$pod" CNI_IFNAME=eth0 \
-        CNI_PATH="$DIST/bin:$REF_CNI"
+        CNI_PATH="$path"
 }
 
 cmd_cni() { # LAB POD PLUGIN CMD [VERSION]
     lab_vars "$1"
     local pod=$2 plugin=$3 cmd=$4 version=${5:-1.0.0} bin
     bin=$REF_CNI/$plugin
-    [ "$plugin" = dhcp ] && bin=$DIST/bin/dhcp
+    if [ "$plugin" = dhcp ] && [ ! -f "$DIR/reference" ]; then bin=$DIST/bin/dhcp; fi
     # shellcheck disable=SC2046
     netconf "$plugin" "$version" | ip netns exec "$NODE" env $(pod_env "$pod" "$plugin" "$cmd") "$bin"
 }
@@ -141,6 +149,11 @@ cmd_del() { # LAB POD PLUGIN [VERSION]
     cmd_cni "$1" "$2" "$3" DEL "${4:-1.0.0}" || rc=$?
     ip netns del "$LAB-$2" 2>/dev/null || true
     return $rc
+}
+
+cmd_netns() { # LAB POD: create the pod's namespace only
+    lab_vars "$1"
+    [ -e "/run/netns/$LAB-$2" ] || ip netns add "$LAB-$2"
 }
 
 cmd_exec() {
@@ -191,6 +204,7 @@ case $command in
     del) cmd_del "$@" ;;
     cni) cmd_cni "$@" ;;
     exec) cmd_exec "$@" ;;
+    netns) cmd_netns "$@" ;;
     leases) cmd_leases "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
     start-daemon) cmd_start_daemon "$@" ;;

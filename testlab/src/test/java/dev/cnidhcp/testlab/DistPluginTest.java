@@ -1,0 +1,98 @@
+package dev.cnidhcp.testlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The built {@code dist/bin/dhcp} as a runtime executes it: errors are the spec's JSON on stdout with
+ * the right code and a non-zero exit, and nothing but that JSON appears on stdout.
+ */
+@Tag("lab")
+class DistPluginTest {
+    private static final Path DHCP = Path.of(System.getProperty("dist.dir", "../dist"), "bin", "dhcp");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    record Out(int exit, JsonNode json) {
+    }
+
+    private Out run(Map<String, String> env, String stdin) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(DHCP.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CNI_"));
+        pb.environment().putAll(env);
+        Path out = tmp.resolve("out");
+        pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Out(p.exitValue(), JSON.readTree(Files.readString(out)));
+    }
+
+    private String config(String version) {
+        return "{\"cniVersion\":\"" + version + "\",\"name\":\"net1\",\"type\":\"bridge\","
+                + "\"ipam\":{\"type\":\"dhcp\",\"daemonSocketPath\":\"" + tmp.resolve("none.sock") + "\"}}";
+    }
+
+    private static Map<String, String> addEnv() {
+        return Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "c1", "CNI_NETNS", "/run/netns/none",
+                "CNI_IFNAME", "eth0", "CNI_PATH", "/opt/cni/bin");
+    }
+
+    @Test
+    void versionListsAllSevenSpecVersions() throws Exception {
+        Out out = run(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"1.0.0\"}");
+        assertEquals(0, out.exit());
+        assertEquals("1.0.0", out.json().get("cniVersion").asText());
+        assertEquals("[\"0.1.0\",\"0.2.0\",\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]",
+                out.json().get("supportedVersions").toString());
+    }
+
+    @Test
+    void unreachableDaemonIsCode11NamingTheSocketAndHowToStartIt() throws Exception {
+        Out out = run(addEnv(), config("1.0.0"));
+        assertEquals(1, out.exit());
+        assertEquals(11, out.json().get("code").asInt());
+        assertTrue(out.json().get("msg").asText().contains(tmp.resolve("none.sock").toString()), out.json().toString());
+        assertTrue(out.json().get("details").asText().contains("dhcp daemon"), out.json().toString());
+    }
+
+    @Test
+    void missingEnvironmentIsCode4NamingEveryMissingVariable() throws Exception {
+        Out out = run(Map.of("CNI_COMMAND", "ADD", "CNI_IFNAME", "eth0"), config("1.0.0"));
+        assertEquals(1, out.exit());
+        assertEquals(4, out.json().get("code").asInt());
+        String msg = out.json().get("msg").asText();
+        assertTrue(msg.contains("CNI_CONTAINERID") && msg.contains("CNI_NETNS"), msg);
+    }
+
+    @Test
+    void malformedConfigIsCode6() throws Exception {
+        Out out = run(addEnv(), "{\"cniVersion\": \"1.0.0\", ");
+        assertEquals(1, out.exit());
+        assertEquals(6, out.json().get("code").asInt());
+    }
+
+    @Test
+    void unsupportedVersionIsCode1() throws Exception {
+        Out out = run(addEnv(), config("9.9.9"));
+        assertEquals(1, out.exit());
+        assertEquals(1, out.json().get("code").asInt());
+        assertTrue(out.json().get("msg").asText().contains("9.9.9"));
+    }
+}
