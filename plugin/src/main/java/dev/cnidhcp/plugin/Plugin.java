@@ -39,7 +39,7 @@ public final class Plugin {
                     + e.getMessage()), CniVersion.LATEST);
         }
         String replyVersion = CniRequest.versionOf(config);
-        if ("VERSION".equals(env.get("CNI_COMMAND"))) {
+        if ("VERSION".equalsIgnoreCase(env.get("CNI_COMMAND"))) { // as Command.parse, any case
             stdout.print(CniVersion.versionInfoJson(replyVersion));
             stdout.flush();
             return 0;

@@ -56,7 +56,7 @@ public final class CniHandler {
 
     public WireResponse handle(WireRequest wire, Peer peer) {
         String version = CniRequest.versionOf(wire.stdin());
-        if ("VERSION".equals(wire.env().get("CNI_COMMAND"))) {
+        if ("VERSION".equalsIgnoreCase(wire.env().get("CNI_COMMAND"))) { // as Command.parse, any case
             return new WireResponse(0, CniVersion.versionInfoJson(version));
         }
         try {
