@@ -1,6 +1,7 @@
 package dev.cnidhcp.json;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,8 +174,8 @@ public final class MiniJson {
                         throw error("truncated \\u escape");
                     }
                     try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
+                        out.append((char) HexFormat.fromHexDigits(text, pos, pos + 4)); // ASCII hex only, no sign
+                    } catch (IllegalArgumentException ex) {
                         throw error("bad \\u escape");
                     }
                     pos += 4;

@@ -187,6 +187,16 @@ class MiniJsonTest {
     }
 
     @Test
+    void unicodeEscapeTakesExactlyFourAsciiHexDigitsWithoutSign() {
+        for (String text : List.of("\"\\u+041\"", "\"\\u-001\"", "\"\\u 041\"", "\"\\u00g1\"",
+                "\"\\u\uff10\uff10\uff14\uff11\"")) {
+            JsonException e = assertThrows(JsonException.class, () -> MiniJson.parse(text),
+                    () -> "accepted " + text);
+            assertTrue(e.getMessage().startsWith("bad \\u escape at offset 3"), e.getMessage());
+        }
+    }
+
+    @Test
     void quoteEscapesQuoteBackslashAndControlCharacters() {
         assertEquals("\"a\\\"b\\\\c\"", MiniJson.quote("a\"b\\c"));
         assertEquals("\"\\n\\r\\t\"", MiniJson.quote("\n\r\t"));

@@ -37,6 +37,7 @@ public final class DaemonMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
+            DaemonLogManager.closeAll();
             stopped.countDown();
         }, "shutdown"));
         try {

@@ -1,0 +1,475 @@
+package dev.cnidhcp.daemon.dhcp;
+
+import org.dhcp4java.DHCPConstants;
+import org.dhcp4java.DHCPPacket;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DhcpMessagesTest {
+    private static final int XID = 0x1234abcd;
+    private static final byte[] MAC = {2, 0x42, 0, 0, 0, 7};
+    private static final byte[] CLIENT_ID = ClientIdentity.defaultClientId("c0ffee", "net1", "eth0");
+    private static final ClientIdentity ID = new ClientIdentity(MAC, CLIENT_ID);
+    private static final Inet4Address YIADDR = ip("10.1.0.5");
+    private static final Inet4Address SERVER = ip("10.1.0.2");
+    private static final Inet4Address ROUTER = ip("10.1.0.1");
+    private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
+    private static final byte[] DEFAULT_LIST = {1, 3, 6, 15, 26, 28, 33, 51, 54, 58, 59, 119, 121};
+
+    private static Inet4Address ip(String text) {
+        return Route.parseAddress(text, "test address");
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+
+    private static DHCPPacket parse(byte[] wire) {
+        return DHCPPacket.getPacket(wire, 0, wire.length, true);
+    }
+
+    // ------------------------------------------------------------------ client messages
+
+    private static void assertCommonRequestFields(DHCPPacket p, byte type) {
+        assertEquals(DHCPConstants.BOOTREQUEST, p.getOp());
+        assertEquals(XID, p.getXid());
+        assertEquals(DHCPConstants.HTYPE_ETHER, p.getHtype());
+        assertEquals(6, p.getHlen());
+        assertArrayEquals(MAC, Arrays.copyOf(p.getChaddr(), 6));
+        assertEquals(type, p.getDHCPMessageType());
+        assertArrayEquals(CLIENT_ID, p.getOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER));
+    }
+
+    @Test
+    void defaultRequestListAsksForTheOptionsTheLeaseUses() {
+        assertArrayEquals(DEFAULT_LIST, DhcpMessages.DEFAULT_REQUEST_LIST);
+    }
+
+    @Test
+    void discoverCarriesXidChaddrTypeClientIdAndRequestList() {
+        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, false));
+        assertCommonRequestFields(p, DHCPConstants.DHCPDISCOVER);
+        assertArrayEquals(DEFAULT_LIST, p.getOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST));
+        assertEquals((short) 1500, p.getOptionAsShort(DHCPConstants.DHO_DHCP_MAX_MESSAGE_SIZE));
+        assertEquals(0, p.getFlags());
+        assertFalse(p.containsOption(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
+        assertFalse(p.containsOption(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER));
+        assertEquals(Ipv4Udp.ANY, p.getCiaddr());
+    }
+
+    @Test
+    void discoverWithBroadcastSetsTheBroadcastFlag() {
+        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, true));
+        assertEquals((short) 0x8000, p.getFlags());
+    }
+
+    @Test
+    void discoverSendsTheGivenRequestList() {
+        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, bytes(1, 3), false));
+        assertArrayEquals(bytes(1, 3), p.getOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST));
+    }
+
+    @Test
+    void requestInSelectingStateCarriesRequestedAddressAndServerId() {
+        DHCPPacket p = parse(DhcpMessages.requestOffer(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, false,
+                YIADDR, SERVER));
+        assertCommonRequestFields(p, DHCPConstants.DHCPREQUEST);
+        assertEquals(YIADDR, p.getOptionAsInetAddr(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
+        assertEquals(SERVER, p.getOptionAsInetAddr(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER));
+        assertArrayEquals(DEFAULT_LIST, p.getOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST));
+        assertEquals(Ipv4Udp.ANY, p.getCiaddr());
+    }
+
+    @Test
+    void requestInSelectingStateHonoursBroadcastFlag() {
+        DHCPPacket p = parse(DhcpMessages.requestOffer(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, true,
+                YIADDR, SERVER));
+        assertEquals((short) 0x8000, p.getFlags());
+    }
+
+    @Test
+    void renewalCarriesCiaddrAndNeitherRequestedAddressNorServerId() {
+        DHCPPacket p = parse(DhcpMessages.requestRenewal(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, YIADDR));
+        assertCommonRequestFields(p, DHCPConstants.DHCPREQUEST);
+        assertEquals(YIADDR, p.getCiaddr());
+        assertFalse(p.containsOption(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
+        assertFalse(p.containsOption(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER));
+        assertArrayEquals(DEFAULT_LIST, p.getOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST));
+        assertEquals(0, p.getFlags());
+    }
+
+    @Test
+    void releaseCarriesCiaddrServerIdAndTheSameClientId() {
+        DHCPPacket p = parse(DhcpMessages.release(XID, ID, YIADDR, SERVER));
+        assertCommonRequestFields(p, DHCPConstants.DHCPRELEASE);
+        assertEquals(YIADDR, p.getCiaddr());
+        assertEquals(SERVER, p.getOptionAsInetAddr(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER));
+        assertFalse(p.containsOption(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
+    }
+
+    // ------------------------------------------------------------------ server replies
+
+    /** RFC 3397's example: eng.apple.com, marketing.apple.com (compressed). */
+    private static byte[] searchList() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(3);
+        out.writeBytes("eng".getBytes(StandardCharsets.US_ASCII));
+        out.write(5);
+        out.writeBytes("apple".getBytes(StandardCharsets.US_ASCII));
+        out.write(3);
+        out.writeBytes("com".getBytes(StandardCharsets.US_ASCII));
+        out.write(0);
+        out.write(9);
+        out.writeBytes("marketing".getBytes(StandardCharsets.US_ASCII));
+        out.write(0xc0);
+        out.write(0x04);
+        return out.toByteArray();
+    }
+
+    /** An ACK with every option the lease reads, except 33 and 121. */
+    private static DHCPPacket ack() {
+        DHCPPacket p = new DHCPPacket();
+        p.setOp(DHCPConstants.BOOTREPLY);
+        p.setHtype(DHCPConstants.HTYPE_ETHER);
+        p.setHlen((byte) 6);
+        p.setXid(XID);
+        p.setChaddr(MAC);
+        p.setYiaddr(YIADDR);
+        p.setDHCPMessageType(DHCPConstants.DHCPACK);
+        p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, SERVER);
+        p.setOptionRaw(DHCPConstants.DHO_SUBNET_MASK, bytes(255, 255, 255, 0));
+        p.setOptionRaw(DHCPConstants.DHO_ROUTERS, bytes(10, 1, 0, 1, 10, 1, 0, 254));
+        p.setOptionRaw(DHCPConstants.DHO_DOMAIN_NAME_SERVERS, bytes(10, 1, 0, 53, 8, 8, 8, 8));
+        p.setOptionAsString(DHCPConstants.DHO_DOMAIN_NAME, "example.org");
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_LEASE_TIME, 3600);
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_RENEWAL_TIME, 1000);
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_REBINDING_TIME, 3000);
+        p.setOptionRaw((byte) 119, searchList());
+        return p;
+    }
+
+    private static DhcpMessages.Reply reply(DHCPPacket p) throws DhcpParseException {
+        return DhcpMessages.parseReply(p.serialize(), XID, ID);
+    }
+
+    private static Lease lease(DHCPPacket p) throws DhcpParseException {
+        return DhcpMessages.leaseOf(reply(p), NOW);
+    }
+
+    private static DhcpParseException rejected(DHCPPacket p) {
+        return assertThrows(DhcpParseException.class, () -> reply(p));
+    }
+
+    @Test
+    void parseReplyAcceptsTheAckForThisExchange() throws DhcpParseException {
+        DhcpMessages.Reply r = reply(ack());
+        assertEquals(DHCPConstants.DHCPACK, r.type());
+        assertEquals(YIADDR, r.yiaddr());
+        assertEquals(SERVER, r.serverId());
+    }
+
+    @Test
+    void parseReplyAcceptsAnOffer() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setDHCPMessageType(DHCPConstants.DHCPOFFER);
+        assertEquals(DHCPConstants.DHCPOFFER, reply(p).type());
+    }
+
+    @Test
+    void parseReplyAcceptsTheClientIdEchoedBack() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER, CLIENT_ID);
+        assertEquals(DHCPConstants.DHCPACK, reply(p).type());
+    }
+
+    @Test
+    void parseReplyRejectsAnotherXid() {
+        DHCPPacket p = ack();
+        p.setXid(XID + 1);
+        assertTrue(rejected(p).getMessage().contains("xid"));
+    }
+
+    @Test
+    void parseReplyRejectsAnotherChaddr() {
+        DHCPPacket p = ack();
+        byte[] other = MAC.clone();
+        other[5] = 8;
+        p.setChaddr(other);
+        assertTrue(rejected(p).getMessage().contains("chaddr"));
+    }
+
+    @Test
+    void parseReplyRejectsAnotherEchoedClientId() {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER,
+                ClientIdentity.defaultClientId("c0ffee", "net1", "eth1"));
+        assertTrue(rejected(p).getMessage().contains("client identifier"));
+    }
+
+    @Test
+    void parseReplyRejectsBootRequest() {
+        DHCPPacket p = ack();
+        p.setOp(DHCPConstants.BOOTREQUEST);
+        assertTrue(rejected(p).getMessage().contains("BOOTREPLY"));
+    }
+
+    @Test
+    void parseReplyRejectsMissingMessageType() {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_DHCP_MESSAGE_TYPE);
+        assertTrue(rejected(p).getMessage().contains("option 53"));
+    }
+
+    @Test
+    void parseReplyRejectsAckWithoutServerIdentifier() {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER);
+        assertTrue(rejected(p).getMessage().contains("option 54"));
+    }
+
+    @Test
+    void parseReplyAcceptsNakWithoutServerIdentifier() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setDHCPMessageType(DHCPConstants.DHCPNAK);
+        p.removeOption(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER);
+        DhcpMessages.Reply r = reply(p);
+        assertEquals(DHCPConstants.DHCPNAK, r.type());
+        assertNull(r.serverId());
+    }
+
+    @Test
+    void parseReplyRejectsTruncatedBytes() {
+        byte[] wire = ack().serialize();
+        for (int length : new int[] {0, 1, 100, 235}) {
+            byte[] cut = Arrays.copyOf(wire, length);
+            DhcpParseException e = assertThrows(DhcpParseException.class,
+                    () -> DhcpMessages.parseReply(cut, XID, ID), () -> "accepted " + length + " bytes");
+            assertTrue(e.getMessage().startsWith("malformed DHCP message"), e.getMessage());
+        }
+    }
+
+    @Test
+    void parseReplyRejectsServerIdentifierOfWrongLength() {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, bytes(10, 1, 0));
+        assertThrows(DhcpParseException.class, () -> reply(p));
+    }
+
+    // ------------------------------------------------------------------ leaseOf
+
+    @Test
+    void leaseTakesAddressPrefixServerAndTimesFromTheAck() throws DhcpParseException {
+        Lease lease = lease(ack());
+        assertEquals(YIADDR, lease.address());
+        assertEquals(24, lease.prefixLength());
+        assertEquals("10.1.0.5/24", lease.cidr());
+        assertEquals(SERVER, lease.serverId());
+        assertEquals(Duration.ofSeconds(3600), lease.leaseTime());
+        assertEquals(Duration.ofSeconds(1000), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(3000), lease.rebindingTime());
+        assertEquals(NOW, lease.acquired());
+        assertEquals(NOW.plusSeconds(1000), lease.renewAt());
+        assertEquals(NOW.plusSeconds(3600), lease.expiresAt());
+    }
+
+    @Test
+    void prefixFromOption1() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_SUBNET_MASK, bytes(255, 255, 240, 0));
+        assertEquals(20, lease(p).prefixLength());
+    }
+
+    @Test
+    void withoutOption1ThePrefixIsTheAddressClass() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_SUBNET_MASK);
+        assertEquals(8, lease(p).prefixLength());
+    }
+
+    @Test
+    void nonContiguousMaskMakesTheAckUnusable() {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_SUBNET_MASK, bytes(255, 0, 255, 0));
+        assertThrows(DhcpParseException.class, () -> lease(p));
+    }
+
+    @Test
+    void renewalAndRebindingDefaultToHalfAndSevenEighthsOfTheLease() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_DHCP_RENEWAL_TIME);
+        p.removeOption(DHCPConstants.DHO_DHCP_REBINDING_TIME);
+        Lease lease = lease(p);
+        assertEquals(Duration.ofSeconds(1800), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(3150), lease.rebindingTime());
+    }
+
+    @Test
+    void renewalTimeNotBelowTheLeaseFallsBackToHalf() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_RENEWAL_TIME, 3600);
+        p.removeOption(DHCPConstants.DHO_DHCP_REBINDING_TIME);
+        assertEquals(Duration.ofSeconds(1800), lease(p).renewalTime());
+    }
+
+    @Test
+    void renewalLaterThanRebindingIsClampedToRebinding() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_RENEWAL_TIME, 3000);
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_REBINDING_TIME, 2000);
+        Lease lease = lease(p);
+        assertEquals(Duration.ofSeconds(2000), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(2000), lease.rebindingTime());
+    }
+
+    @Test
+    void infiniteLeaseIsRenewedFarInTheFuture() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_LEASE_TIME, 0xffffffff);
+        p.removeOption(DHCPConstants.DHO_DHCP_RENEWAL_TIME);
+        p.removeOption(DHCPConstants.DHO_DHCP_REBINDING_TIME);
+        Lease lease = lease(p);
+        assertEquals(Duration.ofSeconds(Integer.MAX_VALUE), lease.leaseTime());
+        assertEquals(Duration.ofSeconds(Integer.MAX_VALUE).dividedBy(2), lease.renewalTime());
+    }
+
+    @Test
+    void ackWithoutLeaseTimeIsUnusable() {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_DHCP_LEASE_TIME);
+        DhcpParseException e = assertThrows(DhcpParseException.class, () -> lease(p));
+        assertTrue(e.getMessage().contains("option 51"), e.getMessage());
+    }
+
+    @Test
+    void ackWithoutAddressIsUnusable() {
+        DHCPPacket p = ack();
+        p.setYiaddr(Ipv4Udp.ANY);
+        DhcpParseException e = assertThrows(DhcpParseException.class, () -> lease(p));
+        assertTrue(e.getMessage().contains("yiaddr"), e.getMessage());
+    }
+
+    @Test
+    void withoutOptions121And33TheRoutesAreTheDefaultRouteViaTheFirstRouter() throws DhcpParseException {
+        Lease lease = lease(ack());
+        assertEquals(ROUTER, lease.gateway());
+        assertEquals(List.of(Route.parse("0.0.0.0/0", "10.1.0.1")), lease.routes());
+    }
+
+    @Test
+    void withoutRouterThereIsNoGatewayAndNoDefaultRoute() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_ROUTERS);
+        Lease lease = lease(p);
+        assertNull(lease.gateway());
+        assertEquals(List.of(), lease.routes());
+    }
+
+    @Test
+    void malformedRouterOptionIsIgnored() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_ROUTERS, bytes(10, 1, 0));
+        Lease lease = lease(p);
+        assertNull(lease.gateway());
+        assertEquals(List.of(), lease.routes());
+    }
+
+    @Test
+    void option33RoutesComeBeforeTheDefaultRouteViaOption3() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_STATIC_ROUTES, bytes(172, 16, 0, 0, 10, 1, 0, 9));
+        assertEquals(List.of(Route.parse("172.16.0.0/16", "10.1.0.9"), Route.parse("0.0.0.0/0", "10.1.0.1")),
+                lease(p).routes());
+    }
+
+    @Test
+    void option121ReplacesOptions3And33ForRoutesButNotForTheGateway() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_STATIC_ROUTES, bytes(172, 16, 0, 0, 10, 1, 0, 9));
+        p.setOptionRaw((byte) 121, bytes(
+                0, 10, 1, 0, 254,
+                16, 10, 9, 0, 0, 0, 0));
+        Lease lease = lease(p);
+        assertEquals(List.of(Route.parse("0.0.0.0/0", "10.1.0.254"), Route.parse("10.9.0.0/16", null)),
+                lease.routes());
+        assertEquals(ROUTER, lease.gateway());
+    }
+
+    @Test
+    void emptyOption121MeansNoRoutes() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw((byte) 121, new byte[0]);
+        Lease lease = lease(p);
+        // dhcp4java may drop an empty option; either way option 3 remains the gateway
+        assertEquals(ROUTER, lease.gateway());
+    }
+
+    @Test
+    void malformedOption121FallsBackToOptions33And3() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_STATIC_ROUTES, bytes(172, 16, 0, 0, 10, 1, 0, 9));
+        p.setOptionRaw((byte) 121, bytes(33, 1, 2, 3, 4, 5, 10, 1, 0, 1));
+        assertEquals(List.of(Route.parse("172.16.0.0/16", "10.1.0.9"), Route.parse("0.0.0.0/0", "10.1.0.1")),
+                lease(p).routes());
+    }
+
+    @Test
+    void malformedOption33IsIgnoredButTheDefaultRouteStays() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_STATIC_ROUTES, bytes(172, 16, 0, 0, 10));
+        assertEquals(List.of(Route.parse("0.0.0.0/0", "10.1.0.1")), lease(p).routes());
+    }
+
+    @Test
+    void dnsServersDomainAndSearchListComeFromOptions6And15And119() throws DhcpParseException {
+        Lease lease = lease(ack());
+        assertEquals(List.of(ip("10.1.0.53"), ip("8.8.8.8")), lease.dnsServers());
+        assertEquals("example.org", lease.domain());
+        assertEquals(List.of("eng.apple.com", "marketing.apple.com"), lease.searchDomains());
+    }
+
+    @Test
+    void domainWithTrailingNulIsTrimmed() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_DOMAIN_NAME, "corp.example\0".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("corp.example", lease(p).domain());
+    }
+
+    @Test
+    void withoutDnsOptionsTheDnsFieldsAreEmpty() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_DOMAIN_NAME_SERVERS);
+        p.removeOption(DHCPConstants.DHO_DOMAIN_NAME);
+        p.removeOption((byte) 119);
+        Lease lease = lease(p);
+        assertEquals(List.of(), lease.dnsServers());
+        assertEquals("", lease.domain());
+        assertEquals(List.of(), lease.searchDomains());
+    }
+
+    @Test
+    void malformedSearchListCostsOnlyTheSearchList() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionRaw((byte) 119, bytes(5, 'a', 'p'));
+        Lease lease = lease(p);
+        assertEquals(List.of(), lease.searchDomains());
+        assertEquals(YIADDR, lease.address());
+    }
+}
