@@ -86,7 +86,8 @@ public record CniRequest(Command command, String containerId, String netns, Stri
 
     /**
      * The version to answer VERSION with, or to write into an error: the config's cniVersion when it
-     * is readable and supported, else the latest.
+     * is readable and supported, 0.1.0 when the config has none (as {@link #parse} reads it), else
+     * the latest.
      */
     public static String versionOf(String stdin) {
         if (stdin == null || stdin.isBlank()) {
@@ -94,9 +95,14 @@ public record CniRequest(Command command, String containerId, String netns, Stri
         }
         try {
             Object parsed = MiniJson.parse(stdin);
-            if (parsed instanceof Map<?, ?> map && map.get("cniVersion") instanceof String v
-                    && CniVersion.isSupported(v)) {
-                return v;
+            if (parsed instanceof Map<?, ?> map) {
+                Object v = map.get("cniVersion");
+                if (v == null) {
+                    return CniVersion.IMPLIED; // as parse() reads a config without cniVersion
+                }
+                if (v instanceof String s && CniVersion.isSupported(s)) {
+                    return s;
+                }
             }
         } catch (JsonException e) {
             // fall through: the error itself is reported elsewhere

@@ -14,7 +14,7 @@ public final class CniVersion {
     }
 
     public static boolean isSupported(String version) {
-        return SUPPORTED.contains(version);
+        return version != null && SUPPORTED.contains(version);
     }
 
     /** Compares two supported versions; negative when {@code a} is older than {@code b}. */

@@ -188,33 +188,29 @@ public final class MiniJson {
         }
     }
 
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+    /** A number exactly as RFC 8259 spells it; integers that fit a long become Long. */
     private Object readNumber() throws JsonException {
         int start = pos;
-        if (peek() == '-') {
+        while (pos < text.length() && "+-.eE0123456789".indexOf(text.charAt(pos)) >= 0) {
             pos++;
         }
-        boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
         String literal = text.substring(start, pos);
-        try {
-            if (integral && literal.length() < 19) {
-                return Long.parseLong(literal);
-            }
-            return Double.parseDouble(literal);
-        } catch (NumberFormatException e) {
+        java.util.regex.Matcher m = NUMBER.matcher(literal);
+        if (!m.matches()) {
             pos = start;
             throw error("bad number '" + literal + "'");
         }
+        if (m.group(2) == null && m.group(3) == null) {
+            try {
+                return Long.parseLong(literal);
+            } catch (NumberFormatException e) {
+                // too large for a long: fall through to double
+            }
+        }
+        return Double.parseDouble(literal);
     }
 
     private void expectWord(String word) throws JsonException {

@@ -420,7 +420,7 @@ class CniRequestTest {
     }
 
     @Test
-    void versionOfFallsBackToLatestWhenUnreadableUnsupportedOrAbsent() {
+    void versionOfFallsBackToLatestWhenUnreadableOrUnsupported() {
         assertEquals(CniVersion.LATEST, CniRequest.versionOf(null));
         assertEquals(CniVersion.LATEST, CniRequest.versionOf(""));
         assertEquals(CniVersion.LATEST, CniRequest.versionOf(" \n"));
@@ -428,6 +428,10 @@ class CniRequestTest {
         assertEquals(CniVersion.LATEST, CniRequest.versionOf("[\"1.0.0\"]"));
         assertEquals(CniVersion.LATEST, CniRequest.versionOf(config("0.9.0")));
         assertEquals(CniVersion.LATEST, CniRequest.versionOf("{\"cniVersion\":100}"));
-        assertEquals(CniVersion.LATEST, CniRequest.versionOf("{\"name\":\"n\"}"));
+    }
+
+    @Test
+    void versionOfAConfigWithoutCniVersionIsTheImpliedOneParseUses() {
+        assertEquals("0.1.0", CniRequest.versionOf("{\"name\":\"n\"}"));
     }
 }

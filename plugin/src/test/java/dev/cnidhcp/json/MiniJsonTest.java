@@ -219,4 +219,14 @@ class MiniJsonTest {
         }
         assertEquals(s, MiniJson.parse(quoted));
     }
+
+    @Test
+    void numbersFollowTheJsonGrammarExactly() throws JsonException {
+        for (String bad : new String[] {"01", "1.", "-.5", "1.e5", "+1", "--1", "1e", "0x10"}) {
+            assertThrows(JsonException.class, () -> MiniJson.parse(bad), bad);
+        }
+        assertEquals(9007199254740993L, MiniJson.parse("9007199254740993"), "19 digits fit a long exactly");
+        assertEquals(-0.5, MiniJson.parse("-0.5"));
+        assertEquals(1e-5, MiniJson.parse("1E-5"));
+    }
 }

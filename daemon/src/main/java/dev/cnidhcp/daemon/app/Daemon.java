@@ -55,7 +55,8 @@ public final class Daemon implements AutoCloseable {
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout());
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
-        server = new SocketServer(Path.of(options.socketPath()), handler, requests);
+        // As the reference daemon: the socket path is under the host prefix too.
+        server = new SocketServer(Path.of(options.hostPrefix() + options.socketPath()), handler, requests);
     }
 
     private static ThreadPoolExecutor bounded(int threads, int queue, String name) {

@@ -158,7 +158,7 @@ public final class DhcpMessages {
 
     private static List<Route> routesOf(DHCPPacket p, Inet4Address gateway) {
         byte[] classless = p.getOptionRaw((byte) 121);
-        if (classless != null) {
+        if (classless != null && classless.length > 0) { // RFC 3442: 5 bytes at least; empty is malformed
             try {
                 return OptionDecoders.classlessRoutes(classless); // RFC 3442: ignore 3 and 33 for routes
             } catch (DhcpParseException e) {

@@ -84,8 +84,11 @@ public record Route(Inet4Address destination, int prefixLength, Inet4Address gat
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
             try {
+                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new NumberFormatException();
+                }
                 int v = Integer.parseInt(parts[i]);
-                if (v < 0 || v > 255 || parts[i].length() > 3) {
+                if (v > 255) {
                     throw new NumberFormatException();
                 }
                 b[i] = (byte) v;

@@ -413,12 +413,10 @@ class DhcpMessagesTest {
     }
 
     @Test
-    void emptyOption121MeansNoRoutes() throws DhcpParseException {
+    void emptyOption121IsMalformedAndFallsBackToOptions33And3() throws DhcpParseException {
         DHCPPacket p = ack();
-        p.setOptionRaw((byte) 121, new byte[0]);
-        Lease lease = lease(p);
-        // dhcp4java may drop an empty option; either way option 3 remains the gateway
-        assertEquals(ROUTER, lease.gateway());
+        p.setOptionRaw((byte) 121, new byte[0]); // RFC 3442: the option is at least 5 bytes
+        assertEquals(List.of(Route.parse("0.0.0.0/0", "10.1.0.1")), lease(p).routes());
     }
 
     @Test

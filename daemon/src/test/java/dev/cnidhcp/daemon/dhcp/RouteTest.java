@@ -69,7 +69,7 @@ class RouteTest {
     @Test
     void parseAddressRejectsBadInputNamingWhatAndTheValue() {
         for (String text : List.of("", "1.2.3", "1.2.3.4.5", "1.2.3.256", "1.2.3.-1", "a.b.c.d", "1..2.3",
-                "1.2.3.4.", "example.com", "::1", "0001.2.3.4")) {
+                "1.2.3.4.", "example.com", "::1", "0001.2.3.4", "+1.2.3.4", "1.2.3.+4", "-0.1.2.3")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Route.parseAddress(text, "route gw"), () -> "accepted '" + text + "'");
             assertTrue(e.getMessage().startsWith("route gw: '" + text + "'"), e.getMessage());

@@ -1,0 +1,432 @@
+package dev.cnidhcp.daemon.cni;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cnidhcp.daemon.dhcp.ClientIdentity;
+import dev.cnidhcp.daemon.dhcp.Lease;
+import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.LeaseKey;
+import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.lease.LeaseTransport;
+import dev.cnidhcp.wire.WireRequest;
+import dev.cnidhcp.wire.WireResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CniHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Peer RUNTIME = new Peer(4242, 0, 0);
+
+    /** Held so that JUL keeps the level: the handler logs every request, and failures with stack traces. */
+    private static final Logger DAEMON_LOG = Logger.getLogger("dev.cnidhcp.daemon");
+
+    static {
+        DAEMON_LOG.setLevel(Level.OFF);
+    }
+
+    /** Runs tasks on the calling thread. */
+    private static final class DirectExecutor extends AbstractExecutorService {
+        private volatile boolean shutdown;
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    /** Grants 10.1.0.10, .11, ... in order and records every call. */
+    private static final class FakeTransport implements LeaseTransport {
+        final List<Attachment> acquired = Collections.synchronizedList(new ArrayList<>());
+        final List<Path> releaseFallbacks = Collections.synchronizedList(new ArrayList<>());
+        final List<Binding> released = Collections.synchronizedList(new ArrayList<>());
+        Exception failure;
+        private int next = 10;
+
+        @Override
+        public synchronized Binding acquire(Attachment attachment, long deadlineNanos)
+                throws IOException, NoLeaseException {
+            if (failure instanceof IOException e) {
+                throw e;
+            }
+            if (failure instanceof NoLeaseException e) {
+                throw e;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            acquired.add(attachment);
+            Inet4Address address = ip("10.1.0." + next++);
+            Lease lease = new Lease(address, 24, ip("10.1.0.2"), ip("10.1.0.1"),
+                    List.of(Route.parse("0.0.0.0/0", "10.1.0.1")), List.of(ip("10.1.0.53")), "example.org",
+                    List.of(), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(52), Instant.now());
+            byte[] mac = {2, 0, 0, 0, 0, (byte) next};
+            return new Binding(new ClientIdentity(mac, attachment.clientId()), lease);
+        }
+
+        @Override
+        public Lease renew(Attachment attachment, Binding binding, long deadlineNanos) {
+            return binding.lease();
+        }
+
+        @Override
+        public String release(Attachment attachment, Binding binding, Path fallbackNetns) {
+            released.add(binding);
+            releaseFallbacks.add(fallbackNetns);
+            return "test";
+        }
+    }
+
+    private final FakeTransport transport = new FakeTransport();
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    private final DirectExecutor workers = new DirectExecutor();
+    private final LeaseManager leases = new LeaseManager(transport, timers, workers, Clock.systemUTC(),
+            Duration.ofSeconds(1));
+
+    @AfterEach
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+
+    private static Inet4Address ip(String text) {
+        return Route.parseAddress(text, "test");
+    }
+
+    private CniHandler handler(String hostPrefix) {
+        return new CniHandler(leases, new ResultRenderer(), new HostPaths(hostPrefix), Duration.ofSeconds(5));
+    }
+
+    private CniHandler handler() {
+        return handler("");
+    }
+
+    private static String config(String version) {
+        return "{\"cniVersion\":\"" + version + "\",\"name\":\"net1\",\"type\":\"macvlan\","
+                + "\"ipam\":{\"type\":\"dhcp\"}}";
+    }
+
+    private static Map<String, String> env(String command, String ifname) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CNI_COMMAND", command);
+        env.put("CNI_CONTAINERID", "c0ffee");
+        env.put("CNI_NETNS", "/var/run/netns/pod1");
+        env.put("CNI_IFNAME", ifname);
+        env.put("CNI_PATH", "/opt/cni/bin");
+        return env;
+    }
+
+    private WireResponse call(CniHandler handler, Map<String, String> env, String stdin) {
+        return handler.handle(new WireRequest(env, stdin), RUNTIME);
+    }
+
+    private WireResponse add(String ifname) {
+        return call(handler(), env("ADD", ifname), config("1.0.0"));
+    }
+
+    private static JsonNode json(WireResponse response) throws Exception {
+        return JSON.readTree(response.stdout());
+    }
+
+    private static void assertError(WireResponse response, int code) throws Exception {
+        assertEquals(1, response.exitCode(), response.stdout());
+        assertEquals(code, json(response).get("code").asInt(), response.stdout());
+    }
+
+    // --- ADD ---
+
+    @Test
+    void addReturnsTheRenderedResultForTheGrantedLease() throws Exception {
+        WireResponse response = add("eth0");
+        assertEquals(0, response.exitCode(), response.stdout());
+        JsonNode result = json(response);
+        assertEquals("1.0.0", result.get("cniVersion").asText());
+        assertEquals("10.1.0.10/24", result.get("ips").get(0).get("address").asText());
+        assertEquals("10.1.0.1", result.get("ips").get(0).get("gateway").asText());
+        assertEquals("0.0.0.0/0", result.get("routes").get(0).get("dst").asText());
+        assertEquals("10.1.0.53", result.get("dns").get("nameservers").get(0).asText());
+    }
+
+    @Test
+    void addRendersInTheConfigVersion() throws Exception {
+        WireResponse response = call(handler(), env("ADD", "eth0"), config("0.2.0"));
+        assertEquals(0, response.exitCode());
+        assertEquals("10.1.0.10/24", json(response).get("ip4").get("ip").asText());
+    }
+
+    @Test
+    void addHandsTheTransportTheKeyNetnsAndDefaultClientId() {
+        add("eth0");
+        Attachment a = transport.acquired.get(0);
+        assertEquals(new LeaseKey("c0ffee", "net1", "eth0"), a.key());
+        assertEquals(Path.of("/var/run/netns/pod1"), a.netns());
+        assertArrayEquals(ClientIdentity.defaultClientId("c0ffee", "net1", "eth0"), a.clientId());
+    }
+
+    @Test
+    void addSeesThePodNetnsUnderTheHostPrefix() {
+        call(handler("/host/"), env("ADD", "eth0"), config("1.0.0"));
+        assertEquals(Path.of("/host/var/run/netns/pod1"), transport.acquired.get(0).netns());
+    }
+
+    @Test
+    void addTwiceForTheSameAttachmentAcquiresOnceAndReturnsTheSameAddress() throws Exception {
+        WireResponse first = add("eth0");
+        WireResponse second = add("eth0");
+        assertEquals(1, transport.acquired.size());
+        assertEquals(0, second.exitCode());
+        assertEquals(json(first).get("ips"), json(second).get("ips"));
+    }
+
+    @Test
+    void twoIfnamesOfOneContainerGetTwoLeasesWithDifferentClientIds() throws Exception {
+        WireResponse eth0 = add("eth0");
+        WireResponse net1 = add("net1");
+        assertEquals(2, transport.acquired.size());
+        assertFalse(java.util.Arrays.equals(transport.acquired.get(0).clientId(),
+                transport.acquired.get(1).clientId()));
+        assertNotEquals(json(eth0).get("ips").get(0).get("address").asText(),
+                json(net1).get("ips").get(0).get("address").asText());
+    }
+
+    @Test
+    void addWithoutLeaseIsCode100NamingTheInterface() throws Exception {
+        transport.failure = new NoLeaseException("no DHCPOFFER received");
+        WireResponse response = add("eth0");
+        assertError(response, 100);
+        JsonNode error = json(response);
+        assertTrue(error.get("msg").asText().contains("no DHCPOFFER received"), response.stdout());
+        assertTrue(error.get("details").asText().contains("eth0"), response.stdout());
+        assertEquals("1.0.0", error.get("cniVersion").asText());
+    }
+
+    @Test
+    void failedAddLeavesNoLeaseBehindSoTheNextAddTriesAgain() throws Exception {
+        transport.failure = new NoLeaseException("silence");
+        assertError(add("eth0"), 100);
+        transport.failure = null;
+        assertEquals(0, add("eth0").exitCode());
+        assertEquals(1, transport.acquired.size());
+    }
+
+    @Test
+    void addFailingWithIoExceptionIsCode101() throws Exception {
+        transport.failure = new IOException("cannot enter namespace");
+        WireResponse response = add("eth0");
+        assertError(response, 101);
+        assertTrue(json(response).get("msg").asText().contains("cannot enter namespace"), response.stdout());
+    }
+
+    @Test
+    void unexpectedRuntimeFailureIsCode199() throws Exception {
+        transport.failure = new IllegalStateException("surprise");
+        assertError(add("eth0"), 199);
+    }
+
+    // --- DEL ---
+
+    @Test
+    void delOfUnknownLeaseSucceedsWithEmptyOutput() {
+        WireResponse response = call(handler(), env("DEL", "eth0"), config("1.0.0"));
+        assertEquals(0, response.exitCode());
+        assertEquals("", response.stdout());
+        assertTrue(transport.released.isEmpty());
+    }
+
+    @Test
+    void delWithoutNetnsSucceeds() {
+        Map<String, String> env = env("DEL", "eth0");
+        env.remove("CNI_NETNS");
+        assertEquals(new WireResponse(0, ""), call(handler(), env, config("1.0.0")));
+    }
+
+    @Test
+    void delReleasesWithTheRuntimeNamespaceOfThePeerProcess() {
+        add("eth0");
+        WireResponse response = call(handler(), env("DEL", "eth0"), config("1.0.0"));
+        assertEquals(new WireResponse(0, ""), response);
+        assertEquals(1, transport.released.size());
+        assertEquals("10.1.0.10", transport.released.get(0).lease().address().getHostAddress());
+        assertEquals(Path.of("/proc/4242/ns/net"), transport.releaseFallbacks.get(0));
+    }
+
+    @Test
+    void delReleasesWithTheRuntimeNamespaceUnderTheHostPrefix() {
+        call(handler("/host"), env("ADD", "eth0"), config("1.0.0"));
+        call(handler("/host"), env("DEL", "eth0"), config("1.0.0"));
+        assertEquals(Path.of("/host/proc/4242/ns/net"), transport.releaseFallbacks.get(0));
+    }
+
+    @Test
+    void delFromUnknownPeerReleasesWithoutFallbackNamespace() {
+        add("eth0");
+        handler().handle(new WireRequest(env("DEL", "eth0"), config("1.0.0")), Peer.UNKNOWN);
+        assertEquals(1, transport.released.size());
+        assertNull(transport.releaseFallbacks.get(0));
+    }
+
+    @Test
+    void delForgetsTheLeaseSoTheNextAddAcquiresAgain() throws Exception {
+        add("eth0");
+        call(handler(), env("DEL", "eth0"), config("1.0.0"));
+        WireResponse again = add("eth0");
+        assertEquals(2, transport.acquired.size());
+        assertEquals("10.1.0.11/24", json(again).get("ips").get(0).get("address").asText());
+    }
+
+    @Test
+    void delOfOneInterfaceKeepsTheOther() {
+        add("eth0");
+        add("net1");
+        call(handler(), env("DEL", "eth0"), config("1.0.0"));
+        assertEquals(1, transport.released.size());
+        assertTrue(leases.get(new LeaseKey("c0ffee", "net1", "net1")) != null);
+        assertNull(leases.get(new LeaseKey("c0ffee", "net1", "eth0")));
+    }
+
+    @Test
+    void delTwiceReleasesOnce() {
+        add("eth0");
+        call(handler(), env("DEL", "eth0"), config("1.0.0"));
+        assertEquals(0, call(handler(), env("DEL", "eth0"), config("1.0.0")).exitCode());
+        assertEquals(1, transport.released.size());
+    }
+
+    // --- other commands and malformed input ---
+
+    @Test
+    void malformedWireBytesAreCode6() throws Exception {
+        WireResponse response = handler().handle("not json".getBytes(StandardCharsets.UTF_8), RUNTIME);
+        assertError(response, 6);
+        assertTrue(json(response).get("msg").asText().contains("malformed request"), response.stdout());
+        assertEquals("1.1.0", json(response).get("cniVersion").asText());
+    }
+
+    @Test
+    void wireBytesOfTheWrongShapeAreCode6() throws Exception {
+        assertError(handler().handle("{\"env\":{}}".getBytes(StandardCharsets.UTF_8), RUNTIME), 6);
+    }
+
+    @Test
+    void encodedRequestBytesAreDecodedAndAnswered() throws Exception {
+        byte[] raw = new WireRequest(env("ADD", "eth0"), config("1.0.0")).encode();
+        WireResponse response = handler().handle(raw, RUNTIME);
+        assertEquals(0, response.exitCode(), response.stdout());
+        assertEquals("10.1.0.10/24", json(response).get("ips").get(0).get("address").asText());
+    }
+
+    @Test
+    void stdinThatIsNotJsonIsCode6() throws Exception {
+        assertError(call(handler(), env("ADD", "eth0"), "{oops"), 6);
+    }
+
+    @Test
+    void daemonChecksTheEnvironmentAgain() throws Exception {
+        Map<String, String> env = env("ADD", "eth0");
+        env.remove("CNI_NETNS");
+        WireResponse response = call(handler(), env, config("0.4.0"));
+        assertError(response, 4);
+        assertEquals("0.4.0", json(response).get("cniVersion").asText());
+        assertTrue(transport.acquired.isEmpty());
+    }
+
+    @Test
+    void badIpamRoutesAreCode7() throws Exception {
+        String stdin = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"routes\":[{\"dst\":\"nonsense\"}]}}";
+        assertError(call(handler(), env("ADD", "eth0"), stdin), 7);
+        assertTrue(transport.acquired.isEmpty());
+    }
+
+    @Test
+    void checkIsNotImplementedCode102() throws Exception {
+        WireResponse response = call(handler(), env("CHECK", "eth0"), config("1.0.0"));
+        assertError(response, 102);
+        assertTrue(json(response).get("msg").asText().contains("CHECK"), response.stdout());
+    }
+
+    @Test
+    void gcIsNotImplementedCode102() throws Exception {
+        WireResponse response = call(handler(), Map.of("CNI_COMMAND", "GC", "CNI_PATH", "/opt/cni/bin"),
+                config("1.1.0"));
+        assertError(response, 102);
+        assertTrue(json(response).get("msg").asText().contains("GC"), response.stdout());
+    }
+
+    @Test
+    void statusWithCniVersionOneOneZeroSucceedsWithEmptyOutput() {
+        assertEquals(new WireResponse(0, ""), call(handler(), Map.of("CNI_COMMAND", "STATUS"), config("1.1.0")));
+    }
+
+    @Test
+    void statusBelowOneOneZeroIsCode1() throws Exception {
+        assertError(call(handler(), Map.of("CNI_COMMAND", "STATUS"), config("1.0.0")), 1);
+    }
+
+    @Test
+    void versionIsAnsweredWithTheSupportedVersions() throws Exception {
+        WireResponse response = call(handler(), Map.of("CNI_COMMAND", "VERSION"), config("0.3.1"));
+        assertEquals(0, response.exitCode());
+        assertEquals("0.3.1", json(response).get("cniVersion").asText());
+        assertEquals(7, json(response).get("supportedVersions").size());
+    }
+
+    @Test
+    void lowercaseVersionIsAnsweredLikeVersion() throws Exception {
+        WireResponse response = call(handler(), Map.of("CNI_COMMAND", "version"), config("1.0.0"));
+        assertEquals(0, response.exitCode(), response.stdout());
+        assertEquals(7, json(response).get("supportedVersions").size());
+    }
+}
