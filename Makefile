@@ -16,7 +16,7 @@ deps:
 	@testlab/scripts/install-deps.sh
 
 dist: deps
-	$(MVN) -DskipTests package
+	$(MVN) -Dmaven.test.skip=true package
 	rm -rf $(DIST)
 	mkdir -p $(DIST)/bin $(DIST)/lib
 	cp plugin/target/cni-dhcp-plugin.jar daemon/target/cni-dhcp-daemon.jar daemon/target/lib/*.jar $(DIST)/lib/

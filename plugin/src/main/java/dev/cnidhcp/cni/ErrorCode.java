@@ -18,6 +18,10 @@ public final class ErrorCode {
     public static final int NETNS_FAILURE = 101;
     /** The command is understood but not implemented by this version. */
     public static final int NOT_IMPLEMENTED = 102;
+    /** CHECK: the lease is not held, or the pod's interface does not carry it. */
+    public static final int CHECK_FAILED = 103;
+    /** GC: some leases could not be released; the message lists them. */
+    public static final int GC_INCOMPLETE = 104;
     /** Anything the daemon did not expect; the message says what. */
     public static final int INTERNAL = 199;
 

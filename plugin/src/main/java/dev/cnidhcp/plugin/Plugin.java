@@ -2,6 +2,7 @@ package dev.cnidhcp.plugin;
 
 import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.CniRequest;
+import dev.cnidhcp.cni.Command;
 import dev.cnidhcp.cni.CniVersion;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.wire.WireRequest;
@@ -55,9 +56,10 @@ public final class Plugin {
         try {
             response = new DaemonClient(Path.of(socketPath)).call(WireRequest.of(env, config));
         } catch (IOException | RuntimeException e) {
-            return fail(new CniException(ErrorCode.TRY_AGAIN_LATER, "cannot reach the DHCP lease daemon at "
-                    + socketPath + ": " + describe(e),
-                    "start it with 'dhcp daemon -socketpath " + socketPath
+            // STATUS reports "cannot serve ADD" (50); every other command is worth retrying (11).
+            int code = request.command() == Command.STATUS ? ErrorCode.STATUS_CANNOT_SERVE_ADD : ErrorCode.TRY_AGAIN_LATER;
+            return fail(new CniException(code, "cannot reach the DHCP lease daemon at " + socketPath + ": "
+                    + describe(e), "start it with 'dhcp daemon -socketpath " + socketPath
                             + "' (systemd: 'systemctl start cni-dhcp.socket')"), replyVersion);
         }
         stdout.print(response.stdout());

@@ -5,6 +5,7 @@ import dev.cnidhcp.daemon.cni.HostPaths;
 import dev.cnidhcp.daemon.cni.ResultRenderer;
 import dev.cnidhcp.daemon.dhcp.ClientSettings;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.lease.ExecutorScheduler;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
@@ -50,10 +51,11 @@ public final class Daemon implements AutoCloseable {
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
         Clock clock = Clock.systemUTC();
-        LeaseManager leases = new LeaseManager(new NetnsDhcp(new DhcpClient(settings, clock)), timers, workers,
-                clock, options.timeout());
+        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock), clock);
+        LeaseManager leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
+                options.timeout(), options.resendMax());
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
-                options.resendTimeout());
+                options.resendTimeout(), clock);
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
         // As the reference daemon: the socket path is under the host prefix too.
         server = new SocketServer(Path.of(options.hostPrefix() + options.socketPath()), handler, requests);

@@ -7,8 +7,10 @@ import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.config.IpamConfig;
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.CheckFailedException;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.json.JsonException;
@@ -16,8 +18,15 @@ import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -31,15 +40,17 @@ public final class CniHandler {
     private final ResultRenderer renderer;
     private final HostPaths paths;
     private final Duration addTimeout;
+    private final Clock clock;
 
     /**
      * @param addTimeout how long an ADD may wait for a lease before it fails
      */
-    public CniHandler(LeaseManager leases, ResultRenderer renderer, HostPaths paths, Duration addTimeout) {
+    public CniHandler(LeaseManager leases, ResultRenderer renderer, HostPaths paths, Duration addTimeout, Clock clock) {
         this.leases = leases;
         this.renderer = renderer;
         this.paths = paths;
         this.addTimeout = addTimeout;
+        this.clock = clock;
     }
 
     /** Decodes and answers raw request bytes; never throws. */
@@ -56,28 +67,34 @@ public final class CniHandler {
 
     public WireResponse handle(WireRequest wire, Peer peer) {
         String version = CniRequest.versionOf(wire.stdin());
-        if ("VERSION".equalsIgnoreCase(wire.env().get("CNI_COMMAND"))) { // as Command.parse, any case
+        if ("VERSION".equalsIgnoreCase(wire.env().get("CNI_COMMAND"))) {
             return new WireResponse(0, CniVersion.versionInfoJson(version));
         }
         try {
             CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
-            IpamConfig config = IpamConfig.parse(request.ipam());
+            IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
             return switch (request.command()) {
                 case ADD -> new WireResponse(0, add(request, config));
                 case DEL -> {
                     delete(request, peer);
                     yield new WireResponse(0, "");
                 }
+                case CHECK -> {
+                    check(request);
+                    yield new WireResponse(0, "");
+                }
+                case GC -> {
+                    collectGarbage(request, peer);
+                    yield new WireResponse(0, "");
+                }
                 case STATUS -> new WireResponse(0, "");
-                case CHECK, GC -> throw new CniException(ErrorCode.NOT_IMPLEMENTED,
-                        request.command() + " is not implemented yet by this daemon");
                 case VERSION -> throw new AssertionError("answered above");
             };
         } catch (CniException e) {
             LOG.info(() -> describe(wire) + ": answered error " + e.code() + ": " + e.getMessage());
             return error(e, version);
         } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.SEVERE, describe(wire) + ": unexpected failure", e);
+            LOG.log(Level.SEVERE, describe(wire) + ": unexpected failure", e);
             return error(new CniException(ErrorCode.INTERNAL, "internal error in the DHCP daemon: " + e), version);
         }
     }
@@ -85,11 +102,13 @@ public final class CniHandler {
     private String add(CniRequest request, IpamConfig config) throws CniException {
         LeaseKey key = keyOf(request);
         Path netns = paths.netns(request.netns());
-        Attachment attachment = new Attachment(key, netns,
-                ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname()));
-        long deadline = System.nanoTime() + addTimeout.toNanos();
+        byte[] clientId = config.options().provided().get(61);
+        if (clientId == null) {
+            clientId = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
+        }
+        Attachment attachment = new Attachment(key, netns, clientId, config.options());
         try {
-            Binding binding = leases.add(attachment, deadline);
+            Binding binding = leases.add(attachment, clock.instant().plus(addTimeout));
             return renderer.render(binding.lease(), config, request.cniVersion());
         } catch (NoLeaseException e) {
             throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
@@ -100,8 +119,70 @@ public final class CniHandler {
         }
     }
 
+    /** DEL is best effort: a release that cannot be sent is logged, and DEL still succeeds. */
     private void delete(CniRequest request, Peer peer) {
-        leases.delete(keyOf(request), paths.netnsOf(peer));
+        try {
+            leases.delete(keyOf(request), paths.netnsOf(peer));
+        } catch (IOException e) {
+            // logged by the lease manager; the lease is forgotten and expires at the server
+        }
+    }
+
+    private void check(CniRequest request) throws CniException {
+        LeaseKey key = keyOf(request);
+        if (leases.get(key) == null) {
+            throw new CniException(ErrorCode.UNKNOWN_CONTAINER, "no DHCP lease is held for " + key);
+        }
+        try {
+            leases.check(key, prevResultAddress(request.config()));
+        } catch (CheckFailedException e) {
+            throw new CniException(ErrorCode.CHECK_FAILED, e.getMessage());
+        }
+    }
+
+    /** The first IPv4 address of {@code prevResult.ips}, required for CHECK. */
+    static Inet4Address prevResultAddress(Map<String, Object> config) throws CniException {
+        if (!(config.get("prevResult") instanceof Map<?, ?> prev)) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult in the config");
+        }
+        if (prev.get("ips") instanceof List<?> ips) {
+            for (Object ip : ips) {
+                if (ip instanceof Map<?, ?> entry && entry.get("address") instanceof String cidr && cidr.contains(".")) {
+                    try {
+                        return Route.parseAddress(cidr.substring(0, cidr.indexOf('/') < 0 ? cidr.length()
+                                : cidr.indexOf('/')), "prevResult address");
+                    } catch (IllegalArgumentException e) {
+                        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, e.getMessage());
+                    }
+                }
+            }
+        }
+        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "prevResult has no IPv4 address in \"ips\"");
+    }
+
+    private void collectGarbage(CniRequest request, Peer peer) throws CniException {
+        Object raw = request.config().get("cni.dev/valid-attachments");
+        if (raw == null) {
+            raw = request.config().get("cni.dev/attachments");
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                    "GC needs \"cni.dev/valid-attachments\" (a list of {containerID, ifname}) in the config");
+        }
+        Set<List<String>> valid = new HashSet<>();
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> a) || !(a.get("containerID") instanceof String id)
+                    || !(a.get("ifname") instanceof String ifname)) {
+                throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG,
+                        "cni.dev/valid-attachments entry " + item + " needs \"containerID\" and \"ifname\" strings");
+            }
+            valid.add(List.of(id, ifname));
+        }
+        List<String> failures = leases.collectGarbage(request.networkName(), valid, paths.netnsOf(peer));
+        if (!failures.isEmpty()) {
+            throw new CniException(ErrorCode.GC_INCOMPLETE, failures.size() + " lease(s) of network "
+                    + request.networkName() + " could not be released: " + String.join("; ", failures));
+        }
     }
 
     private static LeaseKey keyOf(CniRequest request) {

@@ -2,11 +2,16 @@ package dev.cnidhcp.daemon.config;
 
 import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.ErrorCode;
+import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The keys this daemon reads from a network config's {@code ipam} object. Unknown keys are ignored,
@@ -14,45 +19,139 @@ import java.util.Map;
  *
  * @param routes   static routes appended to every result ({@code ipam.routes})
  * @param priority the route priority for CNI 1.1.0 results ({@code ipam.priority}), or -1
+ * @param options  what the client requests ({@code ipam.request}) and provides ({@code ipam.provide})
  */
-public record IpamConfig(List<Route> routes, int priority) {
+public record IpamConfig(List<Route> routes, int priority, ClientOptions options) {
 
     public IpamConfig {
         routes = List.copyOf(routes);
     }
 
-    /** Reads an {@code ipam} object; a malformed known key is code 7 naming the key and value. */
+    /** Reads an {@code ipam} object without CNI_ARGS. */
     public static IpamConfig parse(Map<String, Object> ipam) throws CniException {
+        return parse(ipam, Map.of());
+    }
+
+    /**
+     * Reads an {@code ipam} object; {@code cniArgs} feed {@code provide[].fromArg}. A malformed known
+     * key is code 7 naming the key and value.
+     */
+    public static IpamConfig parse(Map<String, Object> ipam, Map<String, String> cniArgs) throws CniException {
+        return new IpamConfig(parseRoutes(ipam.get("routes")), parsePriority(ipam.get("priority")),
+                new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)));
+    }
+
+    private static List<Route> parseRoutes(Object raw) throws CniException {
         List<Route> routes = new ArrayList<>();
-        Object raw = ipam.get("routes");
-        if (raw != null) {
-            if (!(raw instanceof List<?> list)) {
-                throw invalid("ipam.routes must be a list, got " + raw);
+        if (raw == null) {
+            return routes;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw invalid("ipam.routes must be a list, got " + raw);
+        }
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> route) || !(route.get("dst") instanceof String dst)) {
+                throw invalid("ipam.routes entry " + item + " has no \"dst\" string");
             }
-            for (Object item : list) {
-                if (!(item instanceof Map<?, ?> route) || !(route.get("dst") instanceof String dst)) {
-                    throw invalid("ipam.routes entry " + item + " has no \"dst\" string");
-                }
-                Object gw = route.get("gw");
-                if (gw != null && !(gw instanceof String)) {
-                    throw invalid("ipam.routes entry " + item + ": \"gw\" must be a string");
-                }
-                try {
-                    routes.add(Route.parse(dst, (String) gw));
-                } catch (IllegalArgumentException e) {
-                    throw invalid("ipam.routes: " + e.getMessage());
-                }
+            Object gw = route.get("gw");
+            if (gw != null && !(gw instanceof String)) {
+                throw invalid("ipam.routes entry " + item + ": \"gw\" must be a string");
+            }
+            try {
+                routes.add(Route.parse(dst, (String) gw));
+            } catch (IllegalArgumentException e) {
+                throw invalid("ipam.routes: " + e.getMessage());
             }
         }
-        int priority = -1;
-        Object p = ipam.get("priority");
-        if (p != null) {
-            if (!(p instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
-                throw invalid("ipam.priority must be a non-negative integer, got " + p);
-            }
-            priority = n.intValue();
+        return routes;
+    }
+
+    private static int parsePriority(Object p) throws CniException {
+        if (p == null) {
+            return -1;
         }
-        return new IpamConfig(routes, priority);
+        if (!(p instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
+            throw invalid("ipam.priority must be a non-negative integer, got " + p);
+        }
+        return n.intValue();
+    }
+
+    /**
+     * {@code request: [{option, skipDefault}]}, read as the reference does: the listed options are
+     * requested; the default list too, unless any entry says {@code skipDefault}.
+     */
+    private static byte[] parseRequest(Object raw) throws CniException {
+        if (raw == null) {
+            return ClientOptions.DEFAULT_REQUEST_LIST;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw invalid("ipam.request must be a list, got " + raw);
+        }
+        Set<Integer> codes = new LinkedHashSet<>();
+        boolean skipDefault = false;
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> entry) || !(entry.get("option") instanceof String option)) {
+                throw invalid("ipam.request entry " + item + " has no \"option\" string");
+            }
+            Object skip = entry.get("skipDefault");
+            if (skip != null && !(skip instanceof Boolean)) {
+                throw invalid("ipam.request entry " + item + ": \"skipDefault\" must be true or false");
+            }
+            skipDefault |= Boolean.TRUE.equals(skip);
+            codes.add(optionCode("ipam.request", option));
+        }
+        Set<Integer> all = new LinkedHashSet<>();
+        if (!skipDefault) {
+            for (byte b : ClientOptions.DEFAULT_REQUEST_LIST) {
+                all.add(b & 0xff);
+            }
+        }
+        all.addAll(codes);
+        byte[] out = new byte[all.size()];
+        int i = 0;
+        for (int code : all) {
+            out[i++] = (byte) code;
+        }
+        return out;
+    }
+
+    /** {@code provide: [{option, value, fromArg}]}: {@code fromArg} (a CNI_ARGS key) wins when present. */
+    private static Map<Integer, byte[]> parseProvide(Object raw, Map<String, String> cniArgs) throws CniException {
+        Map<Integer, byte[]> provided = new LinkedHashMap<>();
+        if (raw == null) {
+            return provided;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw invalid("ipam.provide must be a list, got " + raw);
+        }
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> entry) || !(entry.get("option") instanceof String option)) {
+                throw invalid("ipam.provide entry " + item + " has no \"option\" string");
+            }
+            int code = optionCode("ipam.provide", option);
+            String value = entry.get("value") instanceof String v ? v : "";
+            if (entry.get("fromArg") instanceof String arg && cniArgs.containsKey(arg)) {
+                value = cniArgs.get(arg);
+            }
+            if (value.isEmpty()) {
+                continue; // as the reference: nothing to provide
+            }
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 255) {
+                throw invalid("ipam.provide: value for option '" + option + "' is " + bytes.length
+                        + " bytes (at most 255)");
+            }
+            provided.put(code, bytes);
+        }
+        return provided;
+    }
+
+    private static int optionCode(String key, String option) throws CniException {
+        try {
+            return OptionNames.code(option);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key + ": " + e.getMessage());
+        }
     }
 
     private static CniException invalid(String message) {

@@ -5,68 +5,92 @@ import org.dhcp4java.DHCPConstants;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * The DHCPv4 exchanges of one client (RFC 2131): acquisition (DISCOVER, OFFER, REQUEST, ACK),
- * renewal and release, over a {@link DhcpTransport} given by the caller. Stateless between calls and
- * safe to share: each call runs on the caller's thread with the caller's transport.
+ * The DHCPv4 exchanges of a client (RFC 2131 section 4.4), each over a {@link DhcpTransport} the
+ * caller provides: acquisition (INIT, SELECTING, REQUESTING), INIT-REBOOT, renewal (RENEWING when the
+ * transport unicasts, REBINDING when it broadcasts) and release. Stateless between calls and safe to
+ * share: a call runs on the caller's thread with the caller's transport. The lease state machine
+ * ({@code LeaseMachine}) decides which exchange to run when.
  *
- * <p>Retransmission follows RFC 2131 4.1: the first after {@code firstRetransmit}, then doubling,
- * each randomised by up to one second either way, capped by {@code resendMax}, no single wait longer
- * than {@code replyTimeout}.
+ * <p>Time comes from the {@link Clock} given, so tests drive retransmission with a fake clock whose
+ * transport advances it while "waiting". Retransmission follows RFC 2131 4.1: first after
+ * {@code firstRetransmit}, then doubling, each randomised by up to one second either way, capped by
+ * {@code resendMax}, no single wait longer than {@code replyTimeout}.
  */
 public final class DhcpClient {
     private static final Logger LOG = Logger.getLogger(DhcpClient.class.getName());
 
     private final ClientSettings settings;
     private final Clock clock;
+    private final LongSupplier xids;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong naks = new AtomicLong();
 
     public DhcpClient(ClientSettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        this(settings, clock, () -> ThreadLocalRandom.current().nextInt());
     }
 
-    /** Replies received and dropped because they were malformed or not for the exchange. */
+    /** With a chosen source of transaction ids (tests). */
+    public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids) {
+        this.settings = settings;
+        this.clock = clock;
+        this.xids = xids;
+    }
+
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    /** Replies received and dropped: malformed, or not for the exchange (op, xid, chaddr, client id, type). */
     public long droppedReplies() {
         return dropped.get();
     }
 
+    /** DHCPNAKs received. */
+    public long naksReceived() {
+        return naks.get();
+    }
+
     /**
-     * Obtains a lease: DISCOVER until an OFFER, REQUEST it until an ACK; a NAK starts over.
+     * INIT → SELECTING → REQUESTING → BOUND: DISCOVER until an OFFER, REQUEST it until an ACK; a NAK
+     * starts over with a new DISCOVER.
      *
-     * @param label names the client in logs (container id and interface)
-     * @throws NoLeaseException when no lease was granted before {@code giveUpAfter} or the deadline
+     * @param requested an address to ask for again (option 50 in the DISCOVER), or null
+     * @param label     names the client in logs (container id and interface)
+     * @throws NoLeaseException when no lease was granted before the deadline (or {@code giveUpAfter})
      */
-    public Lease acquire(DhcpTransport transport, ClientIdentity id, long deadlineNanos, String label)
-            throws IOException, NoLeaseException {
-        long deadline = Math.min(deadlineNanos, System.nanoTime() + settings.giveUpAfter().toNanos());
+    public Lease acquire(DhcpTransport transport, ClientIdentity id, ClientOptions options, Inet4Address requested,
+                         Instant deadline, String label) throws IOException, NoLeaseException {
+        Instant end = earliest(deadline, clock.instant().plus(settings.giveUpAfter()));
         boolean broadcast = settings.broadcastFlag();
         String lastProblem = "no DHCPOFFER received";
-        while (System.nanoTime() < deadline) {
-            int xid = ThreadLocalRandom.current().nextInt();
+        while (clock.instant().isBefore(end)) {
+            int xid = (int) xids.getAsLong();
             DhcpMessages.Reply offer = exchange(transport, id, xid,
-                    DhcpMessages.discover(xid, id, DhcpMessages.DEFAULT_REQUEST_LIST, broadcast),
-                    Set.of(DHCPConstants.DHCPOFFER), deadline, Ipv4Udp.ANY);
+                    DhcpMessages.discover(xid, id, options, broadcast, requested),
+                    Set.of(DHCPConstants.DHCPOFFER), end, Ipv4Udp.ANY);
             if (offer == null) {
                 break;
             }
-            byte[] request = DhcpMessages.requestOffer(xid, id, DhcpMessages.DEFAULT_REQUEST_LIST, broadcast,
-                    offer.yiaddr(), offer.serverId());
+            byte[] request = DhcpMessages.requestOffer(xid, id, options, broadcast, offer.yiaddr(), offer.serverId());
             DhcpMessages.Reply answer = exchange(transport, id, xid, request,
-                    Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), deadline, Ipv4Udp.ANY);
+                    Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), end, Ipv4Udp.ANY);
             if (answer == null) {
                 lastProblem = "no DHCPACK for " + offer.yiaddr().getHostAddress() + " from "
                         + offer.serverId().getHostAddress();
                 continue;
             }
             if (answer.type() == DHCPConstants.DHCPNAK) {
+                naks.incrementAndGet();
                 lastProblem = "DHCPNAK for " + offer.yiaddr().getHostAddress() + " from "
-                        + answer.packet().getAddress();
+                        + describeServer(answer);
                 LOG.warning(label + ": " + lastProblem + "; starting over with DHCPDISCOVER");
                 continue;
             }
@@ -81,50 +105,70 @@ public final class DhcpClient {
     }
 
     /**
-     * Renews a lease with a REQUEST carrying ciaddr and no options 50/54 (RENEWING when the transport
-     * unicasts to the server, REBINDING when it broadcasts).
+     * INIT-REBOOT: REQUEST the address held before (option 50, no server identifier), broadcast.
      *
-     * @throws NoLeaseException on NAK or when no answer came before the deadline
+     * @throws NoLeaseException with {@link NoLeaseException#nak()} when a server refuses the address,
+     *                          without when none answered before the deadline
      */
-    public Lease renew(DhcpTransport transport, ClientIdentity id, Lease lease, long deadlineNanos)
-            throws IOException, NoLeaseException {
-        int xid = ThreadLocalRandom.current().nextInt();
-        byte[] request = DhcpMessages.requestRenewal(xid, id, DhcpMessages.DEFAULT_REQUEST_LIST, lease.address());
-        DhcpMessages.Reply answer = exchange(transport, id, xid, request,
-                Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), deadlineNanos, lease.address());
-        if (answer == null) {
-            throw new NoLeaseException("no answer to the renewal of " + lease.address().getHostAddress());
-        }
-        if (answer.type() == DHCPConstants.DHCPNAK) {
-            throw new NoLeaseException("DHCPNAK for the renewal of " + lease.address().getHostAddress(), true);
-        }
-        try {
-            return DhcpMessages.leaseOf(answer, clock.instant());
-        } catch (DhcpParseException e) {
-            throw new NoLeaseException("unusable DHCPACK to the renewal: " + e.getMessage());
-        }
+    public Lease reboot(DhcpTransport transport, ClientIdentity id, ClientOptions options, Inet4Address previous,
+                        Instant deadline) throws IOException, NoLeaseException {
+        int xid = (int) xids.getAsLong();
+        byte[] request = DhcpMessages.requestReboot(xid, id, options, settings.broadcastFlag(), previous);
+        return expectAck(exchange(transport, id, xid, request,
+                Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), deadline, Ipv4Udp.ANY),
+                "INIT-REBOOT request for " + previous.getHostAddress());
+    }
+
+    /**
+     * RENEWING or REBINDING: a REQUEST with ciaddr and without options 50/54. The transport decides
+     * which: unicast to the server (RENEWING) or broadcast (REBINDING).
+     *
+     * @throws NoLeaseException on NAK ({@link NoLeaseException#nak()}) or when no answer came
+     */
+    public Lease renew(DhcpTransport transport, ClientIdentity id, ClientOptions options, Lease lease,
+                       Instant deadline) throws IOException, NoLeaseException {
+        int xid = (int) xids.getAsLong();
+        byte[] request = DhcpMessages.requestRenewal(xid, id, options, lease.address());
+        return expectAck(exchange(transport, id, xid, request,
+                Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), deadline, lease.address()),
+                "renewal of " + lease.address().getHostAddress());
     }
 
     /** Sends one DHCPRELEASE (servers do not answer it). */
     public void release(DhcpTransport transport, ClientIdentity id, Lease lease) throws IOException {
-        int xid = ThreadLocalRandom.current().nextInt();
+        int xid = (int) xids.getAsLong();
         transport.send(DhcpMessages.release(xid, id, lease.address(), lease.serverId()), lease.address());
+    }
+
+    private Lease expectAck(DhcpMessages.Reply answer, String what) throws NoLeaseException {
+        if (answer == null) {
+            throw new NoLeaseException("no answer to the " + what);
+        }
+        if (answer.type() == DHCPConstants.DHCPNAK) {
+            naks.incrementAndGet();
+            throw new NoLeaseException("DHCPNAK from " + describeServer(answer) + " to the " + what, true);
+        }
+        try {
+            return DhcpMessages.leaseOf(answer, clock.instant());
+        } catch (DhcpParseException e) {
+            throw new NoLeaseException("unusable DHCPACK to the " + what + ": " + e.getMessage());
+        }
     }
 
     /** Sends and retransmits {@code message} until an accepted reply arrives; null at the deadline. */
     private DhcpMessages.Reply exchange(DhcpTransport transport, ClientIdentity id, int xid, byte[] message,
-                                        Set<Byte> accepted, long deadline, Inet4Address source) throws IOException {
+                                        Set<Byte> accepted, Instant deadline, Inet4Address source) throws IOException {
         long delayMillis = settings.firstRetransmit().toMillis();
+        long end = deadline.toEpochMilli();
         while (true) {
-            long now = System.nanoTime();
-            if (now >= deadline) {
+            long now = clock.millis();
+            if (now >= end) {
                 return null;
             }
             transport.send(message, source);
             long jitter = ThreadLocalRandom.current().nextLong(-1000, 1001);
             long wait = Math.max(100, Math.min(delayMillis + jitter, settings.replyTimeout().toMillis()));
-            long waitEnd = Math.min(deadline, now + wait * 1_000_000L);
-            DhcpMessages.Reply reply = awaitReply(transport, id, xid, accepted, waitEnd);
+            DhcpMessages.Reply reply = awaitReply(transport, id, xid, accepted, Math.min(end, now + wait));
             if (reply != null) {
                 return reply;
             }
@@ -135,7 +179,7 @@ public final class DhcpClient {
     private DhcpMessages.Reply awaitReply(DhcpTransport transport, ClientIdentity id, int xid, Set<Byte> accepted,
                                           long waitEnd) throws IOException {
         while (true) {
-            long left = (waitEnd - System.nanoTime()) / 1_000_000L;
+            long left = waitEnd - clock.millis();
             if (left <= 0) {
                 return null;
             }
@@ -149,10 +193,19 @@ public final class DhcpClient {
                     return reply;
                 }
                 dropped.incrementAndGet();
+                LOG.fine(() -> "dropped a reply of unexpected type " + reply.type());
             } catch (DhcpParseException e) {
                 dropped.incrementAndGet();
                 LOG.fine(() -> "dropped a reply: " + e.getMessage());
             }
         }
+    }
+
+    private static String describeServer(DhcpMessages.Reply reply) {
+        return reply.serverId() != null ? reply.serverId().getHostAddress() : "a server";
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 }

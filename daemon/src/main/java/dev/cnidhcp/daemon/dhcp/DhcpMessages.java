@@ -14,50 +14,55 @@ import java.util.List;
  * class that knows dhcp4java's packet type.
  */
 public final class DhcpMessages {
-    /** Options requested by default (option 55). */
-    public static final byte[] DEFAULT_REQUEST_LIST = {1, 3, 6, 15, 26, 28, 33, 51, 54, 58, 59, 119, (byte) 121};
     private static final short FLAG_BROADCAST = (short) 0x8000;
     private static final short MAX_MESSAGE_SIZE = 1500;
 
     private DhcpMessages() {
     }
 
-    public static byte[] discover(int xid, ClientIdentity id, byte[] requestList, boolean broadcast) {
-        DHCPPacket p = base(xid, id, DHCPConstants.DHCPDISCOVER, broadcast);
-        p.setOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST, requestList);
-        p.setOptionAsShort(DHCPConstants.DHO_DHCP_MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE);
+    /** DISCOVER (INIT); {@code requested} (option 50) asks for a previous address again, or null. */
+    public static byte[] discover(int xid, ClientIdentity id, ClientOptions options, boolean broadcast,
+                                  Inet4Address requested) {
+        DHCPPacket p = base(xid, id, DHCPConstants.DHCPDISCOVER, broadcast, options);
+        if (requested != null) {
+            p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS, requested);
+        }
         return p.serialize();
     }
 
     /** REQUEST in SELECTING state: options 50 and 54 name the offer taken. */
-    public static byte[] requestOffer(int xid, ClientIdentity id, byte[] requestList, boolean broadcast,
+    public static byte[] requestOffer(int xid, ClientIdentity id, ClientOptions options, boolean broadcast,
                                       Inet4Address offered, Inet4Address serverId) {
-        DHCPPacket p = base(xid, id, DHCPConstants.DHCPREQUEST, broadcast);
+        DHCPPacket p = base(xid, id, DHCPConstants.DHCPREQUEST, broadcast, options);
         p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS, offered);
         p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, serverId);
-        p.setOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST, requestList);
-        p.setOptionAsShort(DHCPConstants.DHO_DHCP_MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE);
+        return p.serialize();
+    }
+
+    /** REQUEST in INIT-REBOOT state: option 50 names the address known before, no option 54, no ciaddr. */
+    public static byte[] requestReboot(int xid, ClientIdentity id, ClientOptions options, boolean broadcast,
+                                       Inet4Address previous) {
+        DHCPPacket p = base(xid, id, DHCPConstants.DHCPREQUEST, broadcast, options);
+        p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS, previous);
         return p.serialize();
     }
 
     /** REQUEST in RENEWING or REBINDING state: ciaddr set, no options 50 and 54. */
-    public static byte[] requestRenewal(int xid, ClientIdentity id, byte[] requestList, Inet4Address ciaddr) {
-        DHCPPacket p = base(xid, id, DHCPConstants.DHCPREQUEST, false);
+    public static byte[] requestRenewal(int xid, ClientIdentity id, ClientOptions options, Inet4Address ciaddr) {
+        DHCPPacket p = base(xid, id, DHCPConstants.DHCPREQUEST, false, options);
         p.setCiaddr(ciaddr);
-        p.setOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST, requestList);
-        p.setOptionAsShort(DHCPConstants.DHO_DHCP_MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE);
         return p.serialize();
     }
 
     /** RELEASE: ciaddr and server identifier of the lease, the same client identifier as at ADD. */
     public static byte[] release(int xid, ClientIdentity id, Inet4Address ciaddr, Inet4Address serverId) {
-        DHCPPacket p = base(xid, id, DHCPConstants.DHCPRELEASE, false);
+        DHCPPacket p = base(xid, id, DHCPConstants.DHCPRELEASE, false, null);
         p.setCiaddr(ciaddr);
         p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, serverId);
         return p.serialize();
     }
 
-    private static DHCPPacket base(int xid, ClientIdentity id, byte type, boolean broadcast) {
+    private static DHCPPacket base(int xid, ClientIdentity id, byte type, boolean broadcast, ClientOptions options) {
         DHCPPacket p = new DHCPPacket();
         p.setOp(DHCPConstants.BOOTREQUEST);
         p.setHtype(DHCPConstants.HTYPE_ETHER);
@@ -67,6 +72,15 @@ public final class DhcpMessages {
         p.setChaddr(id.mac());
         p.setDHCPMessageType(type);
         p.setOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER, id.clientId());
+        if (options != null) {
+            p.setOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST, options.requestList());
+            p.setOptionAsShort(DHCPConstants.DHO_DHCP_MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE);
+            options.provided().forEach((code, value) -> {
+                if (code != (DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER & 0xff)) {
+                    p.setOptionRaw(code.byteValue(), value);
+                }
+            });
+        }
         return p;
     }
 

@@ -1,201 +1,139 @@
 package dev.cnidhcp.daemon.lease;
 
-import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Holds every lease of the node and keeps each renewed until DEL.
+ * Every lease of the node, one {@link LeaseMachine} per (container, network, interface).
  *
- * <p>Threads: ADD and DEL run on the caller's (request) thread. Each lease's timer fires on the
- * shared {@code timers} scheduler, which only hands the renewal to the {@code workers} executor; no
- * lease owns a thread. Operations on one lease are serialised by that lease's monitor, so an ADD, a
- * DEL and a renewal of the same lease never overlap, while different leases proceed in parallel.
+ * <p>Threads: ADD, DEL, CHECK and GC run on the caller's (request) thread; renewals run on the
+ * scheduler's workers. A machine serialises its own transitions; the map only decides which machine
+ * a key has, so different leases never wait for each other.
  */
 public final class LeaseManager {
     private static final Logger LOG = Logger.getLogger(LeaseManager.class.getName());
-    /** The shortest wait before another renewal attempt. */
-    private static final Duration MIN_RETRY = Duration.ofSeconds(5);
 
     private final LeaseTransport transport;
-    private final ScheduledExecutorService timers;
-    private final ExecutorService workers;
+    private final Scheduler scheduler;
     private final Clock clock;
-    private final Duration exchangeTimeout;
-    private final ConcurrentHashMap<LeaseKey, Entry> leases = new ConcurrentHashMap<>();
+    private final Duration attemptTimeout;
+    private final Duration backoffMax;
+    private final ConcurrentHashMap<LeaseKey, LeaseMachine> leases = new ConcurrentHashMap<>();
 
     /**
-     * @param exchangeTimeout how long one renewal exchange may take
+     * @param attemptTimeout how long one background exchange may take ({@code -timeout})
+     * @param backoffMax     the longest pause between attempts to regain a lost lease ({@code -resendmax})
      */
-    public LeaseManager(LeaseTransport transport, ScheduledExecutorService timers, ExecutorService workers,
-                        Clock clock, Duration exchangeTimeout) {
+    public LeaseManager(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
+                        Duration backoffMax) {
         this.transport = transport;
-        this.timers = timers;
-        this.workers = workers;
+        this.scheduler = scheduler;
         this.clock = clock;
-        this.exchangeTimeout = exchangeTimeout;
-    }
-
-    /** One lease and its bookkeeping; guarded by its own monitor. */
-    private static final class Entry {
-        final Attachment attachment;
-        Binding binding;
-        ScheduledFuture<?> timer;
-        boolean removed;
-
-        Entry(Attachment attachment) {
-            this.attachment = attachment;
-        }
-    }
-
-    /** A read-only view of one lease, for answers and listings. */
-    public record Snapshot(Attachment attachment, Binding binding) {
+        this.attemptTimeout = attemptTimeout;
+        this.backoffMax = backoffMax;
     }
 
     /**
      * Returns the lease of the attachment, obtaining one when there is none yet. The same key added
      * twice returns the lease it already has.
      */
-    public Binding add(Attachment attachment, long deadlineNanos) throws IOException, NoLeaseException {
+    public Binding add(Attachment attachment, Instant deadline) throws IOException, NoLeaseException {
         LeaseKey key = attachment.key();
         while (true) {
-            Entry entry = leases.computeIfAbsent(key, k -> new Entry(attachment));
-            synchronized (entry) {
-                if (entry.removed) {
-                    continue; // lost a race with DEL or a failed ADD: start again with a fresh entry
+            LeaseMachine machine = leases.computeIfAbsent(key,
+                    k -> new LeaseMachine(attachment, transport, scheduler, clock, attemptTimeout, backoffMax));
+            synchronized (machine) {
+                if (machine.stopped()) {
+                    continue; // lost a race with DEL or a failed ADD: start again with a fresh machine
                 }
-                if (entry.binding != null) {
-                    LOG.info(key + ": ADD for a lease already held: " + entry.binding.lease().cidr());
-                    return entry.binding;
+                if (machine.state() != LeaseMachine.State.INIT || machine.binding() != null) {
+                    Binding held = machine.binding();
+                    LOG.info(key + ": ADD for a lease already held: " + held.lease().cidr() + " (" + machine.state() + ")");
+                    return held;
                 }
-                long started = System.nanoTime();
                 try {
-                    entry.binding = transport.acquire(attachment, deadlineNanos);
+                    return machine.start(deadline);
                 } catch (IOException | NoLeaseException | RuntimeException e) {
-                    entry.removed = true;
-                    leases.remove(key, entry);
+                    machine.stop(null);
+                    leases.remove(key, machine);
+                    LOG.warning(key + ": ADD failed: " + e.getMessage());
                     throw e;
                 }
-                Lease lease = entry.binding.lease();
-                LOG.info(key + ": acquired " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
-                        + " for " + lease.leaseTime().toSeconds() + " s (mac " + entry.binding.identity().macText()
-                        + ", " + (System.nanoTime() - started) / 1_000_000 + " ms)");
-                schedule(entry, lease.renewAt());
-                return entry.binding;
             }
         }
     }
 
     /**
-     * Forgets the lease and releases it at its server. Succeeds when the lease is unknown; a release
-     * that cannot be sent is logged, not raised (DEL is best effort).
+     * Forgets the lease and releases it at its server. Succeeds when the lease is unknown.
      *
      * @param runtimeNetns the namespace of the process that called DEL, or null when unknown
+     * @throws IOException when the DHCPRELEASE could not be sent (the lease is forgotten anyway)
      */
-    public void delete(LeaseKey key, Path runtimeNetns) {
-        Entry entry = leases.get(key);
-        if (entry == null) {
+    public void delete(LeaseKey key, Path runtimeNetns) throws IOException {
+        LeaseMachine machine = leases.remove(key);
+        if (machine == null) {
             LOG.info(key + ": DEL for no known lease: nothing to release");
             return;
         }
-        synchronized (entry) {
-            if (entry.removed) {
-                return;
-            }
-            entry.removed = true;
-            leases.remove(key, entry);
-            if (entry.timer != null) {
-                entry.timer.cancel(false);
-            }
-            if (entry.binding == null) {
-                return;
-            }
-            String address = entry.binding.lease().address().getHostAddress();
-            try {
-                String from = transport.release(entry.attachment, entry.binding, runtimeNetns);
-                LOG.info(key + ": released " + address + " (sent from " + from + ")");
-            } catch (IOException | RuntimeException e) {
-                LOG.warning(key + ": forgot " + address + " but could not send DHCPRELEASE: " + e.getMessage()
-                        + "; the server reclaims it when the lease expires");
-            }
+        String address = machine.binding() == null ? "nothing" : machine.binding().lease().address().getHostAddress();
+        try {
+            String from = machine.stop(runtimeNetns);
+            LOG.info(key + (from == null ? ": forgotten (no lease held)" : ": released " + address + " (sent from " + from + ")"));
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(key + ": forgot " + address + " but could not send DHCPRELEASE: " + e.getMessage()
+                    + "; the server reclaims it when the lease expires");
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 
-    /** The lease of a key, if held. */
-    public Snapshot get(LeaseKey key) {
-        Entry entry = leases.get(key);
-        if (entry == null) {
-            return null;
+    /** CHECK of one lease; see {@link LeaseMachine#check}. */
+    public void check(LeaseKey key, Inet4Address expected) throws CheckFailedException {
+        LeaseMachine machine = leases.get(key);
+        if (machine == null) {
+            throw new CheckFailedException("no lease is held for " + key);
         }
-        synchronized (entry) {
-            return entry.binding == null || entry.removed ? null : new Snapshot(entry.attachment, entry.binding);
-        }
+        machine.check(expected);
     }
 
-    /** Every lease held, for listings. */
-    public List<Snapshot> all() {
-        List<Snapshot> out = new ArrayList<>();
-        for (LeaseKey key : leases.keySet()) {
-            Snapshot s = get(key);
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
-    private void schedule(Entry entry, Instant when) {
-        long delayMillis = Math.max(0, Duration.between(clock.instant(), when).toMillis());
-        entry.timer = timers.schedule(() -> workers.execute(() -> renew(entry)), delayMillis, TimeUnit.MILLISECONDS);
-    }
-
-    /** Runs on a worker thread when the renewal time comes. */
-    void renew(Entry entry) {
-        synchronized (entry) {
-            if (entry.removed || entry.binding == null) {
-                return;
-            }
-            LeaseKey key = entry.attachment.key();
-            Lease old = entry.binding.lease();
-            long deadline = System.nanoTime() + exchangeTimeout.toNanos();
-            try {
-                Lease renewed = transport.renew(entry.attachment, entry.binding, deadline);
-                entry.binding = new Binding(entry.binding.identity(), renewed);
-                if (!renewed.address().equals(old.address())) {
-                    LOG.severe(key + ": server renewed with a different address " + renewed.cidr()
-                            + " instead of " + old.cidr());
+    /**
+     * GC: releases every lease of {@code networkName} whose (container, interface) is not in
+     * {@code valid}; goes on past failures.
+     *
+     * @return one line per release that failed (empty when all went well)
+     */
+    public List<String> collectGarbage(String networkName, Set<List<String>> valid, Path runtimeNetns) {
+        List<String> failures = new ArrayList<>();
+        for (LeaseKey key : List.copyOf(leases.keySet())) {
+            if (key.networkName().equals(networkName) && !valid.contains(List.of(key.containerId(), key.ifname()))) {
+                LOG.info(key + ": GC: not among the valid attachments; releasing");
+                try {
+                    delete(key, runtimeNetns);
+                } catch (IOException e) {
+                    failures.add(key + ": " + e.getMessage());
                 }
-                LOG.info(key + ": renewed " + renewed.cidr() + " for " + renewed.leaseTime().toSeconds() + " s");
-                schedule(entry, renewed.renewAt());
-            } catch (IOException | NoLeaseException | RuntimeException e) {
-                Instant now = clock.instant();
-                Duration left = Duration.between(now, old.expiresAt());
-                if (left.isNegative() || left.isZero()) {
-                    LOG.severe(key + ": lease of " + old.cidr() + " expired without renewal (" + e.getMessage()
-                            + "); the pod may be using an address the server can give away");
-                    return;
-                }
-                Duration retry = left.dividedBy(2);
-                if (retry.compareTo(MIN_RETRY) < 0) {
-                    retry = left.compareTo(MIN_RETRY) < 0 ? left : MIN_RETRY;
-                }
-                LOG.warning(key + ": renewal of " + old.cidr() + " failed: " + e.getMessage() + "; retrying in "
-                        + retry.toSeconds() + " s (expires in " + left.toSeconds() + " s)");
-                schedule(entry, now.plus(retry));
             }
         }
+        return failures;
+    }
+
+    /** The machine of a key, or null. */
+    public LeaseMachine get(LeaseKey key) {
+        return leases.get(key);
+    }
+
+    /** Every machine, for listings. */
+    public List<LeaseMachine> all() {
+        return List.copyOf(leases.values());
     }
 }

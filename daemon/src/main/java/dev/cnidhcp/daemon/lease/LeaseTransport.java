@@ -4,19 +4,29 @@ import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
- * The lease manager's view of the network: DHCP exchanges carried out in the right namespace. The
- * real one enters network namespaces; tests pass a scripted one.
+ * The lease state machine's view of the network: each DHCP exchange carried out on the pod's
+ * interface, inside its namespace. The real one ({@code NetnsDhcp}) enters namespaces; tests pass
+ * one backed by an in-process scripted server.
  */
 public interface LeaseTransport {
 
-    /** Obtains a new lease on the attachment's interface, inside its namespace. */
-    Binding acquire(Attachment attachment, long deadlineNanos) throws IOException, NoLeaseException;
+    /** INIT: a new lease (DISCOVER...ACK), asking for {@code requested} again when not null. */
+    Binding acquire(Attachment attachment, Inet4Address requested, Instant deadline)
+            throws IOException, NoLeaseException;
 
-    /** Renews by unicast to the lease's server, from inside the attachment's namespace. */
-    Lease renew(Attachment attachment, Binding binding, long deadlineNanos) throws IOException, NoLeaseException;
+    /** RENEWING: REQUEST unicast to the lease's server from the leased address. */
+    Lease renew(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException;
+
+    /** REBINDING: REQUEST with ciaddr, broadcast to any server. */
+    Lease rebind(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException;
+
+    /** INIT-REBOOT: REQUEST for the address held before, broadcast, no server identifier. */
+    Lease reboot(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException;
 
     /**
      * Sends a DHCPRELEASE from the pod's namespace when the interface still carries the address,
@@ -26,4 +36,10 @@ public interface LeaseTransport {
      * @throws IOException when it could be sent from neither
      */
     String release(Attachment attachment, Binding binding, Path fallbackNetns) throws IOException;
+
+    /** Sets the pod's interface up or down. */
+    void setLinkUp(Attachment attachment, boolean up) throws IOException;
+
+    /** The IPv4 address the pod's interface carries, or null when it has none. */
+    Inet4Address interfaceAddress(Attachment attachment) throws IOException;
 }

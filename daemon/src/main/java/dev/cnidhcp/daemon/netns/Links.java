@@ -40,7 +40,7 @@ public final class Links {
             System.arraycopy(ifr, IFNAMSIZ + 4, ip, 0, 4);
             return (Inet4Address) InetAddress.getByAddress(ip);
         } catch (NativeException e) {
-            if (e.errno() == 99) { // EADDRNOTAVAIL: no address
+            if (e.errno() == NativeException.EADDRNOTAVAIL) { // no address
                 return null;
             }
             throw e;
@@ -54,17 +54,23 @@ public final class Links {
         return ByteBuffer.wrap(ifr, IFNAMSIZ, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
     }
 
+    /** Sets the link up or down (IFF_UP), leaving the other flags as they are. */
+    public static void setUp(String ifname, boolean up) throws IOException {
+        int flags = flags(ifname);
+        int wanted = up ? flags | LibC.IFF_UP : flags & ~LibC.IFF_UP;
+        if (wanted != flags) {
+            byte[] value = new byte[2];
+            ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).putShort((short) wanted);
+            ioctl(ifname, LibC.SIOCSIFFLAGS, value);
+        }
+    }
+
     /**
      * Brings the link up if it is down and waits, polling every few milliseconds, until it has a
      * carrier (IFF_RUNNING) or the deadline passes. Returns whether the link runs.
      */
     public static boolean bringUp(String ifname, long deadlineNanos) throws IOException, InterruptedException {
-        int flags = flags(ifname);
-        if ((flags & LibC.IFF_UP) == 0) {
-            byte[] value = new byte[2];
-            ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).putShort((short) (flags | LibC.IFF_UP));
-            ioctl(ifname, LibC.SIOCSIFFLAGS, value);
-        }
+        setUp(ifname, true);
         long sleepMillis = 1;
         while ((flags(ifname) & LibC.IFF_RUNNING) == 0) {
             if (System.nanoTime() >= deadlineNanos) {

@@ -10,55 +10,78 @@ import dev.cnidhcp.daemon.lease.LeaseTransport;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
- * DHCP exchanges carried out inside pod namespaces: a packet socket while the interface has no
- * address, a kernel UDP socket for renewals, and releases from the pod's namespace or, when the pod's
- * interface is already gone, from the runtime's.
+ * DHCP exchanges carried out inside pod namespaces: a packet socket while the client has no usable
+ * address or must broadcast (INIT, INIT-REBOOT, REBINDING), a kernel UDP socket bound to the leased
+ * address for RENEWING, and releases from the pod's namespace or, when the pod's interface is
+ * already gone, from the runtime's. Every call runs on a fresh thread inside the namespace
+ * ({@link Namespaces#call}); the sockets live only as long as the call.
  */
 public final class NetnsDhcp implements LeaseTransport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp.class.getName());
-    private static final long LINK_WAIT_NANOS = 3_000_000_000L;
-    private static final long RELEASE_TIMEOUT_MILLIS = 3_000;
+    private static final Duration LINK_WAIT = Duration.ofSeconds(3);
+    private static final Duration SHORT_CALL = Duration.ofSeconds(3);
 
     private final DhcpClient client;
+    private final Clock clock;
 
-    public NetnsDhcp(DhcpClient client) {
+    public NetnsDhcp(DhcpClient client, Clock clock) {
         this.client = client;
+        this.clock = clock;
     }
 
     @Override
-    public Binding acquire(Attachment a, long deadlineNanos) throws IOException, NoLeaseException {
+    public Binding acquire(Attachment a, Inet4Address requested, Instant deadline) throws IOException, NoLeaseException {
         String ifname = a.key().ifname();
         String label = a.key().toString();
-        return inNamespace(a.netns(), a.key().ifname(), deadlineNanos, () -> {
-            int index = Links.index(ifname);
-            if (index == 0) {
-                throw new IOException("no interface " + ifname + " in network namespace " + a.netns());
-            }
+        return inNamespace(a.netns(), ifname, deadline, () -> {
+            int index = requireInterface(a);
             byte[] mac = Links.mac(ifname);
-            long linkDeadline = Math.min(deadlineNanos, System.nanoTime() + LINK_WAIT_NANOS);
+            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), millisUntil(deadline) * 1_000_000L);
             if (!Links.bringUp(ifname, linkDeadline)) {
-                LOG.warning(label + ": link has no carrier after " + LINK_WAIT_NANOS / 1_000_000 + " ms; trying anyway");
+                LOG.warning(label + ": link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
             try (PacketSocket socket = PacketSocket.open(index)) {
-                return new Binding(id, client.acquire(socket, id, deadlineNanos, label));
+                return new Binding(id, client.acquire(socket, id, a.options(), requested, deadline, label));
             }
         });
     }
 
     @Override
-    public Lease renew(Attachment a, Binding binding, long deadlineNanos) throws IOException, NoLeaseException {
+    public Lease renew(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         Lease lease = binding.lease();
-        return inNamespace(a.netns(), a.key().ifname(), deadlineNanos, () -> {
+        return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
             try (UdpTransport udp = UdpTransport.open(lease.address(), lease.serverId())) {
-                return client.renew(udp, binding.identity(), lease, deadlineNanos);
+                return client.renew(udp, binding.identity(), a.options(), lease, deadline);
+            }
+        });
+    }
+
+    @Override
+    public Lease rebind(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
+        return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
+            try (PacketSocket socket = PacketSocket.open(requireInterface(a))) {
+                return client.renew(socket, binding.identity(), a.options(), binding.lease(), deadline);
+            }
+        });
+    }
+
+    @Override
+    public Lease reboot(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
+        return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
+            try (PacketSocket socket = PacketSocket.open(requireInterface(a))) {
+                return client.reboot(socket, binding.identity(), a.options(), binding.lease().address(), deadline);
             }
         });
     }
@@ -70,7 +93,7 @@ public final class NetnsDhcp implements LeaseTransport {
         IOException podProblem = null;
         if (a.netns() != null && Files.exists(a.netns())) {
             try {
-                boolean sent = inNamespace(a.netns(), ifname, deadline(RELEASE_TIMEOUT_MILLIS), () -> {
+                boolean sent = inNamespace(a.netns(), ifname, shortDeadline(), () -> {
                     if (Links.index(ifname) == 0 || !lease.address().equals(Links.address(ifname))) {
                         return false;
                     }
@@ -92,7 +115,7 @@ public final class NetnsDhcp implements LeaseTransport {
                     + " and the caller's namespace is unknown");
         }
         try {
-            inNamespace(fallbackNetns, ifname, deadline(RELEASE_TIMEOUT_MILLIS), () -> {
+            inNamespace(fallbackNetns, ifname, shortDeadline(), () -> {
                 sendRelease(binding);
                 return null;
             });
@@ -102,6 +125,31 @@ public final class NetnsDhcp implements LeaseTransport {
         return "the runtime's namespace " + fallbackNetns;
     }
 
+    @Override
+    public void setLinkUp(Attachment a, boolean up) throws IOException {
+        try {
+            inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
+                requireInterface(a);
+                Links.setUp(a.key().ifname(), up);
+                return null;
+            });
+        } catch (NoLeaseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public Inet4Address interfaceAddress(Attachment a) throws IOException {
+        try {
+            return inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
+                requireInterface(a);
+                return Links.address(a.key().ifname());
+            });
+        } catch (NoLeaseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private void sendRelease(Binding binding) throws IOException {
         Lease lease = binding.lease();
         try (UdpTransport udp = UdpTransport.open(null, lease.serverId())) {
@@ -109,17 +157,29 @@ public final class NetnsDhcp implements LeaseTransport {
         }
     }
 
-    private static long deadline(long millis) {
-        return System.nanoTime() + millis * 1_000_000L;
+    private static int requireInterface(Attachment a) throws IOException {
+        int index = Links.index(a.key().ifname());
+        if (index == 0) {
+            throw new IOException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
+        }
+        return index;
+    }
+
+    private Instant shortDeadline() {
+        return clock.instant().plus(SHORT_CALL);
+    }
+
+    private long millisUntil(Instant deadline) {
+        return Math.max(0, deadline.toEpochMilli() - clock.millis());
     }
 
     /** Runs a task in a namespace, unwrapping what it threw. */
-    private static <T> T inNamespace(Path netns, String ifname, long deadlineNanos, Callable<T> task)
+    private <T> T inNamespace(Path netns, String ifname, Instant deadline, Callable<T> task)
             throws IOException, NoLeaseException {
         if (netns == null) {
             throw new IOException("no network namespace given");
         }
-        long waitMillis = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L) + 2_000;
+        long waitMillis = millisUntil(deadline) + 2_000;
         try {
             return Namespaces.call(netns, ifname, waitMillis, task);
         } catch (IOException e) {

@@ -1,0 +1,392 @@
+package dev.cnidhcp.daemon.lease;
+
+import dev.cnidhcp.daemon.dhcp.Lease;
+import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The RFC 2131 client state machine of one lease (figure 5 of the RFC). Each transition is one
+ * method; timers call them through the {@link Scheduler}, tests call them directly.
+ *
+ * <pre>
+ *   INIT ──start()──► SELECTING/REQUESTING ──ACK──► BOUND ──T1──► RENEWING ──T2──► REBINDING
+ *                                                     ▲  ◄──ACK──┘  ◄────ACK────────┘     │ expiry
+ *                                                     │                                  ▼
+ *                    INIT (DISCOVER, option 50) ◄─silence/NAK── INIT-REBOOT ◄── link set down
+ *                       └──ACK: link up again (same address) or a loud error (another one)
+ * </pre>
+ *
+ * SELECTING and REQUESTING happen inside one {@code DhcpClient.acquire} call, while ADD waits; the
+ * machine reports SELECTING for both. A NAK in RENEWING or REBINDING goes straight to INIT. While the
+ * lease is lost the pod's link is kept down and brought up only for each attempt to get the address
+ * back (a packet cannot be sent on a link that is down).
+ *
+ * <p>Threads: every method is synchronized on the machine, so transitions of one lease never overlap
+ * (a DEL waits for an exchange in progress, at most {@code attemptTimeout}); different leases run in
+ * parallel on the scheduler's workers.
+ */
+public final class LeaseMachine {
+    /** The client states of RFC 2131 figure 5. */
+    public enum State { INIT, SELECTING, REQUESTING, BOUND, RENEWING, REBINDING, INIT_REBOOT }
+
+    private static final Logger LOG = Logger.getLogger(LeaseMachine.class.getName());
+    private static final Duration MAX_RETRY_FLOOR = Duration.ofSeconds(60);
+    private static final Duration MIN_RETRY_FLOOR = Duration.ofSeconds(1);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(4);
+
+    private final Attachment attachment;
+    private final LeaseTransport net;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final Duration attemptTimeout;
+    private final Duration backoffMax;
+
+    private State state = State.INIT;
+    private Binding binding;
+    private Scheduler.Cancellable timer;
+    private boolean stopped;
+    private boolean linkDown;
+    private Inet4Address lostAddress;
+    private Duration backoff = FIRST_BACKOFF;
+    private String problem = "";
+
+    /**
+     * @param attemptTimeout how long one background exchange may take ({@code -timeout})
+     * @param backoffMax     the longest pause between attempts to get a lost lease back ({@code -resendmax})
+     */
+    public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
+                        Duration attemptTimeout, Duration backoffMax) {
+        this.attachment = attachment;
+        this.net = net;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.attemptTimeout = attemptTimeout;
+        this.backoffMax = backoffMax;
+    }
+
+    public Attachment attachment() {
+        return attachment;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** The lease held (or last held, while it is being regained), or null before the first ACK. */
+    public synchronized Binding binding() {
+        return binding;
+    }
+
+    /** Why the lease is not usable, or "" when it is. */
+    public synchronized String problem() {
+        return problem;
+    }
+
+    /** Whether a stop() ended this machine. */
+    public synchronized boolean stopped() {
+        return stopped;
+    }
+
+    /** INIT → SELECTING → REQUESTING → BOUND while the ADD waits; back to INIT on failure. */
+    public synchronized Binding start(Instant deadline) throws IOException, NoLeaseException {
+        if (state != State.INIT || stopped) {
+            throw new IllegalStateException("start() in state " + state + (stopped ? " (stopped)" : ""));
+        }
+        state = State.SELECTING;
+        try {
+            Binding acquired = net.acquire(attachment, null, deadline);
+            enterBound(acquired, "acquired");
+            return acquired;
+        } catch (IOException | NoLeaseException | RuntimeException e) {
+            state = State.INIT;
+            throw e;
+        }
+    }
+
+    /** T1: BOUND → RENEWING, and the first unicast REQUEST. */
+    public synchronized void renewalTimeReached() {
+        if (state != State.BOUND || stopped) {
+            return;
+        }
+        state = State.RENEWING;
+        renewAttempt();
+    }
+
+    /** RENEWING: one REQUEST unicast to the server; retried at half the time left to T2. */
+    public synchronized void renewAttempt() {
+        if (state != State.RENEWING || stopped) {
+            return;
+        }
+        Lease lease = binding.lease();
+        Instant started = clock.instant();
+        if (!started.isBefore(lease.rebindAt())) {
+            rebindingTimeReached();
+            return;
+        }
+        try {
+            Lease renewed = net.renew(attachment, binding, earliest(started.plus(attemptTimeout), lease.rebindAt()));
+            enterBound(new Binding(binding.identity(), renewed), "renewed");
+        } catch (NoLeaseException e) {
+            if (e.nak()) {
+                lost(e.getMessage(), State.INIT);
+            } else {
+                retryBefore(lease.rebindAt(), started, this::renewAttempt, this::rebindingTimeReached, e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            retryBefore(lease.rebindAt(), started, this::renewAttempt, this::rebindingTimeReached, describe(e));
+        }
+    }
+
+    /** T2: RENEWING → REBINDING, and the first broadcast REQUEST. */
+    public synchronized void rebindingTimeReached() {
+        if ((state != State.BOUND && state != State.RENEWING) || stopped) {
+            return;
+        }
+        LOG.warning(key() + ": no answer from server " + binding.lease().serverId().getHostAddress()
+                + " until T2; rebinding " + binding.lease().cidr() + " with any server");
+        state = State.REBINDING;
+        rebindAttempt();
+    }
+
+    /** REBINDING: one broadcast REQUEST; retried at half the time left to expiry. */
+    public synchronized void rebindAttempt() {
+        if (state != State.REBINDING || stopped) {
+            return;
+        }
+        Lease lease = binding.lease();
+        Instant started = clock.instant();
+        if (!started.isBefore(lease.expiresAt())) {
+            expired();
+            return;
+        }
+        try {
+            Lease rebound = net.rebind(attachment, binding, earliest(started.plus(attemptTimeout), lease.expiresAt()));
+            enterBound(new Binding(binding.identity(), rebound), "rebound");
+        } catch (NoLeaseException e) {
+            if (e.nak()) {
+                lost(e.getMessage(), State.INIT);
+            } else {
+                retryBefore(lease.expiresAt(), started, this::rebindAttempt, this::expired, e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            retryBefore(lease.expiresAt(), started, this::rebindAttempt, this::expired, describe(e));
+        }
+    }
+
+    /** Expiry without renewal: the pod must stop using the address; INIT-REBOOT for it. */
+    public synchronized void expired() {
+        if ((state != State.BOUND && state != State.RENEWING && state != State.REBINDING) || stopped) {
+            return;
+        }
+        lost("lease expired without renewal", State.INIT_REBOOT);
+    }
+
+    /** INIT-REBOOT: REQUEST the lost address again; a NAK or silence goes on to INIT. */
+    public synchronized void rebootAttempt() {
+        if (state != State.INIT_REBOOT || stopped) {
+            return;
+        }
+        try {
+            setLink(true);
+            Lease regained = net.reboot(attachment, binding, clock.instant().plus(attemptTimeout));
+            enterBound(new Binding(binding.identity(), regained), "regained (INIT-REBOOT)");
+        } catch (NoLeaseException | IOException | RuntimeException e) {
+            state = State.INIT;
+            LOG.warning(key() + ": INIT-REBOOT for " + lostAddress.getHostAddress() + " failed: " + describe(e)
+                    + "; asking with DHCPDISCOVER");
+            discoverAttempt();
+        }
+    }
+
+    /** INIT after a loss: DISCOVER asking for the lost address (option 50); backs off while none comes. */
+    public synchronized void discoverAttempt() {
+        if (state != State.INIT || stopped || lostAddress == null) {
+            return;
+        }
+        try {
+            setLink(true);
+            Binding acquired = net.acquire(attachment, lostAddress, clock.instant().plus(attemptTimeout));
+            enterBound(acquired, "acquired again");
+        } catch (NoLeaseException | IOException | RuntimeException e) {
+            quietlySetLinkDown();
+            Instant next = clock.instant().plus(backoff);
+            LOG.warning(key() + ": still no lease for " + lostAddress.getHostAddress() + " (" + describe(e)
+                    + "); link stays down; next attempt in " + backoff.toSeconds() + " s");
+            backoff = min(backoff.multipliedBy(2), backoffMax);
+            schedule(next, this::discoverAttempt);
+        }
+    }
+
+    /**
+     * DEL: stops the timers and releases the lease at its server when one is held.
+     *
+     * @return where the release left from, or null when there was nothing to release
+     */
+    public synchronized String stop(Path runtimeNetns) throws IOException {
+        stopped = true;
+        cancelTimer();
+        if (binding == null || lostAddress != null) {
+            return null;
+        }
+        return net.release(attachment, binding, runtimeNetns);
+    }
+
+    /**
+     * CHECK: the lease is held, names {@code expected} (the address of prevResult, or null to skip),
+     * and the pod's interface carries it.
+     */
+    public synchronized void check(Inet4Address expected) throws CheckFailedException {
+        if (binding == null || lostAddress != null || !problem.isEmpty()
+                || (state != State.BOUND && state != State.RENEWING && state != State.REBINDING)) {
+            throw new CheckFailedException("the lease of " + key() + " is not held (state " + state
+                    + (problem.isEmpty() ? "" : ": " + problem) + ")");
+        }
+        Inet4Address leased = binding.lease().address();
+        if (expected != null && !expected.equals(leased)) {
+            throw new CheckFailedException("prevResult names " + expected.getHostAddress() + " but the lease of "
+                    + key() + " is " + binding.lease().cidr());
+        }
+        Inet4Address onInterface;
+        try {
+            onInterface = net.interfaceAddress(attachment);
+        } catch (IOException e) {
+            throw new CheckFailedException("cannot read the address of " + attachment.key().ifname() + " in "
+                    + attachment.netns() + ": " + e.getMessage());
+        }
+        if (!leased.equals(onInterface)) {
+            throw new CheckFailedException(attachment.key().ifname() + " in " + attachment.netns() + " carries "
+                    + (onInterface == null ? "no IPv4 address" : onInterface.getHostAddress())
+                    + ", not the leased " + leased.getHostAddress());
+        }
+    }
+
+    private void enterBound(Binding acquired, String how) {
+        Lease lease = acquired.lease();
+        Binding previous = binding;
+        binding = acquired;
+        state = State.BOUND;
+        backoff = FIRST_BACKOFF;
+        if (lostAddress != null) {
+            if (lease.address().equals(lostAddress)) {
+                problem = "";
+                LOG.info(key() + ": " + how + " " + lease.cidr() + " after losing it; link up again");
+            } else {
+                problem = "the server gave " + lease.cidr() + " instead of the lost " + lostAddress.getHostAddress()
+                        + "; the pod's interface still has the old address";
+                quietlySetLinkDown();
+                LOG.severe(key() + ": ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
+                        + " (CHECK fails until then)");
+            }
+            lostAddress = null;
+        } else if (previous != null && !previous.lease().address().equals(lease.address())) {
+            problem = "the server changed the address from " + previous.lease().cidr() + " to " + lease.cidr();
+            LOG.severe(key() + ": ADDRESS CHANGED: " + problem);
+        }
+        LOG.info(key() + ": " + how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
+                + " for " + lease.leaseTime().toSeconds() + " s (mac " + acquired.identity().macText() + ", renew in "
+                + Duration.between(clock.instant(), lease.renewAt()).toSeconds() + " s)");
+        schedule(lease.renewAt(), this::renewalTimeReached);
+    }
+
+    private void lost(String why, State next) {
+        Lease lease = binding.lease();
+        problem = why;
+        lostAddress = lease.address();
+        LOG.severe(key() + ": LOST " + lease.cidr() + " (" + why + "); setting " + attachment.key().ifname()
+                + " down so the pod stops using it; trying to get the address back");
+        quietlySetLinkDown();
+        state = next;
+        backoff = FIRST_BACKOFF;
+        if (next == State.INIT_REBOOT) {
+            rebootAttempt();
+        } else {
+            discoverAttempt();
+        }
+    }
+
+    /**
+     * Schedules the next attempt at half the time left to {@code boundary} (RFC 2131 4.4.5), no sooner
+     * than the retry floor; at the boundary itself when that comes first.
+     */
+    private void retryBefore(Instant boundary, Instant attemptStarted, Runnable again, Runnable atBoundary,
+                             String why) {
+        Duration left = Duration.between(attemptStarted, boundary);
+        Duration wait = max(left.dividedBy(2), retryFloor(binding.lease()));
+        Instant next = attemptStarted.plus(wait);
+        if (!next.isBefore(boundary)) {
+            LOG.warning(key() + ": " + state + " attempt failed: " + why + "; next step at " + boundary);
+            schedule(boundary, atBoundary);
+        } else {
+            LOG.warning(key() + ": " + state + " attempt failed: " + why + "; retrying in "
+                    + Duration.between(clock.instant(), next).toSeconds() + " s");
+            schedule(next, again);
+        }
+    }
+
+    /** At least 60 s between renewal attempts (RFC 2131), less for short leases: 1/16 of the lease. */
+    static Duration retryFloor(Lease lease) {
+        return max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lease.leaseTime().dividedBy(16)));
+    }
+
+    private void schedule(Instant when, Runnable transition) {
+        cancelTimer();
+        timer = scheduler.at(when, () -> {
+            try {
+                transition.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, key() + ": unexpected failure in a lease timer", e);
+            }
+        });
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    private void setLink(boolean up) throws IOException {
+        if (linkDown == !up) {
+            return;
+        }
+        net.setLinkUp(attachment, up);
+        linkDown = !up;
+    }
+
+    private void quietlySetLinkDown() {
+        try {
+            setLink(false);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(key() + ": cannot set " + attachment.key().ifname() + " down: " + describe(e));
+        }
+    }
+
+    private String key() {
+        return attachment.key().toString();
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
