@@ -11,9 +11,9 @@ import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
+import dev.cnidhcp.daemon.lease.Scheduler;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,9 +28,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,39 +49,14 @@ class CniHandlerTest {
         DAEMON_LOG.setLevel(Level.OFF);
     }
 
-    /** Runs tasks on the calling thread. */
-    private static final class DirectExecutor extends AbstractExecutorService {
-        private volatile boolean shutdown;
+    /** Keeps scheduled timers without running them: lease timers are not under test here. */
+    private static final class ParkedScheduler implements Scheduler {
+        final List<Instant> scheduled = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {
-            shutdown = true;
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            shutdown = true;
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
+        public Cancellable at(Instant when, Runnable task) {
+            scheduled.add(when);
+            return () -> scheduled.remove(when);
         }
     }
 
@@ -93,11 +65,14 @@ class CniHandlerTest {
         final List<Attachment> acquired = Collections.synchronizedList(new ArrayList<>());
         final List<Path> releaseFallbacks = Collections.synchronizedList(new ArrayList<>());
         final List<Binding> released = Collections.synchronizedList(new ArrayList<>());
+        final List<Boolean> linkChanges = Collections.synchronizedList(new ArrayList<>());
+        volatile Inet4Address interfaceAddress;
+        volatile IOException releaseFailure;
         Exception failure;
         private int next = 10;
 
         @Override
-        public synchronized Binding acquire(Attachment attachment, long deadlineNanos)
+        public synchronized Binding acquire(Attachment attachment, Inet4Address requested, Instant deadline)
                 throws IOException, NoLeaseException {
             if (failure instanceof IOException e) {
                 throw e;
@@ -118,12 +93,35 @@ class CniHandlerTest {
         }
 
         @Override
-        public Lease renew(Attachment attachment, Binding binding, long deadlineNanos) {
+        public Lease renew(Attachment attachment, Binding binding, Instant deadline) {
             return binding.lease();
         }
 
         @Override
-        public String release(Attachment attachment, Binding binding, Path fallbackNetns) {
+        public Lease rebind(Attachment attachment, Binding binding, Instant deadline) {
+            return binding.lease();
+        }
+
+        @Override
+        public Lease reboot(Attachment attachment, Binding binding, Instant deadline) {
+            return binding.lease();
+        }
+
+        @Override
+        public void setLinkUp(Attachment attachment, boolean up) {
+            linkChanges.add(up);
+        }
+
+        @Override
+        public Inet4Address interfaceAddress(Attachment attachment) {
+            return interfaceAddress;
+        }
+
+        @Override
+        public String release(Attachment attachment, Binding binding, Path fallbackNetns) throws IOException {
+            if (releaseFailure != null) {
+                throw releaseFailure;
+            }
             released.add(binding);
             releaseFallbacks.add(fallbackNetns);
             return "test";
@@ -131,22 +129,17 @@ class CniHandlerTest {
     }
 
     private final FakeTransport transport = new FakeTransport();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-    private final DirectExecutor workers = new DirectExecutor();
-    private final LeaseManager leases = new LeaseManager(transport, timers, workers, Clock.systemUTC(),
-            Duration.ofSeconds(1));
-
-    @AfterEach
-    void stopTimers() {
-        timers.shutdownNow();
-    }
+    private final ParkedScheduler scheduler = new ParkedScheduler();
+    private final LeaseManager leases = new LeaseManager(transport, scheduler, Clock.systemUTC(),
+            Duration.ofSeconds(1), Duration.ofSeconds(62));
 
     private static Inet4Address ip(String text) {
         return Route.parseAddress(text, "test");
     }
 
     private CniHandler handler(String hostPrefix) {
-        return new CniHandler(leases, new ResultRenderer(), new HostPaths(hostPrefix), Duration.ofSeconds(5));
+        return new CniHandler(leases, new ResultRenderer(), new HostPaths(hostPrefix), Duration.ofSeconds(5),
+                Clock.systemUTC());
     }
 
     private CniHandler handler() {
@@ -390,19 +383,137 @@ class CniHandlerTest {
         assertTrue(transport.acquired.isEmpty());
     }
 
-    @Test
-    void checkIsNotImplementedCode102() throws Exception {
-        WireResponse response = call(handler(), env("CHECK", "eth0"), config("1.0.0"));
-        assertError(response, 102);
-        assertTrue(json(response).get("msg").asText().contains("CHECK"), response.stdout());
+    private static String checkConfig(String address) {
+        return "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"macvlan\",\"ipam\":{\"type\":\"dhcp\"},"
+                + "\"prevResult\":{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"" + address + "\"}]}}";
     }
 
     @Test
-    void gcIsNotImplementedCode102() throws Exception {
-        WireResponse response = call(handler(), Map.of("CNI_COMMAND", "GC", "CNI_PATH", "/opt/cni/bin"),
-                config("1.1.0"));
-        assertError(response, 102);
-        assertTrue(json(response).get("msg").asText().contains("GC"), response.stdout());
+    void checkSucceedsSilentlyWhenTheLeaseIsHeldAndTheInterfaceCarriesIt() {
+        add("eth0");
+        transport.interfaceAddress = ip("10.1.0.10");
+        assertEquals(new WireResponse(0, ""), call(handler(), env("CHECK", "eth0"), checkConfig("10.1.0.10/24")));
+    }
+
+    @Test
+    void checkOfAContainerWithoutLeaseIsCode3() throws Exception {
+        assertError(call(handler(), env("CHECK", "eth0"), checkConfig("10.1.0.10/24")), 3);
+    }
+
+    @Test
+    void checkIsCode103NamingTheInterfaceWhenItLacksTheLeasedAddress() throws Exception {
+        add("eth0");
+        transport.interfaceAddress = null;
+        WireResponse response = call(handler(), env("CHECK", "eth0"), checkConfig("10.1.0.10/24"));
+        assertError(response, 103);
+        assertTrue(json(response).get("msg").asText().contains("eth0"), response.stdout());
+        assertTrue(json(response).get("msg").asText().contains("no IPv4 address"), response.stdout());
+    }
+
+    @Test
+    void checkIsCode103WhenPrevResultNamesAnotherAddress() throws Exception {
+        add("eth0");
+        transport.interfaceAddress = ip("10.1.0.10");
+        WireResponse response = call(handler(), env("CHECK", "eth0"), checkConfig("10.1.0.99/24"));
+        assertError(response, 103);
+        assertTrue(json(response).get("msg").asText().contains("10.1.0.99"), response.stdout());
+    }
+
+    @Test
+    void checkWithoutPrevResultIsCode7() throws Exception {
+        add("eth0");
+        assertError(call(handler(), env("CHECK", "eth0"), config("1.0.0")), 7);
+    }
+
+    @Test
+    void checkBelowZeroFourZeroIsCode1() throws Exception {
+        assertError(call(handler(), env("CHECK", "eth0"), config("0.3.1")), 1);
+    }
+
+    private static String gcConfig(String key, String attachments) {
+        return "{\"cniVersion\":\"1.1.0\",\"name\":\"net1\",\"type\":\"macvlan\",\"ipam\":{\"type\":\"dhcp\"},"
+                + "\"" + key + "\":" + attachments + "}";
+    }
+
+    private WireResponse gc(String key, String attachments) {
+        return call(handler(), Map.of("CNI_COMMAND", "GC", "CNI_PATH", "/opt/cni/bin"), gcConfig(key, attachments));
+    }
+
+    @Test
+    void gcReleasesOnlyLeasesOfTheNetworkMissingFromValidAttachments() {
+        add("eth0");
+        add("net1");
+        call(handler(), env("ADD", "eth0"), config("1.0.0").replace("net1", "other"));
+        WireResponse response = gc("cni.dev/valid-attachments", "[{\"containerID\":\"c0ffee\",\"ifname\":\"eth0\"}]");
+        assertEquals(new WireResponse(0, ""), response);
+        assertEquals(1, transport.released.size(), "only net1 of network net1 is released");
+        assertEquals("10.1.0.11", transport.released.get(0).lease().address().getHostAddress());
+        assertEquals(Path.of("/proc/4242/ns/net"), transport.releaseFallbacks.get(0));
+        assertTrue(leases.get(new LeaseKey("c0ffee", "net1", "eth0")) != null, "the valid lease is kept");
+        assertTrue(leases.get(new LeaseKey("c0ffee", "other", "eth0")) != null, "another network is untouched");
+    }
+
+    @Test
+    void gcAcceptsTheOlderAttachmentsKey() {
+        add("eth0");
+        assertEquals(new WireResponse(0, ""), gc("cni.dev/attachments", "[]"));
+        assertEquals(1, transport.released.size());
+    }
+
+    @Test
+    void gcWithoutValidAttachmentsIsCode7AndReleasesNothing() throws Exception {
+        add("eth0");
+        assertError(call(handler(), Map.of("CNI_COMMAND", "GC", "CNI_PATH", "/opt/cni/bin"), config("1.1.0")), 7);
+        assertTrue(transport.released.isEmpty());
+    }
+
+    @Test
+    void gcReportsEveryFailedReleaseAndKeepsGoing() throws Exception {
+        add("eth0");
+        add("net1");
+        transport.releaseFailure = new IOException("no route to server");
+        WireResponse response = gc("cni.dev/valid-attachments", "[]");
+        assertError(response, 104);
+        String msg = json(response).get("msg").asText();
+        assertTrue(msg.startsWith("2 lease(s)"), msg);
+        assertTrue(msg.contains("ifname=eth0") && msg.contains("ifname=net1"), msg);
+        assertNull(leases.get(new LeaseKey("c0ffee", "net1", "eth0")), "forgotten although the release failed");
+    }
+
+    @Test
+    void delSucceedsWhenTheReleaseCannotBeSent() {
+        add("eth0");
+        transport.releaseFailure = new IOException("pod interface gone, no runtime namespace");
+        assertEquals(new WireResponse(0, ""), call(handler(), env("DEL", "eth0"), config("1.0.0")));
+        assertNull(leases.get(new LeaseKey("c0ffee", "net1", "eth0")));
+    }
+
+    @Test
+    void providedHostNameComesFromCniArgs() {
+        Map<String, String> env = env("ADD", "eth0");
+        env.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=ns;K8S_POD_NAME=web-0;K8S_POD_UID=u");
+        String stdin = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"provide\":[{\"option\":\"host-name\",\"fromArg\":\"K8S_POD_NAME\"}]}}";
+        assertEquals(0, call(handler(), env, stdin).exitCode());
+        assertArrayEquals("web-0".getBytes(StandardCharsets.UTF_8),
+                transport.acquired.get(0).options().provided().get(12));
+    }
+
+    @Test
+    void providedClientIdentifierReplacesTheDefaultOne() {
+        String stdin = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"provide\":[{\"option\":\"dhcp-client-identifier\",\"value\":\"pod-one\"}]}}";
+        assertEquals(0, call(handler(), env("ADD", "eth0"), stdin).exitCode());
+        assertArrayEquals("pod-one".getBytes(StandardCharsets.UTF_8), transport.acquired.get(0).clientId());
+    }
+
+    @Test
+    void unknownRequestedOptionIsCode7NamingIt() throws Exception {
+        String stdin = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"request\":[{\"option\":\"no-such-option\"}]}}";
+        WireResponse response = call(handler(), env("ADD", "eth0"), stdin);
+        assertError(response, 7);
+        assertTrue(json(response).get("msg").asText().contains("no-such-option"), response.stdout());
     }
 
     @Test

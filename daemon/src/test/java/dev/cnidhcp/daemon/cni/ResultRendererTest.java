@@ -3,6 +3,7 @@ package dev.cnidhcp.daemon.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cnidhcp.daemon.config.IpamConfig;
+import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.Route;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultRendererTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final IpamConfig NO_CONFIG = new IpamConfig(List.of(), -1);
+    private static final IpamConfig NO_CONFIG = new IpamConfig(List.of(), -1, ClientOptions.defaults());
 
     private final ResultRenderer renderer = new ResultRenderer();
 
@@ -89,7 +90,7 @@ class ResultRendererTest {
 
     @Test
     void zeroTwoZeroAppendsStaticRoutesAfterDhcpRoutes() throws Exception {
-        IpamConfig config = new IpamConfig(List.of(Route.parse("192.168.0.0/16", "10.1.0.254")), 7);
+        IpamConfig config = new IpamConfig(List.of(Route.parse("192.168.0.0/16", "10.1.0.254")), 7, ClientOptions.defaults());
         JsonNode routes = render(lease(), config, "0.2.0").get("ip4").get("routes");
         assertEquals(3, routes.size());
         assertEquals("192.168.0.0/16", routes.get(2).get("dst").asText());
@@ -142,7 +143,7 @@ class ResultRendererTest {
 
     @Test
     void oneZeroZeroIgnoresPriority() throws Exception {
-        JsonNode routes = render(lease(), new IpamConfig(List.of(), 100), "1.0.0").get("routes");
+        JsonNode routes = render(lease(), new IpamConfig(List.of(), 100, ClientOptions.defaults()), "1.0.0").get("routes");
         routes.forEach(r -> assertFalse(r.has("priority")));
     }
 
@@ -159,7 +160,7 @@ class ResultRendererTest {
 
     @Test
     void oneOneZeroGivesEveryRouteTheIpamPriority() throws Exception {
-        IpamConfig config = new IpamConfig(List.of(Route.parse("192.168.0.0/16", null)), 100);
+        IpamConfig config = new IpamConfig(List.of(Route.parse("192.168.0.0/16", null)), 100, ClientOptions.defaults());
         JsonNode routes = render(lease(), config, "1.1.0").get("routes");
         assertEquals(3, routes.size());
         routes.forEach(r -> assertEquals(100, r.get("priority").asInt()));
@@ -167,14 +168,14 @@ class ResultRendererTest {
 
     @Test
     void priorityZeroIsRendered() throws Exception {
-        JsonNode routes = render(lease(), new IpamConfig(List.of(), 0), "1.1.0").get("routes");
+        JsonNode routes = render(lease(), new IpamConfig(List.of(), 0, ClientOptions.defaults()), "1.1.0").get("routes");
         routes.forEach(r -> assertEquals(0, r.get("priority").asInt()));
     }
 
     @Test
     void staticIpamRoutesAreAppendedAfterDhcpRoutes() throws Exception {
         IpamConfig config = new IpamConfig(List.of(Route.parse("192.168.0.0/16", "10.1.0.254"),
-                Route.parse("172.16.0.0/12", null)), -1);
+                Route.parse("172.16.0.0/12", null)), -1, ClientOptions.defaults());
         JsonNode routes = render(lease(), config, "1.1.0").get("routes");
         List<String> dsts = new ArrayList<>();
         routes.forEach(r -> dsts.add(r.get("dst").asText()));

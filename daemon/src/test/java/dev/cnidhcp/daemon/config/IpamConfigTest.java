@@ -1,14 +1,18 @@
 package dev.cnidhcp.daemon.config;
 
 import dev.cnidhcp.cni.CniException;
+import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.json.MiniJson;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,10 +50,56 @@ class IpamConfigTest {
 
     @Test
     void unknownKeysAreIgnored() throws Exception {
-        IpamConfig c = IpamConfig.parse(ipam("{\"type\":\"dhcp\",\"daemonSocketPath\":\"/x\",\"request\":[{}],"
-                + "\"provide\":{\"a\":1},\"somethingNew\":true}"));
+        IpamConfig c = IpamConfig.parse(ipam("{\"type\":\"dhcp\",\"daemonSocketPath\":\"/x\","
+                + "\"somethingNew\":true,\"nested\":{\"a\":[1,2]}}"));
         assertEquals(List.of(), c.routes());
         assertEquals(-1, c.priority());
+        assertArrayEquals(ClientOptions.DEFAULT_REQUEST_LIST, c.options().requestList());
+        assertTrue(c.options().provided().isEmpty());
+    }
+
+    @Test
+    void requestedOptionsAreAddedToTheDefaultListByNameOrNumber() throws Exception {
+        IpamConfig c = IpamConfig.parse(ipam("{\"request\":[{\"option\":\"ntp-servers\"},{\"option\":\"252\"},"
+                + "{\"option\":\"routers\"}]}"));
+        byte[] list = c.options().requestList();
+        assertEquals(ClientOptions.DEFAULT_REQUEST_LIST.length + 2, list.length, "routers (3) is a default already");
+        assertEquals(42, list[list.length - 2] & 0xff);
+        assertEquals(252, list[list.length - 1] & 0xff);
+    }
+
+    @Test
+    void skipDefaultRequestsOnlyTheListedOptions() throws Exception {
+        IpamConfig c = IpamConfig.parse(ipam("{\"request\":[{\"option\":\"subnet-mask\",\"skipDefault\":true},"
+                + "{\"option\":\"routers\"}]}"));
+        assertArrayEquals(new byte[] {1, 3}, c.options().requestList());
+    }
+
+    @Test
+    void unknownOptionNameIsCode7NamingIt() {
+        CniException e = rejected("{\"request\":[{\"option\":\"hostname\"}]}");
+        assertEquals(7, e.code());
+        assertTrue(e.getMessage().contains("'hostname'"), e.getMessage());
+        assertEquals(7, rejected("{\"provide\":[{\"option\":\"0\",\"value\":\"x\"}]}").code());
+        assertEquals(7, rejected("{\"request\":[{\"option\":\"255\"}]}").code());
+    }
+
+    @Test
+    void providedValueOrCniArgGoesIntoTheOptions() throws Exception {
+        IpamConfig c = IpamConfig.parse(ipam("{\"provide\":[{\"option\":\"host-name\",\"fromArg\":\"K8S_POD_NAME\"},"
+                        + "{\"option\":\"vendor-class-identifier\",\"value\":\"cni\"},"
+                        + "{\"option\":\"user-class\",\"fromArg\":\"MISSING\"}]}"),
+                Map.of("K8S_POD_NAME", "web-0"));
+        assertArrayEquals("web-0".getBytes(StandardCharsets.UTF_8), c.options().provided().get(12));
+        assertArrayEquals("cni".getBytes(StandardCharsets.UTF_8), c.options().provided().get(60));
+        assertFalse(c.options().provided().containsKey(77), "nothing to provide: no value, arg absent");
+    }
+
+    @Test
+    void providedValueLongerThan255BytesIsCode7() {
+        CniException e = rejected("{\"provide\":[{\"option\":\"host-name\",\"value\":\"" + "x".repeat(256) + "\"}]}");
+        assertEquals(7, e.code());
+        assertTrue(e.getMessage().contains("256 bytes"), e.getMessage());
     }
 
     @Test

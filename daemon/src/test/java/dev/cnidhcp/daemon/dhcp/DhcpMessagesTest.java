@@ -60,12 +60,12 @@ class DhcpMessagesTest {
 
     @Test
     void defaultRequestListAsksForTheOptionsTheLeaseUses() {
-        assertArrayEquals(DEFAULT_LIST, DhcpMessages.DEFAULT_REQUEST_LIST);
+        assertArrayEquals(DEFAULT_LIST, ClientOptions.DEFAULT_REQUEST_LIST);
     }
 
     @Test
     void discoverCarriesXidChaddrTypeClientIdAndRequestList() {
-        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, false));
+        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, ClientOptions.defaults(), false, null));
         assertCommonRequestFields(p, DHCPConstants.DHCPDISCOVER);
         assertArrayEquals(DEFAULT_LIST, p.getOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST));
         assertEquals((short) 1500, p.getOptionAsShort(DHCPConstants.DHO_DHCP_MAX_MESSAGE_SIZE));
@@ -77,19 +77,19 @@ class DhcpMessagesTest {
 
     @Test
     void discoverWithBroadcastSetsTheBroadcastFlag() {
-        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, true));
+        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, ClientOptions.defaults(), true, null));
         assertEquals((short) 0x8000, p.getFlags());
     }
 
     @Test
     void discoverSendsTheGivenRequestList() {
-        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, bytes(1, 3), false));
+        DHCPPacket p = parse(DhcpMessages.discover(XID, ID, new ClientOptions(bytes(1, 3), java.util.Map.of()), false, null));
         assertArrayEquals(bytes(1, 3), p.getOptionRaw(DHCPConstants.DHO_DHCP_PARAMETER_REQUEST_LIST));
     }
 
     @Test
     void requestInSelectingStateCarriesRequestedAddressAndServerId() {
-        DHCPPacket p = parse(DhcpMessages.requestOffer(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, false,
+        DHCPPacket p = parse(DhcpMessages.requestOffer(XID, ID, ClientOptions.defaults(), false,
                 YIADDR, SERVER));
         assertCommonRequestFields(p, DHCPConstants.DHCPREQUEST);
         assertEquals(YIADDR, p.getOptionAsInetAddr(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
@@ -100,14 +100,14 @@ class DhcpMessagesTest {
 
     @Test
     void requestInSelectingStateHonoursBroadcastFlag() {
-        DHCPPacket p = parse(DhcpMessages.requestOffer(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, true,
+        DHCPPacket p = parse(DhcpMessages.requestOffer(XID, ID, ClientOptions.defaults(), true,
                 YIADDR, SERVER));
         assertEquals((short) 0x8000, p.getFlags());
     }
 
     @Test
     void renewalCarriesCiaddrAndNeitherRequestedAddressNorServerId() {
-        DHCPPacket p = parse(DhcpMessages.requestRenewal(XID, ID, DhcpMessages.DEFAULT_REQUEST_LIST, YIADDR));
+        DHCPPacket p = parse(DhcpMessages.requestRenewal(XID, ID, ClientOptions.defaults(), YIADDR));
         assertCommonRequestFields(p, DHCPConstants.DHCPREQUEST);
         assertEquals(YIADDR, p.getCiaddr());
         assertFalse(p.containsOption(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
