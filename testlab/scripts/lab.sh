@@ -14,10 +14,16 @@
 #   lab.sh add LAB POD PLUGIN [VERSION]   ADD through PLUGIN (bridge|macvlan); prints the result
 #   lab.sh del LAB POD PLUGIN [VERSION]   DEL through PLUGIN, then remove the pod namespace
 #   lab.sh cni LAB POD PLUGIN CMD [VERSION]  any command through PLUGIN (no namespace changes)
+#   lab.sh cni-stdin LAB POD PLUGIN CMD   the same with the network config read from stdin
+#   lab.sh netconf LAB PLUGIN [VERSION]   print the network config that add/del/cni use
+#   lab.sh stop-dnsmasq LAB / start-dnsmasq LAB [--range START,END]   (the lease file is kept)
+#   lab.sh stop-daemon LAB / start-daemon LAB
 #   lab.sh exec LAB POD CMD...            run a command in the pod's namespace
 #   lab.sh leases LAB                     dnsmasq's lease file
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
 # LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
+# add, del, cni and cni-stdin read LAB_IFNAME (CNI_IFNAME, default eth0) and LAB_CNI_ARGS (CNI_ARGS,
+# unset when empty) from the environment.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,12 +75,12 @@ start_daemon() {
     die "daemon did not create $SOCK within 10 s"
 }
 
-start_dnsmasq() {
-    local ping=--no-ping
+start_dnsmasq() { # [START END]: the address range, the lab's default when not given
+    local ping=--no-ping start=${1:-$RANGE_START} end=${2:-$RANGE_END}
     [ -f "$DIR/ping" ] && ping=
     ip netns exec "$SRV" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
         --interface=eth0 --bind-interfaces --dhcp-authoritative $ping \
-        --dhcp-range=$RANGE_START,$RANGE_END,255.255.255.0,2m \
+        --dhcp-range="$start,$end",255.255.255.0,2m \
         --dhcp-option=option:router,$SUBNET.1 \
         --dhcp-option=option:dns-server,$SUBNET.53,$SUBNET.54 \
         --dhcp-option=option:domain-name,lab.example \
@@ -121,20 +127,36 @@ cmd_up() {
     start_daemon
 }
 
-pod_env() { # POD PLUGIN CMD
-    local pod=$1 cmd=$3 path=$DIST/bin:$REF_CNI
+pod_env() { # POD CMD: sets POD_ENV, the CNI environment of one invocation
+    local pod=$1 cmd=$2 path=$DIST/bin:$REF_CNI
     [ -f "$DIR/reference" ] && path=$REF_CNI
-    echo CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="/run/netns/$LAB-$pod" CNI_IFNAME=eth0 \
-        CNI_PATH="$path"
+    POD_ENV=(CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="/run/netns/$LAB-$pod"
+        CNI_IFNAME="${LAB_IFNAME:-eth0}" CNI_PATH="$path")
+    if [ -n "${LAB_CNI_ARGS:-}" ]; then POD_ENV+=(CNI_ARGS="$LAB_CNI_ARGS"); fi
+}
+
+plugin_bin() { # PLUGIN
+    if [ "$1" = dhcp ] && [ ! -f "$DIR/reference" ]; then echo "$DIST/bin/dhcp"; else echo "$REF_CNI/$1"; fi
 }
 
 cmd_cni() { # LAB POD PLUGIN CMD [VERSION]
     lab_vars "$1"
-    local pod=$2 plugin=$3 cmd=$4 version=${5:-1.0.0} bin
-    bin=$REF_CNI/$plugin
-    if [ "$plugin" = dhcp ] && [ ! -f "$DIR/reference" ]; then bin=$DIST/bin/dhcp; fi
-    # shellcheck disable=SC2046
-    netconf "$plugin" "$version" | ip netns exec "$NODE" env $(pod_env "$pod" "$plugin" "$cmd") "$bin"
+    local pod=$2 plugin=$3 cmd=$4 version=${5:-1.0.0}
+    pod_env "$pod" "$cmd"
+    netconf "$plugin" "$version" | ip netns exec "$NODE" env "${POD_ENV[@]}" "$(plugin_bin "$plugin")"
+}
+
+cmd_cni_stdin() { # LAB POD PLUGIN CMD, config on stdin
+    lab_vars "$1"
+    local pod=$2 plugin=$3 cmd=$4
+    [[ $plugin =~ ^(bridge|macvlan|dhcp)$ ]] || die "unknown plugin '$plugin' (bridge, macvlan or dhcp)"
+    pod_env "$pod" "$cmd"
+    ip netns exec "$NODE" env "${POD_ENV[@]}" "$(plugin_bin "$plugin")"
+}
+
+cmd_netconf() { # LAB PLUGIN [VERSION]
+    lab_vars "$1"
+    netconf "$2" "${3:-1.0.0}"
 }
 
 cmd_add() { # LAB POD PLUGIN [VERSION]
@@ -181,7 +203,17 @@ stop_pid() { # FILE: stop the process we started, by its PID, and wait for it
 cmd_stop_daemon() { lab_vars "$1"; stop_pid "$DIR/daemon.launch.pid"; }
 cmd_start_daemon() { lab_vars "$1"; start_daemon; }
 cmd_stop_dnsmasq() { lab_vars "$1"; stop_pid "$DIR/dnsmasq.pid"; rm -f "$DIR/dnsmasq.pidfile"; }
-cmd_start_dnsmasq() { lab_vars "$1"; start_dnsmasq; }
+cmd_start_dnsmasq() { # LAB [--range START,END]
+    lab_vars "$1"
+    local range=${3:-}
+    if [ $# -ge 2 ]; then
+        [ "$2" = --range ] && [[ $range =~ ^$SUBNET\.[0-9]{1,3},$SUBNET\.[0-9]{1,3}$ ]] \
+            || die "start-dnsmasq LAB [--range $SUBNET.X,$SUBNET.Y]"
+        start_dnsmasq "${range%,*}" "${range#*,}"
+    else
+        start_dnsmasq
+    fi
+}
 
 cmd_down() {
     lab_vars "$1"
@@ -196,13 +228,15 @@ cmd_down() {
     fi
 }
 
-[ $# -ge 2 ] || { sed -n '2,20p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
 command=$1; shift
 case $command in
     up) cmd_up "$@" ;;
     add) cmd_add "$@" ;;
     del) cmd_del "$@" ;;
     cni) cmd_cni "$@" ;;
+    cni-stdin) cmd_cni_stdin "$@" ;;
+    netconf) cmd_netconf "$@" ;;
     exec) cmd_exec "$@" ;;
     netns) cmd_netns "$@" ;;
     leases) cmd_leases "$@" ;;
