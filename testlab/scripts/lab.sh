@@ -18,6 +18,7 @@
 #   lab.sh netconf LAB PLUGIN [VERSION]   print the network config that add/del/cni use
 #   lab.sh stop-dnsmasq LAB / start-dnsmasq LAB [--range START,END]   (the lease file is kept)
 #   lab.sh stop-daemon LAB / start-daemon LAB
+#   lab.sh netns LAB POD / rmns LAB POD   create / remove only a pod's namespace
 #   lab.sh exec LAB POD CMD...            run a command in the pod's namespace
 #   lab.sh leases LAB                     dnsmasq's lease file
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
@@ -178,6 +179,11 @@ cmd_netns() { # LAB POD: create the pod's namespace only
     [ -e "/run/netns/$LAB-$2" ] || ip netns add "$LAB-$2"
 }
 
+cmd_rmns() { # LAB POD: remove a pod's namespace only (as a runtime does when the sandbox is gone)
+    lab_vars "$1"
+    ip netns del "$LAB-$2" 2>/dev/null || true
+}
+
 cmd_exec() {
     lab_vars "$1"; local pod=$2; shift 2
     ip netns exec "$LAB-$pod" "$@"
@@ -228,7 +234,7 @@ cmd_down() {
     fi
 }
 
-[ $# -ge 2 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
 command=$1; shift
 case $command in
     up) cmd_up "$@" ;;
@@ -239,6 +245,7 @@ case $command in
     netconf) cmd_netconf "$@" ;;
     exec) cmd_exec "$@" ;;
     netns) cmd_netns "$@" ;;
+    rmns) cmd_rmns "$@" ;;
     leases) cmd_leases "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
     start-daemon) cmd_start_daemon "$@" ;;

@@ -2,15 +2,19 @@ package dev.cnidhcp.testlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -83,12 +87,69 @@ final class Lab implements AutoCloseable {
 
     /** DEL through a main plugin, then removal of the pod's namespace. */
     Run del(String pod, String plugin) throws IOException {
-        return script(List.of("del", name, pod, plugin, "1.0.0"));
+        return del(pod, plugin, "1.0.0");
+    }
+
+    Run del(String pod, String plugin, String version) throws IOException {
+        return script(List.of("del", name, pod, plugin, version));
     }
 
     /** Any CNI command through a plugin, leaving namespaces as they are. */
     Run cni(String pod, String plugin, String command, String version) throws IOException {
         return script(List.of("cni", name, pod, plugin, command, version));
+    }
+
+    /**
+     * Any CNI command through a plugin with a config of the test's making (see {@link #netconf}), on
+     * interface {@code ifname}, with {@code cniArgs} as CNI_ARGS (none when null). Runs in the node
+     * namespace as {@link #cni} does.
+     */
+    Run cni(String pod, String plugin, String command, JsonNode config, String ifname, String cniArgs)
+            throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LAB_IFNAME", ifname);
+        if (cniArgs != null) {
+            env.put("LAB_CNI_ARGS", cniArgs);
+        }
+        return script(List.of("cni-stdin", name, pod, plugin, command), config.toString(), env);
+    }
+
+    Run cni(String pod, String plugin, String command, JsonNode config) throws IOException {
+        return cni(pod, plugin, command, config, "eth0", null);
+    }
+
+    /** The network config lab.sh uses for {@code plugin} (bridge, macvlan, dhcp), to be amended. */
+    ObjectNode netconf(String plugin, String version) throws IOException {
+        return (ObjectNode) script(List.of("netconf", name, plugin, version)).expectSuccess().json();
+    }
+
+    /** Creates a pod's namespace without any interface. */
+    void podNetns(String pod) throws IOException {
+        script(List.of("netns", name, pod)).expectSuccess();
+    }
+
+    /** Removes a pod's namespace only, as a runtime does when the sandbox is already gone. */
+    void removePodNetns(String pod) throws IOException {
+        script(List.of("rmns", name, pod)).expectSuccess();
+    }
+
+    void stopDnsmasq() throws IOException {
+        script(List.of("stop-dnsmasq", name)).expectSuccess();
+    }
+
+    /** Starts dnsmasq again (it reads its lease file); {@code flags} as lab.sh takes them (--range A,B). */
+    void startDnsmasq(String... flags) throws IOException {
+        List<String> args = new ArrayList<>(List.of("start-dnsmasq", name));
+        args.addAll(Arrays.asList(flags));
+        script(args).expectSuccess();
+    }
+
+    void stopDaemon() throws IOException {
+        script(List.of("stop-daemon", name)).expectSuccess();
+    }
+
+    void startDaemon() throws IOException {
+        script(List.of("start-daemon", name)).expectSuccess();
     }
 
     /** Runs a command inside a pod's namespace. */
@@ -100,7 +161,23 @@ final class Lab implements AutoCloseable {
 
     /** The IPv4 addresses (CIDR) on a pod's eth0. */
     List<String> podAddresses(String pod) throws IOException {
-        Run run = inPod(pod, "ip", "-4", "-o", "addr", "show", "dev", "eth0").expectSuccess();
+        return podAddresses(pod, "eth0");
+    }
+
+    /** Whether a pod's interface is administratively up (IFF_UP). */
+    boolean linkUp(String pod, String ifname) throws IOException {
+        String out = inPod(pod, "ip", "-o", "link", "show", "dev", ifname).expectSuccess().stdout();
+        int open = out.indexOf('<');
+        int close = out.indexOf('>', open + 1);
+        if (open < 0 || close < 0) {
+            throw new IOException("no link flags in: " + out);
+        }
+        return Arrays.asList(out.substring(open + 1, close).split(",")).contains("UP");
+    }
+
+    /** The IPv4 addresses (CIDR) on a pod's interface. */
+    List<String> podAddresses(String pod, String ifname) throws IOException {
+        Run run = inPod(pod, "ip", "-4", "-o", "addr", "show", "dev", ifname).expectSuccess();
         List<String> out = new ArrayList<>();
         for (String line : run.stdout.split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -136,18 +213,67 @@ final class Lab implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /** The daemon's log and the end of dnsmasq's, for assertion messages; never throws. */
+    String diagnostics() {
+        StringBuilder out = new StringBuilder("\n--- daemon.log of lab ").append(name).append(" ---\n");
+        try {
+            out.append(daemonLog());
+            Path dnsmasq = dir.resolve("dnsmasq.log");
+            if (Files.exists(dnsmasq)) {
+                List<String> lines = Files.readAllLines(dnsmasq, StandardCharsets.UTF_8);
+                out.append("--- dnsmasq.log (last 40 lines) ---\n");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+            out.append("--- dnsmasq.leases ---\n");
+            serverLeases().forEach(l -> out.append(String.join(" ", l)).append('\n'));
+        } catch (IOException e) {
+            out.append("(cannot read the lab's logs: ").append(e.getMessage()).append(")\n");
+        }
+        return out.toString();
+    }
+
+    /** Polls {@code condition} every 200 ms until it holds or {@code timeout} passed; returns its last value. */
+    static boolean await(Duration timeout, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.call()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits until the daemon's log contains {@code text}, at most {@code timeout}. */
+    boolean awaitLog(String text, Duration timeout) throws Exception {
+        return await(timeout, () -> daemonLog().contains(text));
+    }
+
     Run script(List<String> args) throws IOException {
+        return script(args, "", Map.of());
+    }
+
+    /** Runs lab.sh with {@code stdin} as its input and {@code extraEnv} added to its environment. */
+    Run script(List<String> args, String stdin, Map<String, String> extraEnv) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(SCRIPT.toString());
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.put("DIST", System.getProperty("dist.dir", "../dist"));
+        env.putAll(extraEnv);
         Path out = Files.createTempFile("lab-out", ".txt");
         Path err = Files.createTempFile("lab-err", ".txt");
         try {
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
             Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the command did not read its input; its exit code tells the rest
+            }
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("lab.sh " + args + " did not finish within 120 s");

@@ -1,0 +1,158 @@
+package dev.cnidhcp.daemon.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cnidhcp.daemon.dhcp.ClientIdentity;
+import dev.cnidhcp.daemon.dhcp.ClientOptions;
+import dev.cnidhcp.daemon.dhcp.Lease;
+import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.LeaseKey;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The on-disk form of a {@link StoredLease}: one JSON object, format 1, whose {@code crc32c} field
+ * covers the rest of the record, so a corrupt or half-written record is detected (see
+ * docs/lease-store.md).
+ */
+final class LeaseCodec {
+    static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private LeaseCodec() {
+    }
+
+    static byte[] encode(StoredLease stored) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("format", FORMAT);
+        Attachment a = stored.attachment();
+        body.put("containerId", a.key().containerId());
+        body.put("network", a.key().networkName());
+        body.put("ifname", a.key().ifname());
+        body.put("netns", a.netns() == null ? "" : a.netns().toString());
+        body.put("runtimeNetns", stored.runtimeNetns());
+        body.put("clientId", HEX.formatHex(a.clientId()));
+        body.put("mac", HEX.formatHex(stored.binding().identity().mac()));
+        body.put("requestList", HEX.formatHex(a.options().requestList()));
+        ObjectNode provided = body.putObject("provided");
+        a.options().provided().forEach((code, value) -> provided.put(String.valueOf(code), HEX.formatHex(value)));
+        Lease l = stored.binding().lease();
+        ObjectNode lease = body.putObject("lease");
+        lease.put("address", l.address().getHostAddress());
+        lease.put("prefixLength", l.prefixLength());
+        lease.put("serverId", l.serverId().getHostAddress());
+        lease.put("gateway", l.gateway() == null ? "" : l.gateway().getHostAddress());
+        ArrayNode routes = lease.putArray("routes");
+        for (Route r : l.routes()) {
+            routes.addObject().put("dst", r.cidr()).put("gw", r.gateway() == null ? "" : r.gateway().getHostAddress());
+        }
+        ArrayNode dns = lease.putArray("dnsServers");
+        l.dnsServers().forEach(s -> dns.add(s.getHostAddress()));
+        lease.put("domain", l.domain());
+        ArrayNode search = lease.putArray("searchDomains");
+        l.searchDomains().forEach(search::add);
+        lease.put("leaseSeconds", l.leaseTime().toSeconds());
+        lease.put("renewalSeconds", l.renewalTime().toSeconds());
+        lease.put("rebindingSeconds", l.rebindingTime().toSeconds());
+        lease.put("acquired", l.acquired().toString());
+        String text = body.toString();
+        ObjectNode record = JSON.createObjectNode();
+        record.put("crc32c", crc(text));
+        record.set("record", body);
+        return (record.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Decodes one record; anything malformed or failing its checksum is a {@link CorruptRecordException}. */
+    static StoredLease decode(byte[] bytes) throws CorruptRecordException {
+        JsonNode record;
+        try {
+            record = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new CorruptRecordException("not JSON (" + firstLine(e.getMessage()) + ")");
+        }
+        if (record == null || !record.path("record").isObject() || !record.path("crc32c").isTextual()) {
+            throw new CorruptRecordException("missing \"record\" or \"crc32c\"");
+        }
+        JsonNode body = record.get("record");
+        if (!crc(body.toString()).equals(record.get("crc32c").asText())) {
+            throw new CorruptRecordException("checksum mismatch");
+        }
+        if (body.path("format").asInt() != FORMAT) {
+            throw new CorruptRecordException("unknown format " + body.path("format"));
+        }
+        try {
+            LeaseKey key = new LeaseKey(text(body, "containerId"), text(body, "network"), text(body, "ifname"));
+            String netns = text(body, "netns");
+            Map<Integer, byte[]> provided = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = body.path("provided").fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> e = fields.next();
+                provided.put(Integer.parseInt(e.getKey()), HEX.parseHex(e.getValue().asText()));
+            }
+            ClientOptions options = new ClientOptions(HEX.parseHex(text(body, "requestList")), provided);
+            byte[] clientId = HEX.parseHex(text(body, "clientId"));
+            Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options);
+            JsonNode l = body.path("lease");
+            List<Route> routes = new ArrayList<>();
+            for (JsonNode r : l.path("routes")) {
+                routes.add(Route.parse(text(r, "dst"), text(r, "gw")));
+            }
+            List<Inet4Address> dns = new ArrayList<>();
+            for (JsonNode s : l.path("dnsServers")) {
+                dns.add(Route.parseAddress(s.asText(), "dnsServers"));
+            }
+            List<String> search = new ArrayList<>();
+            l.path("searchDomains").forEach(s -> search.add(s.asText()));
+            String gateway = text(l, "gateway");
+            Lease lease = new Lease(Route.parseAddress(text(l, "address"), "address"), l.path("prefixLength").asInt(),
+                    Route.parseAddress(text(l, "serverId"), "serverId"),
+                    gateway.isEmpty() ? null : Route.parseAddress(gateway, "gateway"), routes, dns,
+                    text(l, "domain"), search, Duration.ofSeconds(l.path("leaseSeconds").asLong()),
+                    Duration.ofSeconds(l.path("renewalSeconds").asLong()),
+                    Duration.ofSeconds(l.path("rebindingSeconds").asLong()), Instant.parse(text(l, "acquired")));
+            Binding binding = new Binding(new ClientIdentity(HEX.parseHex(text(body, "mac")), clientId), lease);
+            return new StoredLease(attachment, binding, text(body, "runtimeNetns"));
+        } catch (RuntimeException e) {
+            throw new CorruptRecordException("invalid field: " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("\"" + field + "\" missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static String crc(String text) {
+        CRC32C crc = new CRC32C();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

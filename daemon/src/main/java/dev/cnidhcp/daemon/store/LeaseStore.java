@@ -1,0 +1,134 @@
+package dev.cnidhcp.daemon.store;
+
+import dev.cnidhcp.daemon.lease.LeaseKey;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Crash-safe lease records under the state directory, one file per lease.
+ *
+ * <p>A write goes to a temporary file, is fsync'd, renamed over the record and the directory is
+ * fsync'd, so after a crash at any instant a record is either the old one or the new one, never a
+ * mix. A record that fails to decode (disk corruption, a foreign file) is reported, renamed to
+ * {@code *.corrupt} and skipped; it never stops the daemon. Format: docs/lease-store.md.
+ *
+ * <p>Threads: safe for concurrent use on different keys; the lease machine serialises writes of one key.
+ */
+public final class LeaseStore {
+    private static final Logger LOG = Logger.getLogger(LeaseStore.class.getName());
+    static final String SUFFIX = ".lease";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private final Path dir;
+
+    private LeaseStore(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Opens (creating, mode 0700) the state directory; fails when it cannot be created or written. */
+    public static LeaseStore open(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return new LeaseStore(dir);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Writes the record durably before returning. */
+    public void save(StoredLease lease) throws IOException {
+        Path target = fileOf(lease.attachment().key());
+        Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        byte[] bytes = LeaseCodec.encode(lease);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw new IOException("cannot write lease record " + temp + ": " + e.getMessage(), e);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+    }
+
+    /** Removes the record durably; no record is fine. */
+    public void delete(LeaseKey key) throws IOException {
+        if (Files.deleteIfExists(fileOf(key))) {
+            syncDirectory();
+        }
+    }
+
+    /** What {@link #loadAll()} read back: the records, and one line per record it had to skip. */
+    public record Loaded(List<StoredLease> leases, List<String> problems) {
+    }
+
+    /** Reads every record; leftovers of interrupted writes are removed, corrupt records set aside. */
+    public Loaded loadAll() throws IOException {
+        List<StoredLease> leases = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(TEMP_SUFFIX)) {
+                    Files.deleteIfExists(file); // a write that never reached its rename
+                    continue;
+                }
+                if (!name.endsWith(SUFFIX)) {
+                    continue;
+                }
+                try {
+                    StoredLease lease = LeaseCodec.decode(Files.readAllBytes(file));
+                    if (!file.equals(fileOf(lease.attachment().key()))) {
+                        throw new CorruptRecordException("record of " + lease.attachment().key() + " in the wrong file");
+                    }
+                    leases.add(lease);
+                } catch (CorruptRecordException e) {
+                    Path aside = file.resolveSibling(name + ".corrupt");
+                    problems.add(file + ": " + e.getMessage() + " (moved to " + aside.getFileName() + ")");
+                    LOG.severe("lease store: skipping " + file + ": " + e.getMessage() + "; kept as " + aside);
+                    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return new Loaded(leases, problems);
+    }
+
+    /** The record's file: a digest of the key, so any container id or interface name is a safe file name. */
+    Path fileOf(LeaseKey key) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest((key.containerId() + "\n" + key.networkName() + "\n" + key.ifname())
+                    .getBytes(StandardCharsets.UTF_8));
+            return dir.resolve(HexFormat.of().formatHex(digest, 0, 16) + SUFFIX);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+}
