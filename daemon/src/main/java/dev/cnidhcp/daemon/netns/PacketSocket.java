@@ -19,7 +19,6 @@ import java.nio.ByteOrder;
  * that interface. Not thread-safe: one exchange uses it at a time.
  */
 public final class PacketSocket implements DhcpTransport {
-    private static final int SOCKADDR_LL_SIZE = 20;
     private static final int MAX_PACKET = 1500 + 64;
 
     private final int fd;
@@ -34,21 +33,13 @@ public final class PacketSocket implements DhcpTransport {
 
     /** Opens and binds a packet socket on the interface with the given index. */
     public static PacketSocket open(int ifindex) throws IOException {
-        LibC libc = Native.LIBC;
-        int protocol = Short.toUnsignedInt(Short.reverseBytes((short) LibC.ETH_P_IP));
-        int fd = libc.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, protocol);
-        if (fd < 0) {
-            throw Native.failure("socket", "AF_PACKET");
-        }
+        int fd = PacketSockets.open(LibC.ETH_P_IP, "IPv4");
         try {
             attachUdpPort68Filter(fd);
-            if (libc.bind(fd, sockaddrLl(ifindex, null), SOCKADDR_LL_SIZE) != 0) {
-                throw Native.failure("bind", "AF_PACKET ifindex " + ifindex);
-            }
-            byte[] allOnes = {-1, -1, -1, -1, -1, -1};
-            return new PacketSocket(fd, sockaddrLl(ifindex, allOnes));
+            PacketSockets.bind(fd, ifindex, LibC.ETH_P_IP);
+            return new PacketSocket(fd, PacketSockets.sockaddrLl(ifindex, LibC.ETH_P_IP, PacketSockets.BROADCAST_MAC));
         } catch (IOException | RuntimeException e) {
-            libc.close(fd);
+            Native.LIBC.close(fd);
             throw e;
         }
     }
@@ -56,7 +47,7 @@ public final class PacketSocket implements DhcpTransport {
     @Override
     public void send(byte[] dhcpPayload, Inet4Address source) throws IOException {
         byte[] packet = Ipv4Udp.wrap(dhcpPayload, source, Ipv4Udp.BROADCAST, Ipv4Udp.CLIENT_PORT, Ipv4Udp.SERVER_PORT);
-        long sent = Native.LIBC.sendto(fd, packet, packet.length, 0, broadcastAddress, SOCKADDR_LL_SIZE);
+        long sent = Native.LIBC.sendto(fd, packet, packet.length, 0, broadcastAddress, PacketSockets.SOCKADDR_LL_SIZE);
         if (sent != packet.length) {
             throw Native.failure("sendto", "AF_PACKET broadcast");
         }
@@ -65,32 +56,14 @@ public final class PacketSocket implements DhcpTransport {
     @Override
     public byte[] receive(long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (true) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                return null;
-            }
-            byte[] pollfd = new byte[8];
-            ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(fd).putShort(LibC.POLLIN);
-            int ready = Native.LIBC.poll(pollfd, 1, (int) Math.min(left, Integer.MAX_VALUE));
-            if (ready < 0) {
-                if (Native.errno() == LibC.EINTR) {
-                    continue;
-                }
-                throw Native.failure("poll", "AF_PACKET");
-            }
-            if (ready == 0) {
-                return null;
-            }
-            long n = Native.LIBC.recv(fd, buffer, buffer.length, 0);
-            if (n < 0) {
-                throw Native.failure("recv", "AF_PACKET");
-            }
-            byte[] payload = Ipv4Udp.unwrap(buffer, (int) n, Ipv4Udp.CLIENT_PORT);
+        while (PacketSockets.awaitReadable(fd, deadline)) {
+            int n = PacketSockets.receive(fd, buffer);
+            byte[] payload = Ipv4Udp.unwrap(buffer, n, Ipv4Udp.CLIENT_PORT);
             if (payload != null) {
                 return payload;
             }
         }
+        return null;
     }
 
     @Override
@@ -99,20 +72,6 @@ public final class PacketSocket implements DhcpTransport {
             closed = true;
             Native.LIBC.close(fd);
         }
-    }
-
-    private static byte[] sockaddrLl(int ifindex, byte[] mac) {
-        ByteBuffer b = ByteBuffer.allocate(SOCKADDR_LL_SIZE).order(ByteOrder.nativeOrder());
-        b.putShort((short) LibC.AF_PACKET);
-        b.order(ByteOrder.BIG_ENDIAN).putShort((short) LibC.ETH_P_IP).order(ByteOrder.nativeOrder());
-        b.putInt(ifindex);
-        b.putShort((short) 0); // sll_hatype
-        b.put((byte) 0); // sll_pkttype
-        if (mac != null) {
-            b.put((byte) mac.length);
-            b.put(mac);
-        }
-        return b.array();
     }
 
     /**
