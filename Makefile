@@ -25,7 +25,8 @@ dist: deps
 	echo '{"cniVersion":"1.0.0","name":"cds","type":"bridge","ipam":{"type":"dhcp","daemonSocketPath":"/nonexistent/cds.sock"}}' \
 	  | CNI_COMMAND=ADD CNI_CONTAINERID=cds CNI_NETNS=/nonexistent CNI_IFNAME=eth0 \
 	    java -XX:ArchiveClassesAtExit=$(DIST)/lib/plugin.jsa -Xlog:disable -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-	    -XX:-UsePerfData -Xss256k -cp $(DIST)/lib/cni-dhcp-plugin.jar dev.cnidhcp.plugin.Main >/dev/null || true
+	    -XX:-UsePerfData -Xss256k -cp "$$(cd -P $(DIST)/lib && pwd)/cni-dhcp-plugin.jar" dev.cnidhcp.plugin.Main \
+	    >/dev/null || true
 
 unit: deps
 	$(MVN) test

@@ -58,9 +58,16 @@ netconf() { # PLUGIN VERSION
     esac
 }
 
+ready_lines() { # how often the daemon's log says it is ready
+    local n
+    n=$(grep -c "DHCP lease daemon ready" "$DIR/daemon.log" 2>/dev/null) || true
+    echo "${n:-0}"
+}
+
 start_daemon() {
-    local flags=()
+    local flags=() ready=0 before
     [ -f "$DIR/broadcast" ] && flags+=(-broadcast)
+    before=$(ready_lines)
     if [ -f "$DIR/reference" ]; then
         ip netns exec "$NODE" "$REF_CNI/dhcp" daemon -socketpath "$SOCK" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
     else
@@ -68,8 +75,11 @@ start_daemon() {
             -statedir "$DIR/state" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
     fi
     echo $! >"$DIR/daemon.launch.pid"
+    # Ours creates the socket before it is fully started (pidfile, SIGTERM handling): it counts as up
+    # once it logged "ready", so that a stop right after a start finds it able to stop cleanly.
     for _ in $(seq 1 200); do
-        [ -S "$SOCK" ] && return 0
+        if [ -f "$DIR/reference" ] || [ "$(ready_lines)" -gt "$before" ]; then ready=1; fi
+        [ -S "$SOCK" ] && [ $ready = 1 ] && return 0
         kill -0 "$(cat "$DIR/daemon.launch.pid")" 2>/dev/null || { cat "$DIR/daemon.log" >&2; die "daemon exited"; }
         sleep 0.05
     done

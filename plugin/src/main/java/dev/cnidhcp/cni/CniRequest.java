@@ -90,6 +90,14 @@ public record CniRequest(Command command, String containerId, String netns, Stri
      * the latest.
      */
     public static String versionOf(String stdin) {
+        return versionOf(stdin, CniVersion.IMPLIED);
+    }
+
+    /**
+     * As {@link #versionOf(String)}, with {@code whenAbsent} for a config without cniVersion (VERSION
+     * answers with the latest then, as the reference does).
+     */
+    public static String versionOf(String stdin, String whenAbsent) {
         if (stdin == null || stdin.isBlank()) {
             return CniVersion.LATEST;
         }
@@ -98,7 +106,7 @@ public record CniRequest(Command command, String containerId, String netns, Stri
             if (parsed instanceof Map<?, ?> map) {
                 Object v = map.get("cniVersion");
                 if (v == null) {
-                    return CniVersion.IMPLIED; // as parse() reads a config without cniVersion
+                    return whenAbsent; // parse() reads a config without cniVersion as 0.1.0
                 }
                 if (v instanceof String s && CniVersion.isSupported(s)) {
                     return s;

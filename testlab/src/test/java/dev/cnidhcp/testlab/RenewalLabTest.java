@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import static dev.cnidhcp.testlab.BridgeLabTest.addressOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A held lease is renewed at T1 (dnsmasq's shortest lease is 2 minutes, so T1 comes after 60 s): the
- * server's expiry moves forward and the pod keeps its address. This test waits about a minute.
+ * server's expiry moves forward and the pod keeps its address. This test waits about a minute, in
+ * a lab of its own, concurrently with the other lab classes.
  */
 @Tag("lab")
 @Timeout(180)
+@Execution(ExecutionMode.CONCURRENT)
 class RenewalLabTest {
     private static Lab lab;
 

@@ -42,6 +42,7 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor workers;
     private final SocketServer server;
+    private volatile boolean wrotePidFile;
 
     public Daemon(DaemonOptions options) {
         this.options = options;
@@ -78,6 +79,7 @@ public final class Daemon implements AutoCloseable {
                 Files.createDirectories(pid.toAbsolutePath().getParent());
             }
             Files.writeString(pid, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+            wrotePidFile = true;
         }
         LOG.info("DHCP lease daemon ready on " + options.socketPath() + " in "
                 + (System.nanoTime() - started) / 1_000_000 + " ms (timeout " + options.timeout().toSeconds()
@@ -91,7 +93,7 @@ public final class Daemon implements AutoCloseable {
         server.close();
         timers.shutdownNow();
         workers.shutdownNow();
-        if (!options.pidFile().isEmpty()) {
+        if (wrotePidFile) {
             try {
                 Files.deleteIfExists(Path.of(options.pidFile()));
             } catch (IOException e) {

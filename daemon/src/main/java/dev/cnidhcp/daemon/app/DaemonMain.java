@@ -26,20 +26,20 @@ public final class DaemonMain {
         }
         configureLogging();
         Daemon daemon = new Daemon(options);
-        try {
-            daemon.start();
-        } catch (IOException | RuntimeException e) {
-            Logger.getLogger(DaemonMain.class.getName()).severe("cannot start: " + e.getMessage());
-            daemon.close();
-            System.exit(1);
-            return;
-        }
         CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before the socket exists, so a SIGTERM at any moment removes what start() made.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
             DaemonLogManager.closeAll();
             stopped.countDown();
         }, "shutdown"));
+        try {
+            daemon.start();
+        } catch (IOException | RuntimeException e) {
+            Logger.getLogger(DaemonMain.class.getName()).severe("cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

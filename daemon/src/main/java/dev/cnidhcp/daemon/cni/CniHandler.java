@@ -68,7 +68,7 @@ public final class CniHandler {
     public WireResponse handle(WireRequest wire, Peer peer) {
         String version = CniRequest.versionOf(wire.stdin());
         if ("VERSION".equalsIgnoreCase(wire.env().get("CNI_COMMAND"))) {
-            return new WireResponse(0, CniVersion.versionInfoJson(version));
+            return new WireResponse(0, CniVersion.versionInfoJson(CniRequest.versionOf(wire.stdin(), CniVersion.LATEST)));
         }
         try {
             CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
@@ -106,7 +106,7 @@ public final class CniHandler {
         if (clientId == null) {
             clientId = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
         }
-        Attachment attachment = new Attachment(key, netns, clientId, config.options());
+        Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes());
         try {
             Binding binding = leases.add(attachment, clock.instant().plus(addTimeout));
             return renderer.render(binding.lease(), config, request.cniVersion());

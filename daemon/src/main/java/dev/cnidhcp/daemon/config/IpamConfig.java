@@ -129,6 +129,10 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
                 throw invalid("ipam.provide entry " + item + " has no \"option\" string");
             }
             int code = optionCode("ipam.provide", option);
+            if (ClientOptions.PROTOCOL_OPTIONS.contains(code)) {
+                throw invalid("ipam.provide: option '" + option + "' (" + code + ") is set by the DHCP client itself"
+                        + " and cannot be provided");
+            }
             String value = entry.get("value") instanceof String v ? v : "";
             if (entry.get("fromArg") instanceof String arg && cniArgs.containsKey(arg)) {
                 value = cniArgs.get(arg);

@@ -12,6 +12,12 @@ import java.util.Map;
 public final class ClientOptions {
     /** Options requested by default: mask, router, DNS, domain, MTU, broadcast, routes, times, search. */
     public static final byte[] DEFAULT_REQUEST_LIST = {1, 3, 6, 15, 26, 28, 33, 51, 54, 58, 59, 119, (byte) 121};
+    /**
+     * Options the client sets itself in each message as RFC 2131 table 5 requires (requested address,
+     * lease time, message type, server identifier, parameter list, maximum size, renewal and
+     * rebinding times): a config cannot provide them.
+     */
+    public static final java.util.Set<Integer> PROTOCOL_OPTIONS = java.util.Set.of(50, 51, 53, 54, 55, 57, 58, 59);
     private static final ClientOptions DEFAULTS = new ClientOptions(DEFAULT_REQUEST_LIST, Map.of());
 
     private final byte[] requestList;
@@ -24,8 +30,9 @@ public final class ClientOptions {
     public ClientOptions(byte[] requestList, Map<Integer, byte[]> provided) {
         Map<Integer, byte[]> copy = new LinkedHashMap<>();
         provided.forEach((code, value) -> {
-            if (code < 1 || code > 254) {
-                throw new IllegalArgumentException("option code: " + code + " (expected: 1..254)");
+            if (code < 1 || code > 254 || PROTOCOL_OPTIONS.contains(code)) {
+                throw new IllegalArgumentException("option code: " + code
+                        + " (expected: 1..254, not one the client sets itself: " + PROTOCOL_OPTIONS + ")");
             }
             if (value.length == 0 || value.length > 255) {
                 throw new IllegalArgumentException("option " + code + ": " + value.length + " bytes (expected: 1..255)");

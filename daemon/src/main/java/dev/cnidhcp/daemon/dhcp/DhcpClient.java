@@ -26,6 +26,8 @@ import java.util.logging.Logger;
  */
 public final class DhcpClient {
     private static final Logger LOG = Logger.getLogger(DhcpClient.class.getName());
+    /** The first pause before starting over after a NAK or an unusable ACK; doubled each time. */
+    static final long FIRST_RESTART_PAUSE_MILLIS = 1000;
 
     private final ClientSettings settings;
     private final Clock clock;
@@ -71,6 +73,7 @@ public final class DhcpClient {
         Instant end = earliest(deadline, clock.instant().plus(settings.giveUpAfter()));
         boolean broadcast = settings.broadcastFlag();
         String lastProblem = "no DHCPOFFER received";
+        long restartPauseMillis = FIRST_RESTART_PAUSE_MILLIS;
         while (clock.instant().isBefore(end)) {
             int xid = (int) xids.getAsLong();
             DhcpMessages.Reply offer = exchange(transport, id, xid,
@@ -79,27 +82,30 @@ public final class DhcpClient {
             if (offer == null) {
                 break;
             }
+            // REQUESTING: retransmit for a while, then start over with DISCOVER (RFC 2131 4.4.1)
+            Instant requestEnd = earliest(end, clock.instant().plus(settings.firstRetransmit().multipliedBy(4)));
             byte[] request = DhcpMessages.requestOffer(xid, id, options, broadcast, offer.yiaddr(), offer.serverId());
             DhcpMessages.Reply answer = exchange(transport, id, xid, request,
-                    Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), end, Ipv4Udp.ANY);
+                    Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), requestEnd, Ipv4Udp.ANY);
             if (answer == null) {
                 lastProblem = "no DHCPACK for " + offer.yiaddr().getHostAddress() + " from "
                         + offer.serverId().getHostAddress();
                 continue;
             }
-            if (answer.type() == DHCPConstants.DHCPNAK) {
+            if (answer.type() == DHCPConstants.DHCPACK) {
+                try {
+                    return DhcpMessages.leaseOf(answer, clock.instant());
+                } catch (DhcpParseException e) {
+                    lastProblem = "unusable DHCPACK from " + describeServer(answer) + ": " + e.getMessage();
+                }
+            } else {
                 naks.incrementAndGet();
-                lastProblem = "DHCPNAK for " + offer.yiaddr().getHostAddress() + " from "
-                        + describeServer(answer);
-                LOG.warning(label + ": " + lastProblem + "; starting over with DHCPDISCOVER");
-                continue;
+                lastProblem = "DHCPNAK for " + offer.yiaddr().getHostAddress() + " from " + describeServer(answer);
             }
-            try {
-                return DhcpMessages.leaseOf(answer, clock.instant());
-            } catch (DhcpParseException e) {
-                lastProblem = "unusable DHCPACK: " + e.getMessage();
-                LOG.warning(label + ": " + lastProblem);
-            }
+            // A server that refuses every time must not be flooded: pause before starting over.
+            LOG.warning(label + ": " + lastProblem + "; starting over with DHCPDISCOVER in " + restartPauseMillis + " ms");
+            pause(transport, earliest(end, clock.instant().plusMillis(restartPauseMillis)));
+            restartPauseMillis = Math.min(restartPauseMillis * 2, settings.resendMax().toMillis());
         }
         throw new NoLeaseException(lastProblem);
     }
@@ -138,6 +144,16 @@ public final class DhcpClient {
     public void release(DhcpTransport transport, ClientIdentity id, Lease lease) throws IOException {
         int xid = (int) xids.getAsLong();
         transport.send(DhcpMessages.release(xid, id, lease.address(), lease.serverId()), lease.address());
+    }
+
+    /** Waits until {@code until}, reading and discarding whatever arrives meanwhile. */
+    private void pause(DhcpTransport transport, Instant until) throws IOException {
+        long left;
+        while ((left = until.toEpochMilli() - clock.millis()) > 0) {
+            if (transport.receive(left) != null) {
+                dropped.incrementAndGet();
+            }
+        }
     }
 
     private Lease expectAck(DhcpMessages.Reply answer, String what) throws NoLeaseException {

@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.dhcp.Route;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,7 +57,10 @@ public final class LeaseMachine {
     private Scheduler.Cancellable timer;
     private boolean stopped;
     private boolean linkDown;
-    private Inet4Address lostAddress;
+    /** The address the pod's interface was configured with at ADD: the one worth regaining. */
+    private Inet4Address podAddress;
+    /** Whether the lease is lost (expired or refused) and being regained. */
+    private boolean lost;
     private Duration backoff = FIRST_BACKOFF;
     private String problem = "";
 
@@ -138,10 +144,10 @@ public final class LeaseMachine {
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
             } else {
-                retryBefore(lease.rebindAt(), started, this::renewAttempt, this::rebindingTimeReached, e.getMessage());
+                retryBefore(lease.rebindAt(), this::renewAttempt, this::rebindingTimeReached, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
-            retryBefore(lease.rebindAt(), started, this::renewAttempt, this::rebindingTimeReached, describe(e));
+            retryBefore(lease.rebindAt(), this::renewAttempt, this::rebindingTimeReached, describe(e));
         }
     }
 
@@ -174,10 +180,10 @@ public final class LeaseMachine {
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
             } else {
-                retryBefore(lease.expiresAt(), started, this::rebindAttempt, this::expired, e.getMessage());
+                retryBefore(lease.expiresAt(), this::rebindAttempt, this::expired, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
-            retryBefore(lease.expiresAt(), started, this::rebindAttempt, this::expired, describe(e));
+            retryBefore(lease.expiresAt(), this::rebindAttempt, this::expired, describe(e));
         }
     }
 
@@ -200,7 +206,8 @@ public final class LeaseMachine {
             enterBound(new Binding(binding.identity(), regained), "regained (INIT-REBOOT)");
         } catch (NoLeaseException | IOException | RuntimeException e) {
             state = State.INIT;
-            LOG.warning(key() + ": INIT-REBOOT for " + lostAddress.getHostAddress() + " failed: " + describe(e)
+            LOG.warning(key() + ": INIT-REBOOT for " + binding.lease().address().getHostAddress() + " failed: "
+                    + describe(e)
                     + "; asking with DHCPDISCOVER");
             discoverAttempt();
         }
@@ -208,17 +215,17 @@ public final class LeaseMachine {
 
     /** INIT after a loss: DISCOVER asking for the lost address (option 50); backs off while none comes. */
     public synchronized void discoverAttempt() {
-        if (state != State.INIT || stopped || lostAddress == null) {
+        if (state != State.INIT || stopped || !lost) {
             return;
         }
         try {
             setLink(true);
-            Binding acquired = net.acquire(attachment, lostAddress, clock.instant().plus(attemptTimeout));
+            Binding acquired = net.acquire(attachment, podAddress, clock.instant().plus(attemptTimeout));
             enterBound(acquired, "acquired again");
         } catch (NoLeaseException | IOException | RuntimeException e) {
             quietlySetLinkDown();
             Instant next = clock.instant().plus(backoff);
-            LOG.warning(key() + ": still no lease for " + lostAddress.getHostAddress() + " (" + describe(e)
+            LOG.warning(key() + ": still no lease for " + podAddress.getHostAddress() + " (" + describe(e)
                     + "); link stays down; next attempt in " + backoff.toSeconds() + " s");
             backoff = min(backoff.multipliedBy(2), backoffMax);
             schedule(next, this::discoverAttempt);
@@ -233,7 +240,7 @@ public final class LeaseMachine {
     public synchronized String stop(Path runtimeNetns) throws IOException {
         stopped = true;
         cancelTimer();
-        if (binding == null || lostAddress != null) {
+        if (binding == null || lost) {
             return null;
         }
         return net.release(attachment, binding, runtimeNetns);
@@ -244,7 +251,7 @@ public final class LeaseMachine {
      * and the pod's interface carries it.
      */
     public synchronized void check(Inet4Address expected) throws CheckFailedException {
-        if (binding == null || lostAddress != null || !problem.isEmpty()
+        if (binding == null || lost || !problem.isEmpty()
                 || (state != State.BOUND && state != State.RENEWING && state != State.REBINDING)) {
             throw new CheckFailedException("the lease of " + key() + " is not held (state " + state
                     + (problem.isEmpty() ? "" : ": " + problem) + ")");
@@ -270,25 +277,24 @@ public final class LeaseMachine {
 
     private void enterBound(Binding acquired, String how) {
         Lease lease = acquired.lease();
-        Binding previous = binding;
+        boolean regained = lost;
         binding = acquired;
         state = State.BOUND;
+        lost = false;
         backoff = FIRST_BACKOFF;
-        if (lostAddress != null) {
-            if (lease.address().equals(lostAddress)) {
-                problem = "";
-                LOG.info(key() + ": " + how + " " + lease.cidr() + " after losing it; link up again");
-            } else {
-                problem = "the server gave " + lease.cidr() + " instead of the lost " + lostAddress.getHostAddress()
-                        + "; the pod's interface still has the old address";
-                quietlySetLinkDown();
-                LOG.severe(key() + ": ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
-                        + " (CHECK fails until then)");
+        if (podAddress == null) {
+            podAddress = lease.address();
+        }
+        if (!lease.address().equals(podAddress)) {
+            problem = "the server gave " + lease.cidr() + " but the pod's interface has " + podAddress.getHostAddress();
+            quietlySetLinkDown();
+            LOG.severe(key() + ": ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
+                    + " (CHECK fails until then)");
+        } else {
+            problem = "";
+            if (regained) {
+                restoreLink(lease);
             }
-            lostAddress = null;
-        } else if (previous != null && !previous.lease().address().equals(lease.address())) {
-            problem = "the server changed the address from " + previous.lease().cidr() + " to " + lease.cidr();
-            LOG.severe(key() + ": ADDRESS CHANGED: " + problem);
         }
         LOG.info(key() + ": " + how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
                 + " for " + lease.leaseTime().toSeconds() + " s (mac " + acquired.identity().macText() + ", renew in "
@@ -296,12 +302,27 @@ public final class LeaseMachine {
         schedule(lease.renewAt(), this::renewalTimeReached);
     }
 
+    /** After regaining the pod's address: link up, and the routes the kernel dropped with it back. */
+    private void restoreLink(Lease lease) {
+        try {
+            setLink(true);
+            List<Route> routes = new ArrayList<>(lease.routes());
+            routes.addAll(attachment.staticRoutes());
+            net.restoreRoutes(attachment, routes);
+            LOG.info(key() + ": " + lease.cidr() + " is back; " + attachment.key().ifname() + " up again with "
+                    + routes.size() + " route(s)");
+        } catch (IOException | RuntimeException e) {
+            LOG.severe(key() + ": regained " + lease.cidr() + " but cannot restore the link or its routes: "
+                    + describe(e));
+        }
+    }
+
     private void lost(String why, State next) {
         Lease lease = binding.lease();
         problem = why;
-        lostAddress = lease.address();
+        lost = true;
         LOG.severe(key() + ": LOST " + lease.cidr() + " (" + why + "); setting " + attachment.key().ifname()
-                + " down so the pod stops using it; trying to get the address back");
+                + " down so the pod stops using it; trying to get " + podAddress.getHostAddress() + " back");
         quietlySetLinkDown();
         state = next;
         backoff = FIRST_BACKOFF;
@@ -313,20 +334,20 @@ public final class LeaseMachine {
     }
 
     /**
-     * Schedules the next attempt at half the time left to {@code boundary} (RFC 2131 4.4.5), no sooner
-     * than the retry floor; at the boundary itself when that comes first.
+     * Schedules the next attempt at half the time left (from now, after the failed attempt) to
+     * {@code boundary} (RFC 2131 4.4.5), no sooner than the retry floor; at the boundary itself when
+     * that comes first.
      */
-    private void retryBefore(Instant boundary, Instant attemptStarted, Runnable again, Runnable atBoundary,
-                             String why) {
-        Duration left = Duration.between(attemptStarted, boundary);
+    private void retryBefore(Instant boundary, Runnable again, Runnable atBoundary, String why) {
+        Instant now = clock.instant();
+        Duration left = Duration.between(now, boundary);
         Duration wait = max(left.dividedBy(2), retryFloor(binding.lease()));
-        Instant next = attemptStarted.plus(wait);
+        Instant next = now.plus(wait);
         if (!next.isBefore(boundary)) {
             LOG.warning(key() + ": " + state + " attempt failed: " + why + "; next step at " + boundary);
             schedule(boundary, atBoundary);
         } else {
-            LOG.warning(key() + ": " + state + " attempt failed: " + why + "; retrying in "
-                    + Duration.between(clock.instant(), next).toSeconds() + " s");
+            LOG.warning(key() + ": " + state + " attempt failed: " + why + "; retrying in " + wait.toSeconds() + " s");
             schedule(next, again);
         }
     }

@@ -2,11 +2,13 @@ package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.dhcp.Route;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The lease state machine's view of the network: each DHCP exchange carried out on the pod's
@@ -39,6 +41,12 @@ public interface LeaseTransport {
 
     /** Sets the pod's interface up or down. */
     void setLinkUp(Attachment attachment, boolean up) throws IOException;
+
+    /**
+     * Adds routes through the pod's interface again (the kernel drops them when the link goes down);
+     * a route that exists already is fine.
+     */
+    void restoreRoutes(Attachment attachment, List<Route> routes) throws IOException;
 
     /** The IPv4 address the pod's interface carries, or null when it has none. */
     Inet4Address interfaceAddress(Attachment attachment) throws IOException;

@@ -26,6 +26,11 @@ public interface LibC {
     long SIOCSIFFLAGS = 0x8914;
     long SIOCGIFADDR = 0x8915;
     long SIOCGIFHWADDR = 0x8927;
+    long SIOCADDRT = 0x890B;
+    short RTF_UP = 0x1;
+    short RTF_GATEWAY = 0x2;
+    short RTF_HOST = 0x4;
+    int EEXIST = 17;
     int IFF_UP = 0x1;
     int IFF_RUNNING = 0x40;
     int EINTR = 4;

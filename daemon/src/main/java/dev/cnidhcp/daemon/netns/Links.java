@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.netns;
 
+import dev.cnidhcp.daemon.dhcp.Route;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -80,6 +82,51 @@ public final class Links {
             sleepMillis = Math.min(sleepMillis * 2, 50);
         }
         return true;
+    }
+
+    /**
+     * Adds an IPv4 route through the interface (SIOCADDRT): via the route's gateway, or on the link
+     * when it has none. A route that exists already is not an error.
+     */
+    public static void addRoute(String ifname, Route route) throws IOException {
+        // struct rtentry on LP64: pad1@0, dst@8, gateway@24, genmask@40, flags@56, metric@80, dev@88; 120 bytes
+        ByteBuffer rt = ByteBuffer.allocate(120).order(ByteOrder.nativeOrder());
+        putSockaddrIn(rt, 8, route.destination());
+        short flags = LibC.RTF_UP;
+        if (route.gateway() != null) {
+            putSockaddrIn(rt, 24, route.gateway());
+            flags |= LibC.RTF_GATEWAY;
+        }
+        putSockaddrIn(rt, 40, Route.fromInt(Route.mask(route.prefixLength())));
+        if (route.prefixLength() == 32) {
+            flags |= LibC.RTF_HOST;
+        }
+        rt.putShort(56, flags);
+        jnr.ffi.Pointer dev = jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(Native.LIBC), IFNAMSIZ);
+        dev.putString(0, ifname, IFNAMSIZ, StandardCharsets.US_ASCII);
+        rt.putLong(88, dev.address());
+        LibC libc = Native.LIBC;
+        int fd = libc.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Native.failure("socket", "AF_INET");
+        }
+        try {
+            if (libc.ioctl(fd, LibC.SIOCADDRT, rt.array()) != 0 && Native.errno() != LibC.EEXIST) {
+                throw Native.failure("ioctl SIOCADDRT", route.cidr() + " via "
+                        + (route.gateway() == null ? "link" : route.gateway().getHostAddress()) + " dev " + ifname);
+            }
+        } finally {
+            libc.close(fd);
+            java.lang.ref.Reference.reachabilityFence(dev);
+        }
+    }
+
+    private static void putSockaddrIn(ByteBuffer b, int offset, Inet4Address address) {
+        b.putShort(offset, (short) LibC.AF_INET); // sin_family, native order; sin_port stays 0
+        byte[] ip = address.getAddress();
+        for (int i = 0; i < 4; i++) {
+            b.put(offset + 4 + i, ip[i]);
+        }
     }
 
     private static byte[] ioctl(String ifname, long request, byte[] value) throws IOException {

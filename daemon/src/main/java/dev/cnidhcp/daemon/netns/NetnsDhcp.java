@@ -4,6 +4,8 @@ import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.SplitTransport;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
@@ -16,14 +18,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
  * DHCP exchanges carried out inside pod namespaces: a packet socket while the client has no usable
- * address or must broadcast (INIT, INIT-REBOOT, REBINDING), a kernel UDP socket bound to the leased
- * address for RENEWING, and releases from the pod's namespace or, when the pod's interface is
+ * address or must broadcast (INIT, INIT-REBOOT, REBINDING), for RENEWING a kernel UDP socket bound to
+ * the leased address to send and a packet socket to hear the answer (a NAK may come broadcast), and releases from the pod's namespace or, when the pod's interface is
  * already gone, from the runtime's. Every call runs on a fresh thread inside the namespace
  * ({@link Namespaces#call}); the sockets live only as long as the call.
  */
@@ -62,8 +65,9 @@ public final class NetnsDhcp implements LeaseTransport {
     public Lease renew(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         Lease lease = binding.lease();
         return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
-            try (UdpTransport udp = UdpTransport.open(lease.address(), lease.serverId())) {
-                return client.renew(udp, binding.identity(), a.options(), lease, deadline);
+            try (PacketSocket replies = PacketSocket.open(requireInterface(a));
+                 UdpTransport udp = UdpTransport.open(lease.address(), lease.serverId())) {
+                return client.renew(new SplitTransport(udp, replies), binding.identity(), a.options(), lease, deadline);
             }
         });
     }
@@ -131,6 +135,29 @@ public final class NetnsDhcp implements LeaseTransport {
             inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
                 requireInterface(a);
                 Links.setUp(a.key().ifname(), up);
+                return null;
+            });
+        } catch (NoLeaseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void restoreRoutes(Attachment a, List<Route> routes) throws IOException {
+        try {
+            inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
+                requireInterface(a);
+                // routes on the link first: a gateway must be reachable before a route can use it
+                for (Route r : routes) {
+                    if (r.gateway() == null) {
+                        Links.addRoute(a.key().ifname(), r);
+                    }
+                }
+                for (Route r : routes) {
+                    if (r.gateway() != null) {
+                        Links.addRoute(a.key().ifname(), r);
+                    }
+                }
                 return null;
             });
         } catch (NoLeaseException e) {

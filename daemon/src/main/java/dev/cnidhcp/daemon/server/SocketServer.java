@@ -140,10 +140,10 @@ public final class SocketServer implements Closeable {
     public void close() {
         closing = true;
         try {
-            if (server != null) {
+            if (server != null) { // only a socket this server bound is removed, never another daemon's
                 server.close();
+                Files.deleteIfExists(path);
             }
-            Files.deleteIfExists(path);
         } catch (IOException e) {
             LOG.warning("cannot remove socket " + path + ": " + e.getMessage());
         }

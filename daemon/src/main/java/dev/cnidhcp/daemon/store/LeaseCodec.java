@@ -51,6 +51,10 @@ final class LeaseCodec {
         body.put("clientId", HEX.formatHex(a.clientId()));
         body.put("mac", HEX.formatHex(stored.binding().identity().mac()));
         body.put("requestList", HEX.formatHex(a.options().requestList()));
+        ArrayNode staticRoutes = body.putArray("staticRoutes");
+        for (Route r : a.staticRoutes()) {
+            staticRoutes.addObject().put("dst", r.cidr()).put("gw", r.gateway() == null ? "" : r.gateway().getHostAddress());
+        }
         ObjectNode provided = body.putObject("provided");
         a.options().provided().forEach((code, value) -> provided.put(String.valueOf(code), HEX.formatHex(value)));
         Lease l = stored.binding().lease();
@@ -108,7 +112,12 @@ final class LeaseCodec {
             }
             ClientOptions options = new ClientOptions(HEX.parseHex(text(body, "requestList")), provided);
             byte[] clientId = HEX.parseHex(text(body, "clientId"));
-            Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options);
+            List<Route> staticRoutes = new ArrayList<>();
+            for (JsonNode r : body.path("staticRoutes")) {
+                staticRoutes.add(Route.parse(text(r, "dst"), text(r, "gw")));
+            }
+            Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options,
+                    staticRoutes);
             JsonNode l = body.path("lease");
             List<Route> routes = new ArrayList<>();
             for (JsonNode r : l.path("routes")) {

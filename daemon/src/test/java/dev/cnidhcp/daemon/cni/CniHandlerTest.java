@@ -113,6 +113,10 @@ class CniHandlerTest {
         }
 
         @Override
+        public void restoreRoutes(Attachment attachment, List<Route> routes) {
+        }
+
+        @Override
         public Inet4Address interfaceAddress(Attachment attachment) {
             return interfaceAddress;
         }

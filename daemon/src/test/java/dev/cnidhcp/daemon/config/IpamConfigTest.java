@@ -96,6 +96,14 @@ class IpamConfigTest {
     }
 
     @Test
+    void optionsTheClientSetsItselfCannotBeProvided() {
+        CniException e = rejected("{\"provide\":[{\"option\":\"dhcp-server-identifier\",\"value\":\"x\"}]}");
+        assertEquals(7, e.code());
+        assertTrue(e.getMessage().contains("set by the DHCP client itself"), e.getMessage());
+        assertEquals(7, rejected("{\"provide\":[{\"option\":\"50\",\"value\":\"x\"}]}").code());
+    }
+
+    @Test
     void providedValueLongerThan255BytesIsCode7() {
         CniException e = rejected("{\"provide\":[{\"option\":\"host-name\",\"value\":\"" + "x".repeat(256) + "\"}]}");
         assertEquals(7, e.code());

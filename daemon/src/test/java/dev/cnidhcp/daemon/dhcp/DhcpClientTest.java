@@ -1,0 +1,619 @@
+package dev.cnidhcp.daemon.dhcp;
+
+import dev.cnidhcp.daemon.testing.FakeClock;
+import dev.cnidhcp.daemon.testing.ScriptedDhcpServer;
+import dev.cnidhcp.daemon.testing.ScriptedDhcpServer.Fault;
+import dev.cnidhcp.daemon.testing.ScriptedDhcpServer.Kind;
+import dev.cnidhcp.daemon.testing.ScriptedDhcpServer.Received;
+import org.dhcp4java.DHCPConstants;
+import org.junit.jupiter.api.Test;
+
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static dev.cnidhcp.daemon.testing.ScriptedDhcpServer.OTHER_SERVER_ID;
+import static dev.cnidhcp.daemon.testing.ScriptedDhcpServer.SERVER_ID;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link DhcpClient} against the scripted server: every exchange and fault, on a fake clock. */
+class DhcpClientTest {
+    /** Held so that JUL keeps the levels: NAKs and failures are logged as warnings. */
+    private static final Logger DAEMON_LOG = Logger.getLogger("dev.cnidhcp.daemon");
+    private static final Logger DHCP4JAVA_LOG = Logger.getLogger("org.dhcp4java");
+
+    static {
+        DAEMON_LOG.setLevel(Level.OFF);
+        DHCP4JAVA_LOG.setLevel(Level.OFF);
+    }
+
+    private static final byte[] MAC = {2, 0x42, 0, 0, 0, 7};
+    private static final byte[] CLIENT_ID = ClientIdentity.defaultClientId("c0ffee", "net1", "eth0");
+    private static final ClientIdentity ID = new ClientIdentity(MAC, CLIENT_ID);
+    private static final ClientSettings SETTINGS = new ClientSettings(Duration.ofSeconds(10), Duration.ofSeconds(62),
+            Duration.ofSeconds(60), false, Duration.ofSeconds(4));
+    private static final Inet4Address FIRST = ip("10.1.0.10");
+
+    private final FakeClock clock = new FakeClock();
+    private final Instant t0 = clock.instant();
+    private final ScriptedDhcpServer server = new ScriptedDhcpServer(clock);
+    private final AtomicLong xids = new AtomicLong(0x1000);
+    private DhcpClient client = new DhcpClient(SETTINGS, clock, xids::incrementAndGet);
+
+    private static Inet4Address ip(String text) {
+        return Route.parseAddress(text, "test address");
+    }
+
+    private Lease acquire() throws Exception {
+        return acquire(null);
+    }
+
+    private Lease acquire(Inet4Address requested) throws Exception {
+        return client.acquire(server, ID, ClientOptions.defaults(), requested, clock.instant().plusSeconds(60), "test");
+    }
+
+    private Instant in(long seconds) {
+        return clock.instant().plusSeconds(seconds);
+    }
+
+    // ------------------------------------------------------------------ acquisition
+
+    @Test
+    void acquiresAddressWithDiscoverOfferRequestAck() throws Exception {
+        Lease lease = acquire();
+
+        assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING), server.kinds());
+        assertEquals(List.of(DHCPConstants.DHCPOFFER, DHCPConstants.DHCPACK),
+                server.sent().stream().map(ScriptedDhcpServer.Sent::type).toList());
+        assertEquals(FIRST, lease.address());
+        assertEquals(24, lease.prefixLength());
+        assertEquals(SERVER_ID, lease.serverId());
+        assertEquals(ScriptedDhcpServer.ROUTER, lease.gateway());
+        assertEquals(List.of(new Route(Ipv4Udp.ANY, 0, ScriptedDhcpServer.ROUTER)), lease.routes());
+        assertEquals(List.of(ScriptedDhcpServer.DNS), lease.dnsServers());
+        assertEquals(ScriptedDhcpServer.DOMAIN, lease.domain());
+        assertEquals(Duration.ofSeconds(60), lease.leaseTime());
+        assertEquals(t0, lease.acquired());
+        assertEquals(t0, clock.instant(), "no time passes when nothing is lost");
+        assertEquals(FIRST, server.bindingOf(CLIENT_ID));
+        assertEquals(0, client.droppedReplies());
+        assertEquals(0, client.naksReceived());
+    }
+
+    @Test
+    void requestCarriesOptions50And54OfTheOfferTaken() throws Exception {
+        acquire();
+
+        Received discover = server.last(Kind.DISCOVER);
+        Received request = server.last(Kind.SELECTING);
+        assertEquals(DHCPConstants.DHCPREQUEST, request.type());
+        assertEquals(FIRST, request.requested());
+        assertEquals(SERVER_ID, request.serverId());
+        assertEquals(Ipv4Udp.ANY, request.ciaddr(), "no ciaddr while SELECTING");
+        assertEquals(discover.xid(), request.xid(), "the REQUEST answers the OFFER of the same transaction");
+        assertFalse(request.unicast());
+        assertEquals(Ipv4Udp.ANY, request.source());
+        assertFalse(discover.has(54));
+        assertFalse(discover.has(50));
+    }
+
+    @Test
+    void defaultParameterRequestListIsSent() throws Exception {
+        acquire();
+
+        for (Received r : server.received()) {
+            assertArrayEquals(ClientOptions.DEFAULT_REQUEST_LIST, r.requestList(), r.toString());
+            assertArrayEquals(new byte[] {0x05, (byte) 0xdc}, r.option(57), "maximum message size 1500");
+            assertArrayEquals(CLIENT_ID, r.clientId());
+            assertArrayEquals(MAC, r.chaddr());
+        }
+    }
+
+    @Test
+    void providedOptionsAreSentAndProvidedClientIdReplacesTheDefault() throws Exception {
+        byte[] hostName = "pod-a".getBytes(StandardCharsets.US_ASCII);
+        byte[] vendor = "cni-dhcp-test".getBytes(StandardCharsets.US_ASCII);
+        byte[] providedId = {1, 2, 0x42, 0, 0, 0, 7};
+        ClientOptions options = new ClientOptions(new byte[] {1, 3, 51, 54},
+                Map.of(12, hostName, 60, vendor, 61, providedId));
+        ClientIdentity provided = new ClientIdentity(MAC, providedId); // as CniHandler builds it
+
+        Lease lease = client.acquire(server, provided, options, null, in(60), "test");
+
+        assertEquals(2, server.received().size());
+        for (Received r : server.received()) {
+            assertArrayEquals(hostName, r.option(12), r.toString());
+            assertArrayEquals(vendor, r.option(60));
+            assertArrayEquals(providedId, r.clientId());
+            assertArrayEquals(new byte[] {1, 3, 51, 54}, r.requestList());
+        }
+        assertEquals(FIRST, server.bindingOf(providedId));
+        assertNull(server.bindingOf(CLIENT_ID), "the default identifier never reached the server");
+        assertEquals(FIRST, lease.address());
+        assertEquals(List.of(), lease.dnsServers(), "option 6 was not requested");
+    }
+
+    @Test
+    void optionsTheClientSetsItselfCannotBeProvided() {
+        byte[] bogus = "abcd".getBytes(StandardCharsets.US_ASCII);
+        for (int code : new int[] {50, 51, 53, 54, 55, 57, 58, 59}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new ClientOptions(ClientOptions.DEFAULT_REQUEST_LIST, Map.of(code, bogus)), "option " + code);
+        }
+    }
+
+    @Test
+    void lostDiscoverIsRetransmittedAfterAboutFourSeconds() throws Exception {
+        server.next(Fault.DROP);
+
+        Lease lease = acquire();
+
+        assertEquals(FIRST, lease.address());
+        List<Received> discovers = server.received(Kind.DISCOVER);
+        assertEquals(2, discovers.size());
+        assertEquals(discovers.get(0).xid(), discovers.get(1).xid(), "a retransmission keeps its xid");
+        long waited = Duration.between(discovers.get(0).at(), discovers.get(1).at()).toMillis();
+        assertTrue(waited >= 3000 && waited <= 5000, "retransmitted after " + waited + " ms");
+        assertEquals(waited, clock.since(t0).toMillis());
+        assertEquals(discovers.get(1).at(), lease.acquired());
+    }
+
+    @Test
+    void retransmissionBackoffDoublesAndIsCappedByResendMax() {
+        client = new DhcpClient(new ClientSettings(Duration.ofSeconds(120), Duration.ofSeconds(20),
+                Duration.ofSeconds(300), false, Duration.ofSeconds(4)), clock, xids::incrementAndGet);
+        server.down();
+
+        assertThrows(NoLeaseException.class, () -> client.acquire(server, ID, ClientOptions.defaults(), null,
+                in(120), "test"));
+
+        List<Long> gaps = gapsMillis(server.received(Kind.DISCOVER));
+        long[] expected = {4000, 8000, 16000, 20000, 20000, 20000};
+        assertTrue(gaps.size() >= expected.length, "gaps " + gaps);
+        for (int i = 0; i < expected.length; i++) {
+            long gap = gaps.get(i);
+            assertTrue(Math.abs(gap - expected[i]) <= 1000, "gap " + i + " is " + gap + " ms, expected "
+                    + expected[i] + " ± 1000 ms; all: " + gaps);
+        }
+    }
+
+    @Test
+    void noSingleWaitIsLongerThanTheReplyTimeout() {
+        server.down(); // SETTINGS: replyTimeout 10 s, resendMax 62 s
+
+        assertThrows(NoLeaseException.class, () -> acquire());
+
+        List<Long> gaps = gapsMillis(server.received(Kind.DISCOVER));
+        assertTrue(Math.abs(gaps.get(0) - 4000) <= 1000, "gaps " + gaps);
+        assertTrue(Math.abs(gaps.get(1) - 8000) <= 1000, "gaps " + gaps);
+        for (long gap : gaps.subList(2, gaps.size() - 1)) {
+            assertEquals(10_000, gap, "gaps " + gaps);
+        }
+    }
+
+    private static List<Long> gapsMillis(List<Received> messages) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < messages.size(); i++) {
+            gaps.add(Duration.between(messages.get(i - 1).at(), messages.get(i).at()).toMillis());
+        }
+        return gaps;
+    }
+
+    @Test
+    void noOfferBeforeDeadlineIsNoLeaseException() {
+        server.down();
+        Instant deadline = in(30);
+
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.acquire(server, ID, ClientOptions.defaults(), null, deadline, "test"));
+
+        assertTrue(e.getMessage().contains("no DHCPOFFER"), e.getMessage());
+        assertFalse(e.nak());
+        assertEquals(deadline, clock.instant(), "gave up exactly at the deadline");
+        assertTrue(server.count(Kind.DISCOVER) >= 3, server.kinds().toString());
+        assertEquals(List.of(Kind.DISCOVER), server.kinds().stream().distinct().toList());
+    }
+
+    @Test
+    void giveUpAfterBoundsAnAcquisitionWithALaterDeadline() {
+        server.down(); // SETTINGS: giveUpAfter 60 s
+
+        assertThrows(NoLeaseException.class,
+                () -> client.acquire(server, ID, ClientOptions.defaults(), null, in(600), "test"));
+
+        assertEquals(t0.plusSeconds(60), clock.instant());
+    }
+
+    @Test
+    void lostAckIsRequestedAgainNotRediscovered() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.DROP);
+
+        Lease lease = acquire();
+
+        assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING, Kind.SELECTING), server.kinds());
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void noAckBeforeDeadlineNamesTheOfferAndServer() {
+        server.whenType(DHCPConstants.DHCPREQUEST).reply(Fault.DROP);
+
+        NoLeaseException e = assertThrows(NoLeaseException.class, () -> acquire());
+
+        assertEquals("no DHCPACK for 10.1.0.10 from 10.1.0.2", e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ replies that are not for us
+
+    @Test
+    void replyWithWrongXidIsDroppedAndCounted() throws Exception {
+        server.next(Fault.WRONG_XID);
+
+        Lease lease = acquire();
+
+        assertEquals(1, client.droppedReplies());
+        assertEquals(2, server.count(Kind.DISCOVER), "the OFFER with a foreign xid did not count");
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void replyWithWrongChaddrIsDroppedAndCounted() throws Exception {
+        server.next(Fault.WRONG_CHADDR);
+
+        Lease lease = acquire();
+
+        assertEquals(1, client.droppedReplies());
+        assertEquals(2, server.count(Kind.DISCOVER));
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void replyEchoingAnotherClientIdIsDropped() throws Exception {
+        server.next().next(Fault.WRONG_CLIENT_ID); // the ACK echoes someone else's option 61
+
+        Lease lease = acquire();
+
+        assertEquals(1, client.droppedReplies());
+        assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING, Kind.SELECTING), server.kinds());
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void replyWithoutClientIdIsAccepted() throws Exception {
+        server.echoClientId(false); // RFC 6842 is optional for servers
+
+        assertEquals(FIRST, acquire().address());
+        assertEquals(0, client.droppedReplies());
+    }
+
+    @Test
+    void truncatedReplyIsDroppedAndTheClientKeepsWaiting() throws Exception {
+        server.next(Fault.TRUNCATE);
+
+        Lease lease = acquire();
+
+        assertEquals(1, client.droppedReplies());
+        List<Received> discovers = server.received(Kind.DISCOVER);
+        assertEquals(2, discovers.size());
+        long waited = Duration.between(discovers.get(0).at(), discovers.get(1).at()).toMillis();
+        assertTrue(waited >= 3000, "waited out the retransmission delay: " + waited + " ms");
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void garbageBeforeTheOfferIsDroppedAndTheOfferStillTaken() throws Exception {
+        server.next(Fault.GARBAGE);
+
+        Lease lease = acquire();
+
+        assertEquals(1, client.droppedReplies());
+        assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING), server.kinds());
+        assertEquals(t0, clock.instant());
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void duplicatedOfferIsHarmless() throws Exception {
+        server.next(Fault.DUPLICATE);
+
+        Lease lease = acquire();
+
+        assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING), server.kinds(), "one REQUEST, no new DISCOVER");
+        assertEquals(1, client.droppedReplies(), "the second OFFER arrived while waiting for the ACK");
+        assertEquals(FIRST, lease.address());
+        assertEquals(t0, clock.instant());
+    }
+
+    @Test
+    void delayedOfferWithinTheWaitIsTaken() throws Exception {
+        server.next(Fault.delay(2500));
+
+        Lease lease = acquire();
+
+        assertEquals(1, server.count(Kind.DISCOVER));
+        assertEquals(t0.plusMillis(2500), lease.acquired());
+    }
+
+    @Test
+    void offerDelayedPastTheRetransmissionIsReplacedByTheAnswerToTheRetransmission() throws Exception {
+        server.next(Fault.delay(30_000));
+
+        Lease lease = acquire();
+
+        assertEquals(2, server.count(Kind.DISCOVER));
+        assertTrue(clock.since(t0).toMillis() <= 5000, "did not wait for the late OFFER: " + clock.since(t0));
+        assertEquals(FIRST, lease.address());
+    }
+
+    // ------------------------------------------------------------------ NAK
+
+    @Test
+    void nakToRequestStartsOverWithDiscover() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.NAK);
+
+        Lease lease = acquire();
+
+        assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING, Kind.DISCOVER, Kind.SELECTING), server.kinds());
+        List<Received> discovers = server.received(Kind.DISCOVER);
+        assertNotEquals(discovers.get(0).xid(), discovers.get(1).xid(), "a new transaction after the NAK");
+        assertEquals(1, client.naksReceived());
+        assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void serverThatNaksEveryRequestIsNotFloodedUntilTheDeadline() {
+        server.whenType(DHCPConstants.DHCPREQUEST).reply(Fault.NAK);
+
+        // today: ScriptedDhcpServer throws AssertionError after SPIN_LIMIT messages at one instant
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.acquire(server, ID, ClientOptions.defaults(), null, in(10), "test"));
+
+        assertTrue(e.getMessage().startsWith("DHCPNAK for 10.1.0.10 from 10.1.0.2"), e.getMessage());
+        assertTrue(server.count(Kind.DISCOVER) <= 20,
+                server.count(Kind.DISCOVER) + " DISCOVERs in 10 s: the client did not pause after a NAK");
+    }
+
+    @Test
+    void serverSendingUnusableAcksIsNotFloodedUntilTheDeadline() {
+        server.sendLeaseTime(false);
+
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.acquire(server, ID, ClientOptions.defaults(), null, in(10), "test"));
+
+        assertTrue(e.getMessage().contains("unusable DHCPACK"), e.getMessage());
+        assertTrue(server.count(Kind.DISCOVER) <= 20,
+                server.count(Kind.DISCOVER) + " DISCOVERs in 10 s: the client did not pause after a bad ACK");
+    }
+
+    @Test
+    void singleNakIsCountedAndNamedWhenNothingElseComes() {
+        server.next().next(Fault.NAK); // the first OFFER goes through, its REQUEST is NAKed
+        for (int i = 0; i < 5; i++) {
+            server.next(Fault.DROP);       // and no OFFER arrives after that
+        }
+
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.acquire(server, ID, ClientOptions.defaults(), null, in(10), "test"));
+
+        assertEquals("DHCPNAK for 10.1.0.10 from 10.1.0.2", e.getMessage());
+        assertEquals(1, client.naksReceived());
+    }
+
+    // ------------------------------------------------------------------ renewal, reboot, release
+
+    @Test
+    void renewalIsRequestWithCiaddrWithoutOptions50And54() throws Exception {
+        Lease lease = acquire();
+        clock.advance(Duration.ofSeconds(30));
+
+        Lease renewed = client.renew(server.unicastTo(lease.serverId()), ID, ClientOptions.defaults(), lease, in(10));
+
+        Received request = server.last(Kind.RENEWING);
+        assertEquals(DHCPConstants.DHCPREQUEST, request.type());
+        assertEquals(lease.address(), request.ciaddr());
+        assertFalse(request.has(50), "no requested address while RENEWING");
+        assertFalse(request.has(54), "no server identifier while RENEWING");
+        assertEquals(SERVER_ID, request.unicastTo());
+        assertEquals(lease.address(), request.source(), "sent from the leased address");
+        assertArrayEquals(CLIENT_ID, request.clientId());
+        assertFalse(request.broadcastFlag());
+        assertEquals(lease.address(), renewed.address());
+        assertEquals(clock.instant(), renewed.acquired());
+        assertEquals(lease.expiresAt().plusSeconds(30), renewed.expiresAt());
+        assertEquals(renewed.expiresAt(), server.expiryOf(CLIENT_ID));
+    }
+
+    @Test
+    void rebindingBroadcastIsAnsweredByTheOtherServer() throws Exception {
+        Lease lease = acquire();
+        server.otherServerAnswers();
+        clock.advance(Duration.ofSeconds(53));
+
+        assertThrows(NoLeaseException.class,
+                () -> client.renew(server.unicastTo(lease.serverId()), ID, ClientOptions.defaults(), lease, in(5)));
+        Lease rebound = client.renew(server, ID, ClientOptions.defaults(), lease, in(5));
+
+        assertEquals(Kind.REBINDING, server.last(Kind.REBINDING).kind());
+        assertEquals(OTHER_SERVER_ID, rebound.serverId());
+        assertEquals(lease.address(), rebound.address());
+    }
+
+    @Test
+    void nakToRenewalIsNoLeaseExceptionWithNak() throws Exception {
+        Lease lease = acquire();
+        server.next(Fault.NAK);
+
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.renew(server.unicastTo(SERVER_ID), ID, ClientOptions.defaults(), lease, in(10)));
+
+        assertTrue(e.nak());
+        assertEquals("DHCPNAK from 10.1.0.2 to the renewal of 10.1.0.10", e.getMessage());
+        assertEquals(1, client.naksReceived());
+    }
+
+    @Test
+    void silentRenewalIsNoLeaseExceptionWithoutNakAtTheDeadline() throws Exception {
+        Lease lease = acquire();
+        server.down();
+        Instant deadline = in(10);
+
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.renew(server.unicastTo(SERVER_ID), ID, ClientOptions.defaults(), lease, deadline));
+
+        assertFalse(e.nak());
+        assertEquals("no answer to the renewal of 10.1.0.10", e.getMessage());
+        assertEquals(deadline, clock.instant());
+    }
+
+    @Test
+    void rebootRequestsThePreviousAddressWithoutServerId() throws Exception {
+        Lease lease = acquire();
+        clock.advance(Duration.ofMinutes(5)); // long expired
+
+        Lease regained = client.reboot(server, ID, ClientOptions.defaults(), lease.address(), in(10));
+
+        Received request = server.last(Kind.INIT_REBOOT);
+        assertEquals(DHCPConstants.DHCPREQUEST, request.type());
+        assertEquals(lease.address(), request.requested());
+        assertFalse(request.has(54), "no server identifier in INIT-REBOOT");
+        assertEquals(Ipv4Udp.ANY, request.ciaddr());
+        assertFalse(request.unicast());
+        assertEquals(lease.address(), regained.address());
+        assertEquals(clock.instant(), regained.acquired());
+    }
+
+    @Test
+    void rebootForAnAddressTakenByAnotherClientIsNak() throws Exception {
+        Lease lease = acquire();
+        server.takeAway(lease.address());
+
+        NoLeaseException e = assertThrows(NoLeaseException.class,
+                () -> client.reboot(server, ID, ClientOptions.defaults(), lease.address(), in(10)));
+
+        assertTrue(e.nak());
+        assertTrue(e.getMessage().contains("INIT-REBOOT request for 10.1.0.10"), e.getMessage());
+    }
+
+    @Test
+    void releaseCarriesCiaddrServerIdAndClientId() throws Exception {
+        Lease lease = acquire();
+
+        client.release(server.unicastTo(lease.serverId()), ID, lease);
+
+        Received release = server.last(Kind.RELEASE);
+        assertEquals(DHCPConstants.DHCPRELEASE, release.type());
+        assertEquals(lease.address(), release.ciaddr());
+        assertEquals(SERVER_ID, release.serverId());
+        assertArrayEquals(CLIENT_ID, release.clientId());
+        assertArrayEquals(MAC, release.chaddr());
+        assertFalse(release.has(50));
+        assertEquals(SERVER_ID, release.unicastTo());
+        assertNull(server.bindingOf(CLIENT_ID), "the server freed the address");
+        assertEquals(0, server.pendingReplies(), "servers do not answer a release");
+    }
+
+    @Test
+    void discoverAsksForThePreviousAddressWithOption50() throws Exception {
+        Inet4Address previous = ip("10.1.0.15");
+
+        Lease lease = acquire(previous);
+
+        assertEquals(previous, server.last(Kind.DISCOVER).requested());
+        assertEquals(previous, server.last(Kind.SELECTING).requested());
+        assertEquals(previous, lease.address());
+    }
+
+    @Test
+    void discoverForAnAddressTakenElsewhereGetsAnotherOne() throws Exception {
+        Inet4Address previous = ip("10.1.0.15");
+        server.takeAway(previous);
+
+        Lease lease = acquire(previous);
+
+        assertEquals(previous, server.last(Kind.DISCOVER).requested());
+        assertEquals(FIRST, lease.address());
+    }
+
+    // ------------------------------------------------------------------ flags and times
+
+    @Test
+    void broadcastFlagSetWhenConfigured() throws Exception {
+        client = new DhcpClient(new ClientSettings(Duration.ofSeconds(10), Duration.ofSeconds(62),
+                Duration.ofSeconds(60), true, Duration.ofSeconds(4)), clock, xids::incrementAndGet);
+
+        Lease lease = acquire();
+        client.reboot(server, ID, ClientOptions.defaults(), lease.address(), in(10));
+
+        for (Received r : server.received()) {
+            assertTrue(r.broadcastFlag(), r.toString());
+        }
+    }
+
+    @Test
+    void broadcastFlagClearByDefault() throws Exception {
+        acquire();
+
+        for (Received r : server.received()) {
+            assertFalse(r.broadcastFlag(), r.toString());
+        }
+    }
+
+    @Test
+    void t1AndT2DefaultToHalfAndSevenEighthsOfTheLease() throws Exception {
+        Lease lease = acquire(); // the server sends no options 58 and 59
+
+        assertEquals(Duration.ofSeconds(30), lease.renewalTime());
+        assertEquals(Duration.ofMillis(52_500), lease.rebindingTime());
+        assertEquals(t0.plusSeconds(30), lease.renewAt());
+        assertEquals(t0.plusMillis(52_500), lease.rebindAt());
+        assertEquals(t0.plusSeconds(60), lease.expiresAt());
+    }
+
+    @Test
+    void t1AndT2FromTheServerAreTaken() throws Exception {
+        server.leaseTime(Duration.ofSeconds(600)).renewalTime(Duration.ofSeconds(100))
+                .rebindingTime(Duration.ofSeconds(400));
+
+        Lease lease = acquire();
+
+        assertEquals(Duration.ofSeconds(100), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(400), lease.rebindingTime());
+    }
+
+    @Test
+    void classlessRoutesReplaceTheRouterRoute() throws Exception {
+        server.classlessRoutes(new byte[] {0, 10, 1, 0, 1, 16, 10, 2, 10, 1, 0, 9});
+
+        Lease lease = acquire();
+
+        assertEquals(List.of(Route.parse("0.0.0.0/0", "10.1.0.1"), Route.parse("10.2.0.0/16", "10.1.0.9")),
+                lease.routes());
+    }
+
+    @Test
+    void clientIsSafeToShareBetweenIdentities() throws Exception {
+        ClientIdentity second = new ClientIdentity(new byte[] {2, 0x42, 0, 0, 0, 8},
+                ClientIdentity.defaultClientId("c0ffee", "net1", "eth1"));
+
+        Lease a = acquire();
+        Lease b = client.acquire(server, second, ClientOptions.defaults(), null, in(60), "test");
+
+        assertEquals(FIRST, a.address());
+        assertEquals(ip("10.1.0.11"), b.address());
+        assertTrue(Arrays.equals(second.clientId(), server.last(Kind.SELECTING).clientId()));
+    }
+}
