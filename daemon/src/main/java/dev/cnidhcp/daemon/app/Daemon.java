@@ -5,11 +5,17 @@ import dev.cnidhcp.daemon.cni.HostPaths;
 import dev.cnidhcp.daemon.cni.ResultRenderer;
 import dev.cnidhcp.daemon.dhcp.ClientSettings;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.ExecutorScheduler;
+import dev.cnidhcp.daemon.lease.LeaseJournal;
+import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
 import dev.cnidhcp.daemon.server.SocketServer;
+import dev.cnidhcp.daemon.store.LeaseStore;
+import dev.cnidhcp.daemon.store.StoredLease;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,6 +50,8 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor workers;
     private final SocketServer server;
+    private final LeaseStore store;
+    private final LeaseManager leases;
     private volatile boolean wrotePidFile;
 
     public Daemon(DaemonOptions options) {
@@ -53,8 +63,9 @@ public final class Daemon implements AutoCloseable {
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
         Clock clock = Clock.systemUTC();
         NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock), clock);
-        LeaseManager leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
-                options.timeout(), options.resendMax());
+        store = openStore(Path.of(options.stateDir()));
+        leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
+                options.timeout(), options.resendMax(), store != null ? store : unusableStateDir(options.stateDir()));
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout(), clock);
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
@@ -69,9 +80,40 @@ public final class Daemon implements AutoCloseable {
         return pool;
     }
 
+    /** The lease store, or null (logged) when the state directory cannot be used. */
+    private static LeaseStore openStore(Path dir) {
+        try {
+            return LeaseStore.open(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.severe("state directory " + dir + " cannot be used (" + e.getMessage() + "): ADD fails and STATUS"
+                    + " reports it until the directory is fixed and the daemon restarted; DEL and CHECK still work");
+            return null;
+        }
+    }
+
+    /** A journal that refuses every write, naming the state directory's problem. */
+    private static LeaseJournal unusableStateDir(String dir) {
+        return new LeaseJournal() {
+            @Override
+            public void record(Attachment attachment, Binding binding) throws IOException {
+                checkWritable();
+            }
+
+            @Override
+            public void remove(LeaseKey key) {
+            }
+
+            @Override
+            public void checkWritable() throws IOException {
+                throw new IOException("state directory " + dir + " could not be opened at start-up");
+            }
+        };
+    }
+
     public void start() throws IOException {
         long started = System.nanoTime();
         Namespaces.preload();
+        recoverLeases();
         server.start();
         if (!options.pidFile().isEmpty()) {
             Path pid = Path.of(options.pidFile());
@@ -85,6 +127,25 @@ public final class Daemon implements AutoCloseable {
                 + (System.nanoTime() - started) / 1_000_000 + " ms (timeout " + options.timeout().toSeconds()
                 + " s, resendmax " + options.resendMax().toSeconds() + " s, resendtimeout "
                 + options.resendTimeout().toSeconds() + " s, broadcast " + options.broadcast() + ")");
+    }
+
+    /** Before serving: every recorded lease resumes (or, for pods that are gone, is released). */
+    private void recoverLeases() throws IOException {
+        if (store == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        LeaseStore.Loaded loaded = store.loadAll();
+        List<Attachment> attachments = new ArrayList<>();
+        List<Binding> bindings = new ArrayList<>();
+        for (StoredLease lease : loaded.leases()) {
+            attachments.add(lease.attachment());
+            bindings.add(lease.binding());
+        }
+        int held = leases.recover(attachments, bindings);
+        LOG.info("recovered " + held + " of " + loaded.leases().size() + " recorded lease(s) from " + store.directory()
+                + " in " + (System.nanoTime() - started) / 1_000_000 + " ms"
+                + (loaded.problems().isEmpty() ? "" : "; " + loaded.problems().size() + " corrupt record(s) set aside"));
     }
 
     /** Stops serving; leases are not released (pods keep their addresses). */

@@ -13,6 +13,7 @@ import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.CheckFailedException;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.lease.NotRecordedException;
 import dev.cnidhcp.json.JsonException;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
@@ -74,7 +75,7 @@ public final class CniHandler {
             CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
             IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
             return switch (request.command()) {
-                case ADD -> new WireResponse(0, add(request, config));
+                case ADD -> new WireResponse(0, add(request, config, peer));
                 case DEL -> {
                     delete(request, peer);
                     yield new WireResponse(0, "");
@@ -87,7 +88,10 @@ public final class CniHandler {
                     collectGarbage(request, peer);
                     yield new WireResponse(0, "");
                 }
-                case STATUS -> new WireResponse(0, "");
+                case STATUS -> {
+                    status();
+                    yield new WireResponse(0, "");
+                }
                 case VERSION -> throw new AssertionError("answered above");
             };
         } catch (CniException e) {
@@ -99,20 +103,24 @@ public final class CniHandler {
         }
     }
 
-    private String add(CniRequest request, IpamConfig config) throws CniException {
+    private String add(CniRequest request, IpamConfig config, Peer peer) throws CniException {
         LeaseKey key = keyOf(request);
         Path netns = paths.netns(request.netns());
         byte[] clientId = config.options().provided().get(61);
         if (clientId == null) {
             clientId = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
         }
-        Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes());
+        Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
+                paths.durableNetnsOf(peer));
         try {
             Binding binding = leases.add(attachment, clock.instant().plus(addTimeout));
             return renderer.render(binding.lease(), config, request.cniVersion());
         } catch (NoLeaseException e) {
             throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
                     "is a DHCP server reachable from interface " + key.ifname() + " and does its pool have room?");
+        } catch (NotRecordedException e) {
+            throw new CniException(ErrorCode.IO_FAILURE, "cannot keep a lease for " + key + ": " + e.getMessage(),
+                    "check the daemon's -statedir (writable, not full)");
         } catch (IOException e) {
             throw new CniException(ErrorCode.NETNS_FAILURE, "cannot run DHCP for " + key + " in " + netns + ": "
                     + e.getMessage());
@@ -182,6 +190,16 @@ public final class CniHandler {
         if (!failures.isEmpty()) {
             throw new CniException(ErrorCode.GC_INCOMPLETE, failures.size() + " lease(s) of network "
                     + request.networkName() + " could not be released: " + String.join("; ", failures));
+        }
+    }
+
+    /** STATUS: ADD can be served when a new lease could be recorded. */
+    private void status() throws CniException {
+        try {
+            leases.checkCanServeAdd();
+        } catch (IOException e) {
+            throw new CniException(ErrorCode.STATUS_CANNOT_SERVE_ADD, "the DHCP daemon cannot serve ADD: "
+                    + e.getMessage());
         }
     }
 

@@ -9,11 +9,14 @@ import java.util.Objects;
 
 /**
  * Where a lease lives and how it presents itself: its key, the pod's network namespace (as the daemon
- * sees it, host prefix applied), the client identifier, and the options the client requests and
- * provides, and the static routes of the config ({@code ipam.routes}), which the pod got with the
- * lease's and which the daemon puts back when it brings the link up again after a lost lease.
+ * sees it, host prefix applied), the client identifier, the options the client requests and
+ * provides, the static routes of the config ({@code ipam.routes}, which the daemon puts back with
+ * the lease's when it brings the link up again after a lost lease), and the namespace the ADD came
+ * from (a path that outlives the calling process, or null), where a release goes out when the pod's
+ * interface is gone.
  */
-public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes) {
+public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
+                         Path runtimeNetns) {
     public Attachment {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientId, "clientId");
@@ -22,9 +25,9 @@ public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOption
         staticRoutes = List.copyOf(staticRoutes);
     }
 
-    /** An attachment without static routes. */
+    /** An attachment without static routes and without a known runtime namespace. */
     public Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options) {
-        this(key, netns, clientId, options, List.of());
+        this(key, netns, clientId, options, List.of(), null);
     }
 
     @Override

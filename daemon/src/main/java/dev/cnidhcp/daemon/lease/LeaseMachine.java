@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +52,8 @@ public final class LeaseMachine {
     private final Clock clock;
     private final Duration attemptTimeout;
     private final Duration backoffMax;
+    private final LeaseJournal journal;
+    private final Consumer<LeaseMachine> onGone;
 
     private State state = State.INIT;
     private Binding binding;
@@ -70,12 +73,24 @@ public final class LeaseMachine {
      */
     public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
                         Duration attemptTimeout, Duration backoffMax) {
+        this(attachment, net, scheduler, clock, attemptTimeout, backoffMax, LeaseJournal.NONE, m -> { });
+    }
+
+    /**
+     * @param journal where every change of the lease is made durable
+     * @param onGone  told when the machine ended itself because the pod vanished without DEL
+     */
+    public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
+                        Duration attemptTimeout, Duration backoffMax, LeaseJournal journal,
+                        Consumer<LeaseMachine> onGone) {
         this.attachment = attachment;
         this.net = net;
         this.scheduler = scheduler;
         this.clock = clock;
         this.attemptTimeout = attemptTimeout;
         this.backoffMax = backoffMax;
+        this.journal = journal;
+        this.onGone = onGone;
     }
 
     public Attachment attachment() {
@@ -107,13 +122,91 @@ public final class LeaseMachine {
             throw new IllegalStateException("start() in state " + state + (stopped ? " (stopped)" : ""));
         }
         state = State.SELECTING;
+        Binding acquired;
         try {
-            Binding acquired = net.acquire(attachment, null, deadline);
-            enterBound(acquired, "acquired");
-            return acquired;
+            acquired = net.acquire(attachment, null, deadline);
         } catch (IOException | NoLeaseException | RuntimeException e) {
             state = State.INIT;
             throw e;
+        }
+        try {
+            journal.record(attachment, acquired); // durable before the ADD is answered
+        } catch (IOException e) {
+            state = State.INIT;
+            try {
+                net.release(attachment, acquired, attachment.runtimeNetns());
+            } catch (IOException | RuntimeException releaseFailure) {
+                LOG.warning(key() + ": cannot release " + acquired.lease().cidr() + " either: " + describe(releaseFailure));
+            }
+            throw new NotRecordedException("the lease of " + acquired.lease().cidr() + " could not be recorded ("
+                    + e.getMessage() + "); it was released, as it would not survive a daemon restart", e);
+        }
+        enterBound(acquired, "acquired");
+        return acquired;
+    }
+
+    /**
+     * Takes up a lease recorded before a daemon restart where the clock says it is: BOUND before T1,
+     * RENEWING before T2, REBINDING before expiry, INIT-REBOOT after. A pod whose namespace or
+     * interface is gone has its lease released and the machine ends.
+     */
+    public synchronized void resume(Binding recorded) {
+        if (state != State.INIT || binding != null || stopped) {
+            throw new IllegalStateException("resume() in state " + state);
+        }
+        binding = recorded;
+        Lease lease = recorded.lease();
+        podAddress = lease.address();
+        try {
+            net.interfaceAddress(attachment);
+        } catch (AttachmentGoneException e) {
+            vanished(e);
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(key() + ": cannot look at the pod's interface (" + describe(e) + "); resuming anyway");
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(lease.renewAt())) {
+            state = State.BOUND;
+            schedule(lease.renewAt(), this::renewalTimeReached);
+        } else if (now.isBefore(lease.rebindAt())) {
+            state = State.RENEWING;
+            schedule(now, this::renewAttempt);
+        } else if (now.isBefore(lease.expiresAt())) {
+            state = State.REBINDING;
+            schedule(now, this::rebindAttempt);
+        } else {
+            state = State.REBINDING;
+            schedule(now, this::expired);
+        }
+        LOG.info(key() + ": resumed " + lease.cidr() + " in state " + state + " (expires "
+                + lease.expiresAt() + ")");
+    }
+
+    /** The pod's namespace or interface vanished without DEL: release from the runtime's namespace, end. */
+    private void vanished(AttachmentGoneException why) {
+        LOG.warning(key() + ": the pod is gone without DEL (" + why.getMessage() + "); releasing and forgetting its lease");
+        stopped = true;
+        cancelTimer();
+        if (binding != null && !lost) {
+            try {
+                String from = net.release(attachment, binding, attachment.runtimeNetns());
+                LOG.info(key() + ": released " + binding.lease().address().getHostAddress() + " (sent from " + from + ")");
+            } catch (IOException | RuntimeException e) {
+                LOG.warning(key() + ": cannot release " + binding.lease().address().getHostAddress() + ": "
+                        + describe(e) + "; the server reclaims it when the lease expires");
+            }
+        }
+        forgetRecord();
+        onGone.accept(this);
+    }
+
+    private void forgetRecord() {
+        try {
+            journal.remove(attachment.key());
+        } catch (IOException | RuntimeException e) {
+            LOG.severe(key() + ": cannot remove the lease record: " + describe(e)
+                    + "; a restarted daemon will find the pod gone and release it then");
         }
     }
 
@@ -140,6 +233,8 @@ public final class LeaseMachine {
         try {
             Lease renewed = net.renew(attachment, binding, earliest(started.plus(attemptTimeout), lease.rebindAt()));
             enterBound(new Binding(binding.identity(), renewed), "renewed");
+        } catch (AttachmentGoneException e) {
+            vanished(e);
         } catch (NoLeaseException e) {
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
@@ -176,6 +271,8 @@ public final class LeaseMachine {
         try {
             Lease rebound = net.rebind(attachment, binding, earliest(started.plus(attemptTimeout), lease.expiresAt()));
             enterBound(new Binding(binding.identity(), rebound), "rebound");
+        } catch (AttachmentGoneException e) {
+            vanished(e);
         } catch (NoLeaseException e) {
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
@@ -204,6 +301,8 @@ public final class LeaseMachine {
             setLink(true);
             Lease regained = net.reboot(attachment, binding, clock.instant().plus(attemptTimeout));
             enterBound(new Binding(binding.identity(), regained), "regained (INIT-REBOOT)");
+        } catch (AttachmentGoneException e) {
+            vanished(e);
         } catch (NoLeaseException | IOException | RuntimeException e) {
             state = State.INIT;
             LOG.warning(key() + ": INIT-REBOOT for " + binding.lease().address().getHostAddress() + " failed: "
@@ -222,6 +321,8 @@ public final class LeaseMachine {
             setLink(true);
             Binding acquired = net.acquire(attachment, podAddress, clock.instant().plus(attemptTimeout));
             enterBound(acquired, "acquired again");
+        } catch (AttachmentGoneException e) {
+            vanished(e);
         } catch (NoLeaseException | IOException | RuntimeException e) {
             quietlySetLinkDown();
             Instant next = clock.instant().plus(backoff);
@@ -240,10 +341,14 @@ public final class LeaseMachine {
     public synchronized String stop(Path runtimeNetns) throws IOException {
         stopped = true;
         cancelTimer();
-        if (binding == null || lost) {
-            return null;
+        try {
+            if (binding == null || lost) {
+                return null;
+            }
+            return net.release(attachment, binding, runtimeNetns != null ? runtimeNetns : attachment.runtimeNetns());
+        } finally {
+            forgetRecord();
         }
-        return net.release(attachment, binding, runtimeNetns);
     }
 
     /**
@@ -294,6 +399,14 @@ public final class LeaseMachine {
             problem = "";
             if (regained) {
                 restoreLink(lease);
+            }
+        }
+        if (!how.equals("acquired")) { // the first ADD records strictly, in start()
+            try {
+                journal.record(attachment, acquired);
+            } catch (IOException | RuntimeException e) {
+                LOG.severe(key() + ": cannot record the " + how + " lease: " + describe(e)
+                        + "; a daemon restart would resume it from the previous record");
             }
         }
         LOG.info(key() + ": " + how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()

@@ -29,6 +29,7 @@ public final class LeaseManager {
     private final Clock clock;
     private final Duration attemptTimeout;
     private final Duration backoffMax;
+    private final LeaseJournal journal;
     private final ConcurrentHashMap<LeaseKey, LeaseMachine> leases = new ConcurrentHashMap<>();
 
     /**
@@ -37,11 +38,49 @@ public final class LeaseManager {
      */
     public LeaseManager(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
                         Duration backoffMax) {
+        this(transport, scheduler, clock, attemptTimeout, backoffMax, LeaseJournal.NONE);
+    }
+
+    /**
+     * @param journal where leases are made durable (the lease store)
+     */
+    public LeaseManager(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
+                        Duration backoffMax, LeaseJournal journal) {
         this.transport = transport;
         this.scheduler = scheduler;
         this.clock = clock;
         this.attemptTimeout = attemptTimeout;
         this.backoffMax = backoffMax;
+        this.journal = journal;
+    }
+
+    private LeaseMachine newMachine(Attachment attachment) {
+        return new LeaseMachine(attachment, transport, scheduler, clock, attemptTimeout, backoffMax, journal,
+                gone -> leases.remove(gone.attachment().key(), gone));
+    }
+
+    /**
+     * Takes up leases recorded before a restart (call before serving requests): each machine resumes
+     * where the clock says it is; leases of pods that are gone are released and dropped.
+     *
+     * @return how many leases are held afterwards
+     */
+    public int recover(List<Attachment> attachments, List<Binding> bindings) {
+        for (int i = 0; i < attachments.size(); i++) {
+            Attachment attachment = attachments.get(i);
+            LeaseMachine machine = newMachine(attachment);
+            if (leases.putIfAbsent(attachment.key(), machine) != null) {
+                LOG.warning(attachment.key() + ": recorded twice; keeping the first record");
+                continue;
+            }
+            machine.resume(bindings.get(i));
+        }
+        return leases.size();
+    }
+
+    /** Whether an ADD can be served now: its lease could be recorded. */
+    public void checkCanServeAdd() throws IOException {
+        journal.checkWritable();
     }
 
     /**
@@ -51,8 +90,7 @@ public final class LeaseManager {
     public Binding add(Attachment attachment, Instant deadline) throws IOException, NoLeaseException {
         LeaseKey key = attachment.key();
         while (true) {
-            LeaseMachine machine = leases.computeIfAbsent(key,
-                    k -> new LeaseMachine(attachment, transport, scheduler, clock, attemptTimeout, backoffMax));
+            LeaseMachine machine = leases.computeIfAbsent(key, k -> newMachine(attachment));
             synchronized (machine) {
                 if (machine.stopped()) {
                     continue; // lost a race with DEL or a failed ADD: start again with a fresh machine

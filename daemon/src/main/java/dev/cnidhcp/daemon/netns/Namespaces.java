@@ -1,10 +1,7 @@
 package dev.cnidhcp.daemon.netns;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -66,42 +63,6 @@ public final class Namespaces {
             }
             throw new IOException(cause.getMessage(), cause);
         }
-    }
-
-    /** The daemon's own network namespace (that of its main thread, which never changes namespace). */
-    public static final Path DAEMON_NETNS = Path.of("/proc/self/ns/net");
-
-    /**
-     * A path that still names the same network namespace after the process behind {@code nsPath}
-     * exits: the daemon's own namespace when it is that one, else a named namespace under
-     * {@code namedDirs} (e.g. /run/netns) with the same inode, else {@code nsPath} itself.
-     */
-    public static Path durableReference(Path nsPath, List<Path> namedDirs) {
-        try {
-            Object inode = Files.getAttribute(nsPath, "unix:ino");
-            if (inode.equals(Files.getAttribute(DAEMON_NETNS, "unix:ino"))) {
-                return DAEMON_NETNS;
-            }
-            for (Path dir : namedDirs) {
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                try (DirectoryStream<Path> names = Files.newDirectoryStream(dir)) {
-                    for (Path named : names) {
-                        try {
-                            if (inode.equals(Files.getAttribute(named, "unix:ino"))) {
-                                return named;
-                            }
-                        } catch (IOException e) {
-                            // a name being created or removed: skip it
-                        }
-                    }
-                }
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // fall through: keep the path given
-        }
-        return nsPath;
     }
 
     private static void enter(Path nsPath) throws IOException {

@@ -7,6 +7,7 @@ import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.dhcp.SplitTransport;
 import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.AttachmentGoneException;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
 
@@ -187,7 +188,7 @@ public final class NetnsDhcp implements LeaseTransport {
     private static int requireInterface(Attachment a) throws IOException {
         int index = Links.index(a.key().ifname());
         if (index == 0) {
-            throw new IOException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
+            throw new AttachmentGoneException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
         }
         return index;
     }
@@ -205,6 +206,9 @@ public final class NetnsDhcp implements LeaseTransport {
             throws IOException, NoLeaseException {
         if (netns == null) {
             throw new IOException("no network namespace given");
+        }
+        if (!Files.exists(netns)) {
+            throw new AttachmentGoneException("network namespace " + netns + " no longer exists");
         }
         long waitMillis = millisUntil(deadline) + 2_000;
         try {

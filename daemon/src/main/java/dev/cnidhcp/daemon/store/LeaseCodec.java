@@ -47,7 +47,7 @@ final class LeaseCodec {
         body.put("network", a.key().networkName());
         body.put("ifname", a.key().ifname());
         body.put("netns", a.netns() == null ? "" : a.netns().toString());
-        body.put("runtimeNetns", stored.runtimeNetns());
+        body.put("runtimeNetns", a.runtimeNetns() == null ? "" : a.runtimeNetns().toString());
         body.put("clientId", HEX.formatHex(a.clientId()));
         body.put("mac", HEX.formatHex(stored.binding().identity().mac()));
         body.put("requestList", HEX.formatHex(a.options().requestList()));
@@ -116,8 +116,9 @@ final class LeaseCodec {
             for (JsonNode r : body.path("staticRoutes")) {
                 staticRoutes.add(Route.parse(text(r, "dst"), text(r, "gw")));
             }
+            String runtimeNetns = text(body, "runtimeNetns");
             Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options,
-                    staticRoutes);
+                    staticRoutes, runtimeNetns.isEmpty() ? null : Path.of(runtimeNetns));
             JsonNode l = body.path("lease");
             List<Route> routes = new ArrayList<>();
             for (JsonNode r : l.path("routes")) {
@@ -137,7 +138,7 @@ final class LeaseCodec {
                     Duration.ofSeconds(l.path("renewalSeconds").asLong()),
                     Duration.ofSeconds(l.path("rebindingSeconds").asLong()), Instant.parse(text(l, "acquired")));
             Binding binding = new Binding(new ClientIdentity(HEX.parseHex(text(body, "mac")), clientId), lease);
-            return new StoredLease(attachment, binding, text(body, "runtimeNetns"));
+            return new StoredLease(attachment, binding);
         } catch (RuntimeException e) {
             throw new CorruptRecordException("invalid field: " + e.getMessage());
         }

@@ -1,5 +1,8 @@
 package dev.cnidhcp.daemon.store;
 
+import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 
 import java.io.IOException;
@@ -29,7 +32,7 @@ import java.util.logging.Logger;
  *
  * <p>Threads: safe for concurrent use on different keys; the lease machine serialises writes of one key.
  */
-public final class LeaseStore {
+public final class LeaseStore implements LeaseJournal {
     private static final Logger LOG = Logger.getLogger(LeaseStore.class.getName());
     static final String SUFFIX = ".lease";
     private static final String TEMP_SUFFIX = ".tmp";
@@ -70,6 +73,29 @@ public final class LeaseStore {
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory();
+    }
+
+    @Override
+    public void record(Attachment attachment, Binding binding) throws IOException {
+        save(new StoredLease(attachment, binding));
+    }
+
+    @Override
+    public void remove(LeaseKey key) throws IOException {
+        delete(key);
+    }
+
+    /** Writes and removes a probe file: fails when the directory is read-only, full or gone. */
+    @Override
+    public void checkWritable() throws IOException {
+        Path probe = dir.resolve(".probe" + TEMP_SUFFIX);
+        try {
+            Files.write(probe, new byte[] {1});
+        } catch (IOException e) {
+            throw new IOException("state directory " + dir + " is not writable: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
     }
 
     /** Removes the record durably; no record is fine. */

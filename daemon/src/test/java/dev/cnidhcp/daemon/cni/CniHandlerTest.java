@@ -307,11 +307,41 @@ class CniHandlerTest {
     }
 
     @Test
-    void delFromUnknownPeerReleasesWithoutFallbackNamespace() {
+    void delFromUnknownPeerFallsBackToTheNamespaceTheAddCameFrom() {
         add("eth0");
         handler().handle(new WireRequest(env("DEL", "eth0"), config("1.0.0")), Peer.UNKNOWN);
         assertEquals(1, transport.released.size());
-        assertNull(transport.releaseFallbacks.get(0));
+        assertEquals(Path.of("/proc/4242/ns/net"), transport.releaseFallbacks.get(0));
+    }
+
+    @Test
+    void statusIsCode50WhenNoLeaseCouldBeRecorded() throws Exception {
+        LeaseManager unwritable = new LeaseManager(transport, scheduler, Clock.systemUTC(), Duration.ofSeconds(1),
+                Duration.ofSeconds(62), new dev.cnidhcp.daemon.lease.LeaseJournal() {
+                    @Override
+                    public void record(Attachment a, Binding b) throws IOException {
+                        throw new IOException("Read-only file system");
+                    }
+
+                    @Override
+                    public void remove(LeaseKey key) {
+                    }
+
+                    @Override
+                    public void checkWritable() throws IOException {
+                        throw new IOException("state directory /var/lib/cni/dhcp is not writable: Read-only file system");
+                    }
+                });
+        CniHandler handler = new CniHandler(unwritable, new ResultRenderer(), new HostPaths(""), Duration.ofSeconds(5),
+                Clock.systemUTC());
+        WireResponse status = handler.handle(new WireRequest(Map.of("CNI_COMMAND", "STATUS"), config("1.1.0")), RUNTIME);
+        assertError(status, 50);
+        assertTrue(json(status).get("msg").asText().contains("not writable"), status.stdout());
+
+        WireResponse add = handler.handle(new WireRequest(env("ADD", "eth0"), config("1.0.0")), RUNTIME);
+        assertError(add, 5);
+        assertTrue(json(add).get("msg").asText().contains("could not be recorded"), add.stdout());
+        assertEquals(1, transport.released.size(), "the lease that could not be recorded was given back");
     }
 
     @Test

@@ -567,4 +567,158 @@ class LeaseMachineTest {
         return new Lease(FIRST, 24, SERVER_ID, null, List.of(), List.of(), "", List.of(), leaseTime,
                 leaseTime.dividedBy(2), leaseTime.multipliedBy(7).dividedBy(8), FakeClock.START);
     }
+
+    // ------------------------------------------------------------------ durability and vanished pods
+
+    /** Remembers what the machine recorded, in order. */
+    private static final class RecordingJournal implements LeaseJournal {
+        final List<String> events = new ArrayList<>();
+        IOException failure;
+
+        @Override
+        public void record(Attachment attachment, Binding binding) throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            events.add("record " + binding.lease().address().getHostAddress() + " until " + binding.lease().expiresAt());
+        }
+
+        @Override
+        public void remove(LeaseKey key) {
+            events.add("remove " + key.containerId());
+        }
+    }
+
+    private final RecordingJournal journal = new RecordingJournal();
+    private final List<LeaseMachine> gone = new ArrayList<>();
+
+    private LeaseMachine journaled() {
+        return new LeaseMachine(ATTACHMENT, net, scheduler, clock, ATTEMPT_TIMEOUT, BACKOFF_MAX, journal, gone::add);
+    }
+
+    @Test
+    void leaseIsRecordedBeforeStartReturnsAndAgainAtEachRenewal() throws Exception {
+        LeaseMachine m = journaled();
+        m.start(clock.instant().plusSeconds(60));
+        assertEquals(List.of("record 10.1.0.10 until " + expiry), journal.events);
+
+        scheduler.runNext(); // T1: renewed
+
+        assertEquals(2, journal.events.size());
+        assertEquals("record 10.1.0.10 until " + t1.plusSeconds(60), journal.events.get(1));
+    }
+
+    @Test
+    void leaseThatCannotBeRecordedIsReleasedAndStartFails() {
+        journal.failure = new IOException("No space left on device");
+        LeaseMachine m = journaled();
+
+        NotRecordedException e = assertThrows(NotRecordedException.class, () -> m.start(clock.instant().plusSeconds(60)));
+
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        assertEquals(State.INIT, m.state());
+        assertEquals(1, net.released().size(), "the granted lease is given back");
+        assertEquals(1, server.count(Kind.RELEASE));
+    }
+
+    @Test
+    void stopRemovesTheRecord() throws Exception {
+        LeaseMachine m = journaled();
+        m.start(clock.instant().plusSeconds(60));
+        m.stop(null);
+        assertEquals("remove c0ffee", journal.events.get(journal.events.size() - 1));
+    }
+
+    /** A lease the server granted at t0 to a daemon that then died without a trace but its record. */
+    private Binding recordedLease() throws Exception {
+        return net.acquire(ATTACHMENT, null, clock.instant().plusSeconds(60));
+    }
+
+    @Test
+    void resumeBeforeT1IsBoundAndRenewsAtT1() throws Exception {
+        Binding recorded = recordedLease();
+        LeaseMachine m = journaled();
+        clock.advanceTo(t0.plusSeconds(10));
+
+        m.resume(recorded);
+
+        assertEquals(State.BOUND, m.state());
+        assertEquals(List.of(t1), scheduler.pending());
+        scheduler.runNext();
+        assertEquals(State.BOUND, m.state());
+        assertEquals(1, server.count(Kind.RENEWING));
+    }
+
+    @Test
+    void resumeBetweenT1AndT2RenewsAtOnce() throws Exception {
+        Binding recorded = recordedLease();
+        LeaseMachine m = journaled();
+        clock.advanceTo(t1.plusSeconds(5));
+
+        m.resume(recorded);
+
+        assertEquals(State.RENEWING, m.state());
+        scheduler.runDue();
+        assertEquals(State.BOUND, m.state());
+        assertEquals(1, server.count(Kind.RENEWING));
+    }
+
+    @Test
+    void resumeBetweenT2AndExpiryRebindsAtOnce() throws Exception {
+        Binding recorded = recordedLease();
+        LeaseMachine m = journaled();
+        clock.advanceTo(t2.plusSeconds(2));
+
+        m.resume(recorded);
+
+        assertEquals(State.REBINDING, m.state());
+        scheduler.runDue();
+        assertEquals(State.BOUND, m.state());
+        assertEquals(1, server.count(Kind.REBINDING));
+    }
+
+    @Test
+    void resumeAfterExpiryTakesTheLinkDownAndAsksForTheSameAddressWithInitReboot() throws Exception {
+        Binding recorded = recordedLease();
+        LeaseMachine m = journaled();
+        clock.advanceTo(expiry.plusSeconds(30));
+
+        m.resume(recorded);
+        scheduler.runDue();
+
+        assertEquals(State.BOUND, m.state(), "INIT-REBOOT regained it");
+        assertEquals(FIRST, server.last(Kind.INIT_REBOOT).requested());
+        assertEquals(FIRST, m.binding().lease().address());
+        assertEquals(List.of(false, true), net.linkChanges());
+    }
+
+    @Test
+    void resumeOfAPodThatIsGoneReleasesFromTheRuntimeNamespaceAndForgetsIt() throws Exception {
+        Binding recorded = recordedLease();
+        LeaseMachine m = journaled();
+        net.failExchangesWith(new AttachmentGoneException("network namespace /var/run/netns/pod no longer exists"));
+
+        m.resume(recorded);
+
+        assertTrue(m.stopped());
+        assertEquals(List.of(m), gone);
+        assertEquals(1, net.released().size());
+        assertEquals(List.of("remove c0ffee"), journal.events);
+        assertEquals(List.of(), scheduler.pending());
+    }
+
+    @Test
+    void podThatVanishesWithoutDelIsReleasedAndForgottenAtTheNextTimer() throws Exception {
+        LeaseMachine m = journaled();
+        m.start(clock.instant().plusSeconds(60));
+        net.failExchangesWith(new AttachmentGoneException("no interface eth0 in network namespace /var/run/netns/pod"));
+
+        scheduler.runNext(); // T1
+
+        assertTrue(m.stopped());
+        assertEquals(List.of(m), gone);
+        assertEquals(1, net.released().size());
+        assertEquals("remove c0ffee", journal.events.get(journal.events.size() - 1));
+        assertEquals(List.of(), scheduler.pending(), "no timer left behind");
+    }
 }

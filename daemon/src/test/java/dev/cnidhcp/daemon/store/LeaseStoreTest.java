@@ -42,15 +42,15 @@ class LeaseStoreTest {
         byte[] clientId = ClientIdentity.defaultClientId(container, "net1", ifname);
         ClientOptions options = new ClientOptions(new byte[] {1, 3, 6},
                 Map.of(12, "web-0".getBytes(StandardCharsets.UTF_8)));
-        Attachment attachment = new Attachment(key, Path.of("/run/netns/" + container), clientId, options);
+        Attachment attachment = new Attachment(key, Path.of("/run/netns/" + container), clientId, options,
+                List.of(Route.parse("192.168.0.0/16", "10.1.0.254")), Path.of("/proc/self/ns/net"));
         Lease lease = new Lease(Route.parseAddress(address, "a"), 24, Route.parseAddress("10.1.0.2", "s"),
                 Route.parseAddress("10.1.0.1", "g"),
                 List.of(Route.parse("0.0.0.0/0", "10.1.0.1"), Route.parse("10.98.0.0/16", null)),
                 List.of(Route.parseAddress("10.1.0.53", "d")), "lab.example", List.of("lab.example", "svc.lab"),
                 Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(105),
                 Instant.parse("2026-11-27T04:00:00Z"));
-        return new StoredLease(attachment, new Binding(new ClientIdentity(new byte[] {2, 0, 0, 0, 0, 7}, clientId), lease),
-                "/proc/1/ns/net");
+        return new StoredLease(attachment, new Binding(new ClientIdentity(new byte[] {2, 0, 0, 0, 0, 7}, clientId), lease));
     }
 
     private static void assertSameRecord(StoredLease expected, StoredLease actual) {
@@ -61,7 +61,8 @@ class LeaseStoreTest {
         assertArrayEquals(expected.attachment().options().provided().get(12), actual.attachment().options().provided().get(12));
         assertArrayEquals(expected.binding().identity().mac(), actual.binding().identity().mac());
         assertEquals(expected.binding().lease(), actual.binding().lease());
-        assertEquals(expected.runtimeNetns(), actual.runtimeNetns());
+        assertEquals(expected.attachment().runtimeNetns(), actual.attachment().runtimeNetns());
+        assertEquals(expected.attachment().staticRoutes(), actual.attachment().staticRoutes());
     }
 
     @Test

@@ -204,7 +204,10 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     }
 
     @Override
-    public Inet4Address interfaceAddress(Attachment a) {
+    public Inet4Address interfaceAddress(Attachment a) throws IOException {
+        if (exchangeFailure instanceof dev.cnidhcp.daemon.lease.AttachmentGoneException gone) {
+            throw gone;
+        }
         return interfaceAddresses.get(a.key());
     }
 
