@@ -62,7 +62,7 @@ public final class Daemon implements AutoCloseable {
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
         Clock clock = Clock.systemUTC();
-        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock), clock);
+        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock), clock, options.arpCheck());
         store = openStore(Path.of(options.stateDir()));
         leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
                 options.timeout(), options.resendMax(), store != null ? store : unusableStateDir(options.stateDir()));
@@ -126,7 +126,8 @@ public final class Daemon implements AutoCloseable {
         LOG.info("DHCP lease daemon ready on " + options.socketPath() + " in "
                 + (System.nanoTime() - started) / 1_000_000 + " ms (timeout " + options.timeout().toSeconds()
                 + " s, resendmax " + options.resendMax().toSeconds() + " s, resendtimeout "
-                + options.resendTimeout().toSeconds() + " s, broadcast " + options.broadcast() + ")");
+                + options.resendTimeout().toSeconds() + " s, broadcast " + options.broadcast() + ", arpcheck "
+                + options.arpCheck().name().toLowerCase(java.util.Locale.ROOT) + ", statedir " + options.stateDir() + ")");
     }
 
     /** Before serving: every recorded lease resumes (or, for pods that are gone, is released). */

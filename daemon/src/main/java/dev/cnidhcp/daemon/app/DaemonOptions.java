@@ -1,6 +1,11 @@
 package dev.cnidhcp.daemon.app;
 
+import dev.cnidhcp.daemon.netns.ArpCheck;
+
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,27 +14,38 @@ import java.util.regex.Pattern;
  * {@code -name=value}, {@code --name}; booleans alone or {@code =true/false}).
  */
 public record DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast,
-                            Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir) {
+                            Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir,
+                            ArpCheck arpCheck) {
 
     public static final String USAGE = String.join("\n",
             "usage: dhcp daemon [flags]",
             "  -socketpath PATH      Unix socket to listen on (default /run/cni/dhcp.sock)",
             "  -pidfile PATH         write the daemon's pid here (default: none)",
-            "  -hostprefix PATH      prefix of host paths (netns files, /proc) when run in a container",
+            "  -hostprefix PATH      prefix of host paths (netns files, /proc, socket) when run in a container",
             "  -broadcast            ask servers to broadcast their replies (BOOTP broadcast flag)",
             "  -timeout DURATION     longest wait for one reply (default 10s)",
             "  -resendmax DURATION   cap of the retransmission backoff (default 62s)",
             "  -resendtimeout DURATION  how long one acquisition keeps trying (default 208s)",
-            "  -statedir PATH        lease state directory (default /var/lib/cni/dhcp)");
+            "  -statedir PATH        lease state directory (default /var/lib/cni/dhcp)",
+            "  -arpcheck MODE        conflict detection before an address is used: off, fast, full (default fast)");
+
+    /** The flags with a value, as the reference spells them, plus ours. */
+    private static final Set<String> VALUE_FLAGS = Set.of("socketpath", "pidfile", "hostprefix", "timeout", "resendmax",
+            "resendtimeout", "statedir", "arpcheck");
+    private static final Set<String> BOOLEAN_FLAGS = Set.of("broadcast");
+
+    public DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast, Duration timeout,
+                         Duration resendMax, Duration resendTimeout, String stateDir) {
+        this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST);
+    }
 
     public static DaemonOptions defaults() {
-        return new DaemonOptions("/run/cni/dhcp.sock", "", "", false, Duration.ofSeconds(10),
-                Duration.ofSeconds(62), Duration.ofSeconds(208), "/var/lib/cni/dhcp");
+        return parse();
     }
 
     /** Parses flags; throws {@link IllegalArgumentException} naming the offending flag or value. */
     public static DaemonOptions parse(String... args) {
-        DaemonOptions o = defaults();
+        Map<String, String> given = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
@@ -43,12 +59,15 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                 name = body.substring(0, eq);
                 value = body.substring(eq + 1);
             }
-            if (name.equals("broadcast")) {
-                o = o.with(name, value == null ? "true" : value);
-                continue;
-            }
             if (name.equals("h") || name.equals("help")) {
                 throw new IllegalArgumentException("help requested");
+            }
+            if (BOOLEAN_FLAGS.contains(name)) {
+                given.put(name, value == null ? "true" : value);
+                continue;
+            }
+            if (!VALUE_FLAGS.contains(name)) {
+                throw new IllegalArgumentException("flag provided but not defined: -" + name);
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -56,31 +75,18 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                 }
                 value = args[++i];
             }
-            o = o.with(name, value);
+            given.put(name, value);
         }
-        return o;
-    }
-
-    private DaemonOptions with(String name, String value) {
-        return switch (name) {
-            case "socketpath" -> new DaemonOptions(nonEmpty(name, value), pidFile, hostPrefix, broadcast, timeout,
-                    resendMax, resendTimeout, stateDir);
-            case "pidfile" -> new DaemonOptions(socketPath, value, hostPrefix, broadcast, timeout, resendMax,
-                    resendTimeout, stateDir);
-            case "hostprefix" -> new DaemonOptions(socketPath, pidFile, value, broadcast, timeout, resendMax,
-                    resendTimeout, stateDir);
-            case "broadcast" -> new DaemonOptions(socketPath, pidFile, hostPrefix, parseBoolean(name, value), timeout,
-                    resendMax, resendTimeout, stateDir);
-            case "timeout" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, parseDuration(name, value),
-                    resendMax, resendTimeout, stateDir);
-            case "resendmax" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, timeout,
-                    parseDuration(name, value), resendTimeout, stateDir);
-            case "resendtimeout" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax,
-                    parseDuration(name, value), stateDir);
-            case "statedir" -> new DaemonOptions(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax,
-                    resendTimeout, nonEmpty(name, value));
-            default -> throw new IllegalArgumentException("flag provided but not defined: -" + name);
-        };
+        return new DaemonOptions(
+                nonEmpty("socketpath", given.getOrDefault("socketpath", "/run/cni/dhcp.sock")),
+                given.getOrDefault("pidfile", ""),
+                given.getOrDefault("hostprefix", ""),
+                parseBoolean("broadcast", given.getOrDefault("broadcast", "false")),
+                parseDuration("timeout", given.getOrDefault("timeout", "10s")),
+                parseDuration("resendmax", given.getOrDefault("resendmax", "62s")),
+                parseDuration("resendtimeout", given.getOrDefault("resendtimeout", "208s")),
+                nonEmpty("statedir", given.getOrDefault("statedir", "/var/lib/cni/dhcp")),
+                ArpCheck.parse(given.getOrDefault("arpcheck", "fast")));
     }
 
     private static String nonEmpty(String name, String value) {

@@ -140,6 +140,12 @@ public final class DhcpClient {
                 "renewal of " + lease.address().getHostAddress());
     }
 
+    /** Sends one DHCPDECLINE for a granted address another host uses (servers do not answer it). */
+    public void decline(DhcpTransport transport, ClientIdentity id, Lease lease) throws IOException {
+        int xid = (int) xids.getAsLong();
+        transport.send(DhcpMessages.decline(xid, id, lease.address(), lease.serverId()), Ipv4Udp.ANY);
+    }
+
     /** Sends one DHCPRELEASE (servers do not answer it). */
     public void release(DhcpTransport transport, ClientIdentity id, Lease lease) throws IOException {
         int xid = (int) xids.getAsLong();

@@ -62,6 +62,14 @@ public final class DhcpMessages {
         return p.serialize();
     }
 
+    /** DECLINE (RFC 2131 4.4.1): the offered address is in use; option 50 names it, 54 the server. */
+    public static byte[] decline(int xid, ClientIdentity id, Inet4Address address, Inet4Address serverId) {
+        DHCPPacket p = base(xid, id, DHCPConstants.DHCPDECLINE, false, null);
+        p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS, address);
+        p.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, serverId);
+        return p.serialize();
+    }
+
     private static DHCPPacket base(int xid, ClientIdentity id, byte type, boolean broadcast, ClientOptions options) {
         DHCPPacket p = new DHCPPacket();
         p.setOp(DHCPConstants.BOOTREQUEST);

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -36,12 +37,23 @@ public final class NetnsDhcp implements LeaseTransport {
     private static final Duration LINK_WAIT = Duration.ofSeconds(3);
     private static final Duration SHORT_CALL = Duration.ofSeconds(3);
 
+    /** Addresses declined in a row before ADD gives up. */
+    private static final int MAX_DECLINES = 3;
+
     private final DhcpClient client;
     private final Clock clock;
+    private final ArpCheck arpCheck;
+    private final AtomicLong conflicts = new AtomicLong();
 
-    public NetnsDhcp(DhcpClient client, Clock clock) {
+    public NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck) {
         this.client = client;
         this.clock = clock;
+        this.arpCheck = arpCheck;
+    }
+
+    /** Offered addresses found in use by another host and declined. */
+    public long conflicts() {
+        return conflicts.get();
     }
 
     @Override
@@ -57,7 +69,24 @@ public final class NetnsDhcp implements LeaseTransport {
             }
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
             try (PacketSocket socket = PacketSocket.open(index)) {
-                return new Binding(id, client.acquire(socket, id, a.options(), requested, deadline, label));
+                Inet4Address ask = requested;
+                for (int declined = 0; ; declined++) {
+                    Lease lease = client.acquire(socket, id, a.options(), ask, deadline, label);
+                    String claimant = arpCheck.probe(index, mac, lease.address());
+                    if (claimant == null) {
+                        return new Binding(id, lease);
+                    }
+                    conflicts.incrementAndGet();
+                    LOG.warning(label + ": " + lease.address().getHostAddress() + " from server "
+                            + lease.serverId().getHostAddress() + " is in use by " + claimant
+                            + " (ARP); sending DHCPDECLINE");
+                    client.decline(socket, id, lease);
+                    if (declined + 1 >= MAX_DECLINES) {
+                        throw new NoLeaseException("every address offered was in use by another host (last: "
+                                + lease.address().getHostAddress() + " at " + claimant + ")");
+                    }
+                    ask = null;
+                }
             }
         });
     }

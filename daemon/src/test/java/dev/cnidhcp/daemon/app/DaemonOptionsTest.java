@@ -143,4 +143,14 @@ class DaemonOptionsTest {
         assertEquals("help requested", rejected("-h").getMessage());
         assertEquals("help requested", rejected("--help").getMessage());
     }
+
+    @Test
+    void arpCheckDefaultsToFastAndIsParsed() {
+        assertEquals(dev.cnidhcp.daemon.netns.ArpCheck.FAST, DaemonOptions.parse().arpCheck());
+        assertEquals(dev.cnidhcp.daemon.netns.ArpCheck.OFF, DaemonOptions.parse("-arpcheck", "off").arpCheck());
+        assertEquals(dev.cnidhcp.daemon.netns.ArpCheck.FULL, DaemonOptions.parse("-arpcheck=full").arpCheck());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DaemonOptions.parse("-arpcheck", "always"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("-arpcheck"), e.getMessage());
+    }
 }

@@ -148,6 +148,18 @@ class DhcpClientTest {
     }
 
     @Test
+    void declineNamesTheAddressAndServerWithTheClientId() throws Exception {
+        Lease lease = client.acquire(server, ID, ClientOptions.defaults(), null, in(60), "test");
+        client.decline(server, ID, lease);
+        org.dhcp4java.DHCPPacket p = server.last(Kind.OTHER).packet();
+        assertEquals(org.dhcp4java.DHCPConstants.DHCPDECLINE, p.getDHCPMessageType());
+        assertEquals(lease.address(), p.getOptionAsInetAddr(org.dhcp4java.DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS));
+        assertEquals(lease.serverId(), p.getOptionAsInetAddr(org.dhcp4java.DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER));
+        assertEquals("0.0.0.0", p.getCiaddr().getHostAddress());
+        assertArrayEquals(ID.clientId(), p.getOptionRaw(org.dhcp4java.DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER));
+    }
+
+    @Test
     void optionsTheClientSetsItselfCannotBeProvided() {
         byte[] bogus = "abcd".getBytes(StandardCharsets.US_ASCII);
         for (int code : new int[] {50, 51, 53, 54, 55, 57, 58, 59}) {
