@@ -4,11 +4,12 @@
 #   make unit     unit tests only (no network, no root)
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
 #   make bench    ADD latency and parallel ADDs in the lab
+#   make faults   10 kill -9/restart cycles of the daemon with 50 leases held: nothing lost (~5 min)
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
 
-.PHONY: all deps dist test unit demo bench clean
+.PHONY: all deps dist test unit demo bench faults clean
 
 all: dist
 
@@ -39,6 +40,9 @@ demo: dist
 
 bench: dist
 	testlab/scripts/bench.sh
+
+faults: dist
+	testlab/scripts/faults.sh 50 10
 
 clean:
 	$(MVN) clean

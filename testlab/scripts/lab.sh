@@ -21,6 +21,8 @@
 #   lab.sh netns LAB POD / rmns LAB POD   create / remove only a pod's namespace
 #   lab.sh exec LAB POD CMD...            run a command in the pod's namespace
 #   lab.sh leases LAB                     dnsmasq's lease file
+#   lab.sh kill-daemon LAB                kill -9 the daemon (crash test); start-daemon LAB restarts it
+#   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
 # LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
 # add, del, cni and cni-stdin read LAB_IFNAME (CNI_IFNAME, default eth0) and LAB_CNI_ARGS (CNI_ARGS,
@@ -71,8 +73,10 @@ start_daemon() {
     if [ -f "$DIR/reference" ]; then
         ip netns exec "$NODE" "$REF_CNI/dhcp" daemon -socketpath "$SOCK" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
     else
+        # LAB_STATEDIR and LAB_DAEMON_FLAGS (space-separated) let tests vary the daemon's flags
+        # shellcheck disable=SC2086
         ip netns exec "$NODE" "$DIST/bin/dhcp" daemon -socketpath "$SOCK" -pidfile "$DIR/daemon.pid" \
-            -statedir "$DIR/state" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
+            -statedir "${LAB_STATEDIR:-$DIR/state}" "${flags[@]}" ${LAB_DAEMON_FLAGS:-} >>"$DIR/daemon.log" 2>&1 &
     fi
     echo $! >"$DIR/daemon.launch.pid"
     # Ours creates the socket before it is fully started (pidfile, SIGTERM handling): it counts as up
@@ -217,6 +221,25 @@ stop_pid() { # FILE: stop the process we started, by its PID, and wait for it
 }
 
 cmd_stop_daemon() { lab_vars "$1"; stop_pid "$DIR/daemon.launch.pid"; }
+cmd_kill_daemon() { # LAB: kill -9 the daemon (by its pid) and wait for it to be gone; its socket stays
+    lab_vars "$1"
+    local pid
+    [ -f "$DIR/daemon.launch.pid" ] || die "no daemon running in lab $LAB"
+    pid=$(cat "$DIR/daemon.launch.pid")
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    rm -f "$DIR/daemon.launch.pid"
+}
+cmd_squat() { # LAB IP: a host in netns LAB-squat on br0 that holds IP (and answers ARP for it)
+    lab_vars "$1"
+    local ip=$2 ns=$LAB-squat
+    [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+    ip -n "$NODE" link add vsq type veth peer name eth0 netns "$ns"
+    ip -n "$NODE" link set vsq master br0 up
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link show eth0 | awk '/link\/ether/ {print $2}'
+}
 cmd_start_daemon() { lab_vars "$1"; start_daemon; }
 cmd_stop_dnsmasq() { lab_vars "$1"; stop_pid "$DIR/dnsmasq.pid"; rm -f "$DIR/dnsmasq.pidfile"; }
 cmd_start_dnsmasq() { # LAB [--range START,END]
@@ -258,6 +281,8 @@ case $command in
     rmns) cmd_rmns "$@" ;;
     leases) cmd_leases "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
+    kill-daemon) cmd_kill_daemon "$@" ;;
+    squat) cmd_squat "$@" ;;
     start-daemon) cmd_start_daemon "$@" ;;
     stop-dnsmasq) cmd_stop_dnsmasq "$@" ;;
     start-dnsmasq) cmd_start_dnsmasq "$@" ;;

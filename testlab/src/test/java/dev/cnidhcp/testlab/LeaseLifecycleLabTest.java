@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaseLifecycleLabTest {
     private static final List<Lab> LABS = new CopyOnWriteArrayList<>();
     private static final Pattern CHANGED = Pattern.compile(
-            "ADDRESS CHANGED: the server gave (10\\.99\\.0\\.(\\d+))/24 but the pod's interface has ([0-9.]+)");
+            "ADDRESS CHANGED: the server gave (10\\.99\\.0\\.(\\d+))/24 but the pod's interface has (\\d+\\.\\d+\\.\\d+\\.\\d+)");
 
     @AfterAll
     static void down() {
