@@ -1,10 +1,9 @@
 package dev.cnidhcp.testlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -27,18 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("lab")
 @Timeout(300)
 class BridgeLabTest {
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab LAB = new SharedLab();
 
-    @BeforeAll
-    static void up() throws Exception {
-        lab = Lab.up();
-    }
-
-    @AfterAll
-    static void down() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static Lab lab() {
+        return LAB.get();
     }
 
     static String addressOf(JsonNode result) {
@@ -53,24 +45,24 @@ class BridgeLabTest {
 
     @Test
     void podGetsAnAddressInTheServerRangeOnEth0AndTheResultNamesExactlyIt() throws Exception {
-        JsonNode result = lab.add("a1", "bridge").expectSuccess().json();
+        JsonNode result = lab().add("a1", "bridge").expectSuccess().json();
         String cidr = addressOf(result);
         assertInLabRange(cidr);
         assertEquals("10.99.0.1", result.get("ips").get(0).get("gateway").asText());
-        assertEquals(List.of(cidr), lab.podAddresses("a1"), "the pod's eth0 carries exactly the leased address");
-        assertTrue(lab.serverHasLease(cidr.substring(0, cidr.indexOf('/'))), "dnsmasq lists the lease");
-        lab.del("a1", "bridge").expectSuccess();
+        assertEquals(List.of(cidr), lab().podAddresses("a1"), "the pod's eth0 carries exactly the leased address");
+        assertTrue(lab().serverHasLease(cidr.substring(0, cidr.indexOf('/'))), "dnsmasq lists the lease");
+        lab().del("a1", "bridge").expectSuccess();
     }
 
     @Test
     void classlessRoutesFromTheServerArriveInTheResult() throws Exception {
-        JsonNode routes = lab.add("r1", "bridge").expectSuccess().json().get("routes");
+        JsonNode routes = lab().add("r1", "bridge").expectSuccess().json().get("routes");
         Set<String> got = new HashSet<>();
         routes.forEach(r -> got.add(r.get("dst").asText() + " via " + r.path("gw").asText()));
         assertEquals(Set.of("10.98.0.0/16 via 10.99.0.1", "0.0.0.0/0 via 10.99.0.1"), got);
-        String podRoutes = lab.inPod("r1", "ip", "-4", "route").expectSuccess().stdout();
+        String podRoutes = lab().inPod("r1", "ip", "-4", "route").expectSuccess().stdout();
         assertTrue(podRoutes.contains("10.98.0.0/16 via 10.99.0.1"), podRoutes);
-        lab.del("r1", "bridge").expectSuccess();
+        lab().del("r1", "bridge").expectSuccess();
     }
 
     /**
@@ -80,36 +72,36 @@ class BridgeLabTest {
      */
     @Test
     void dnsServersDomainAndSearchListFromTheServerArriveInTheResult() throws Exception {
-        String cidr = addressOf(lab.add("d1", "bridge").expectSuccess().json());
-        JsonNode direct = lab.cni("d1", "dhcp", "ADD", "1.0.0").expectSuccess().json();
+        String cidr = addressOf(lab().add("d1", "bridge").expectSuccess().json());
+        JsonNode direct = lab().cni("d1", "dhcp", "ADD", "1.0.0").expectSuccess().json();
         assertEquals(cidr, addressOf(direct), "same attachment, same lease");
         JsonNode dns = direct.get("dns");
         assertEquals("[\"10.99.0.53\",\"10.99.0.54\"]", dns.get("nameservers").toString());
-        assertEquals("lab.example", dns.get("domain").asText());
-        assertEquals("[\"lab.example\",\"svc.lab.example\"]", dns.get("search").toString());
-        lab.del("d1", "bridge").expectSuccess();
+        assertEquals("lab().example", dns.get("domain").asText());
+        assertEquals("[\"lab().example\",\"svc.lab.example\"]", dns.get("search").toString());
+        lab().del("d1", "bridge").expectSuccess();
     }
 
     @Test
     void delReleasesTheLeaseAtTheServerAlthoughBridgeRemovedTheInterfaceFirst() throws Exception {
-        String cidr = addressOf(lab.add("x1", "bridge").expectSuccess().json());
+        String cidr = addressOf(lab().add("x1", "bridge").expectSuccess().json());
         String ip = cidr.substring(0, cidr.indexOf('/'));
-        assertTrue(lab.serverHasLease(ip));
-        Lab.Run del = lab.del("x1", "bridge");
+        assertTrue(lab().serverHasLease(ip));
+        Lab.Run del = lab().del("x1", "bridge");
         assertEquals(0, del.exit(), del.stdout());
         assertEquals("", del.stdout().trim(), "DEL prints nothing on success");
-        assertFalse(lab.serverHasLease(ip), "dnsmasq dropped the lease: " + lab.daemonLog());
-        assertTrue(lab.daemonLog().contains("released " + ip + " (sent from the runtime's namespace"),
-                lab.daemonLog());
+        assertFalse(lab().serverHasLease(ip), "dnsmasq dropped the lease: " + lab().daemonLog());
+        assertTrue(lab().daemonLog().contains("released " + ip + " (sent from the runtime's namespace"),
+                lab().daemonLog());
     }
 
     @Test
     void delIsIdempotentAndSucceedsForContainersNeverAdded() throws Exception {
-        lab.add("i1", "bridge").expectSuccess();
-        lab.del("i1", "bridge").expectSuccess();
-        Lab.Run again = lab.cni("i1", "dhcp", "DEL", "1.0.0");
+        lab().add("i1", "bridge").expectSuccess();
+        lab().del("i1", "bridge").expectSuccess();
+        Lab.Run again = lab().cni("i1", "dhcp", "DEL", "1.0.0");
         assertEquals(0, again.exit(), again.stdout());
-        Lab.Run never = lab.cni("never", "dhcp", "DEL", "1.0.0");
+        Lab.Run never = lab().cni("never", "dhcp", "DEL", "1.0.0");
         assertEquals(0, never.exit(), never.stdout());
     }
 
@@ -121,7 +113,7 @@ class BridgeLabTest {
             List<Future<Lab.Run>> runs = new ArrayList<>();
             for (int i = 0; i < pods; i++) {
                 String pod = "p" + i;
-                runs.add(pool.submit(() -> lab.add(pod, "bridge")));
+                runs.add(pool.submit(() -> lab().add(pod, "bridge")));
             }
             Set<String> addresses = new HashSet<>();
             for (Future<Lab.Run> run : runs) {
@@ -131,7 +123,7 @@ class BridgeLabTest {
             }
             assertEquals(pods, addresses.size(), "unique addresses: " + addresses);
             for (int i = 0; i < pods; i++) {
-                List<String> onPod = lab.podAddresses("p" + i);
+                List<String> onPod = lab().podAddresses("p" + i);
                 assertEquals(1, onPod.size());
                 assertTrue(addresses.contains(onPod.get(0)));
             }
@@ -139,15 +131,15 @@ class BridgeLabTest {
             List<Future<Lab.Run>> dels = new ArrayList<>();
             for (int i = 0; i < pods; i++) {
                 String pod = "p" + i;
-                dels.add(pool.submit(() -> lab.del(pod, "bridge")));
+                dels.add(pool.submit(() -> lab().del(pod, "bridge")));
             }
             for (Future<Lab.Run> del : dels) {
                 del.get().expectSuccess();
             }
             pool.shutdown();
         }
-        assertTrue(lab.serverLeases().stream().noneMatch(l -> l[4].contains("2f:6c:61:62:6e:65:74:2f")
-                        && l[4].startsWith("00:" + hex(lab.name + "-p"))),
+        assertTrue(lab().serverLeases().stream().noneMatch(l -> l[4].contains("2f:6c:61:62:6e:65:74:2f")
+                        && l[4].startsWith("00:" + hex(lab().name + "-p"))),
                 "every parallel lease was released");
     }
 

@@ -1,9 +1,8 @@
 package dev.cnidhcp.testlab;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
@@ -17,27 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("lab")
 @Timeout(120)
 class BroadcastLabTest {
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab LAB = new SharedLab("--broadcast");
 
-    @BeforeAll
-    static void up() throws Exception {
-        lab = Lab.up("--broadcast");
-    }
-
-    @AfterAll
-    static void down() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static Lab lab() {
+        return LAB.get();
     }
 
     @Test
     void leaseIsObtainedWhenTheServerBroadcastsItsReplies() throws Exception {
-        String cidr = addressOf(lab.add("b1", "bridge").expectSuccess().json());
+        String cidr = addressOf(lab().add("b1", "bridge").expectSuccess().json());
         assertInLabRange(cidr);
-        assertEquals(List.of(cidr), lab.podAddresses("b1"));
-        String dnsmasqLog = java.nio.file.Files.readString(lab.dir.resolve("dnsmasq.log"));
+        assertEquals(List.of(cidr), lab().podAddresses("b1"));
+        String dnsmasqLog = java.nio.file.Files.readString(lab().dir.resolve("dnsmasq.log"));
         assertTrue(dnsmasqLog.contains("broadcast response"), "dnsmasq answered by broadcast: " + dnsmasqLog);
-        lab.del("b1", "bridge").expectSuccess();
+        lab().del("b1", "bridge").expectSuccess();
     }
 }

@@ -1,9 +1,8 @@
 package dev.cnidhcp.testlab;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
@@ -18,46 +17,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("lab")
 @Timeout(120)
 class DaemonLifecycleLabTest {
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab LAB = new SharedLab();
 
-    @BeforeAll
-    static void up() throws Exception {
-        lab = Lab.up();
-    }
-
-    @AfterAll
-    static void down() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static Lab lab() {
+        return LAB.get();
     }
 
     @Test
     void sigtermRemovesSocketAndPidfileAndAnAddMeanwhileIsCode11() throws Exception {
-        assertTrue(Files.exists(lab.dir.resolve("dhcp.sock")));
-        assertTrue(Files.exists(lab.dir.resolve("daemon.pid")));
-        lab.script(List.of("stop-daemon", lab.name)).expectSuccess();
-        assertFalse(Files.exists(lab.dir.resolve("dhcp.sock")), "socket removed");
-        assertFalse(Files.exists(lab.dir.resolve("daemon.pid")), "pidfile removed");
-        assertTrue(lab.daemonLog().contains("DHCP lease daemon stopped"), lab.daemonLog());
+        assertTrue(Files.exists(lab().dir.resolve("dhcp.sock")));
+        assertTrue(Files.exists(lab().dir.resolve("daemon.pid")));
+        lab().script(List.of("stop-daemon", lab().name)).expectSuccess();
+        assertFalse(Files.exists(lab().dir.resolve("dhcp.sock")), "socket removed");
+        assertFalse(Files.exists(lab().dir.resolve("daemon.pid")), "pidfile removed");
+        assertTrue(lab().daemonLog().contains("DHCP lease daemon stopped"), lab().daemonLog());
 
-        Lab.Run down = lab.add("w1", "dhcp", "1.0.0");
+        Lab.Run down = lab().add("w1", "dhcp", "1.0.0");
         assertEquals(1, down.exit());
         assertEquals(11, down.json().get("code").asInt(), down.stdout());
 
-        lab.script(List.of("start-daemon", lab.name)).expectSuccess();
-        String cidr = addressOf(lab.add("w1", "bridge").expectSuccess().json());
-        assertEquals(List.of(cidr), lab.podAddresses("w1"));
-        lab.del("w1", "bridge").expectSuccess();
+        lab().script(List.of("start-daemon", lab().name)).expectSuccess();
+        String cidr = addressOf(lab().add("w1", "bridge").expectSuccess().json());
+        assertEquals(List.of(cidr), lab().podAddresses("w1"));
+        lab().del("w1", "bridge").expectSuccess();
     }
 
     @Test
     void addInANamespaceWithoutTheInterfaceIsAClearError() throws Exception {
-        lab.script(List.of("netns", lab.name, "e1")).expectSuccess();
-        Lab.Run run = lab.cni("e1", "dhcp", "ADD", "1.0.0");
+        lab().script(List.of("netns", lab().name, "e1")).expectSuccess();
+        Lab.Run run = lab().cni("e1", "dhcp", "ADD", "1.0.0");
         assertEquals(1, run.exit());
         assertEquals(101, run.json().get("code").asInt(), run.stdout());
         assertTrue(run.json().get("msg").asText().contains("no interface eth0"), run.stdout());
-        assertEquals(0, lab.cni("e1", "dhcp", "DEL", "1.0.0").exit(), "DEL after a failed ADD succeeds");
+        assertEquals(0, lab().cni("e1", "dhcp", "DEL", "1.0.0").exit(), "DEL after a failed ADD succeeds");
     }
 }

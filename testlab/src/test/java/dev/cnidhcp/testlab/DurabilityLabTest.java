@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,14 +105,37 @@ class DurabilityLabTest {
     void podNamespaceDeletedWithoutDelIsReleasedAtTheNextTimer() throws Exception {
         try (Lab lab = Lab.up()) {
             String ip = ipOf(addressOf(lab.add("v1", "bridge").expectSuccess().json()));
+            Path daemon = Path.of("/proc", Files.readString(lab.dir.resolve("daemon.pid")).trim());
+            long fdsBefore = count(daemon.resolve("fd"));
             lab.removePodNetns("v1");
             String key = "container=" + lab.name + "-v1 ifname=eth0 network=labnet: ";
 
             assertTrue(lab.awaitLog(key + "the pod is gone without DEL", Duration.ofSeconds(90)), lab::diagnostics);
             assertTrue(lab.awaitLog(key + "released " + ip, Duration.ofSeconds(10)), lab::diagnostics);
             assertTrue(Lab.await(Duration.ofSeconds(5), () -> !lab.serverHasLease(ip)), lab::diagnostics);
+            assertTrue(count(daemon.resolve("fd")) <= fdsBefore, "no file descriptor leaked" + lab.diagnostics());
+            assertFalse(threadNames(daemon).stream().anyMatch(n -> n.startsWith("netns-")),
+                    () -> "no namespace thread left: " + threadNames(daemon));
             assertEquals(0, lab.cni("v1", "dhcp", "DEL", "1.0.0").exit(), "a late DEL still succeeds");
         }
+    }
+
+    private static long count(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    private static List<String> threadNames(Path process) {
+        List<String> names = new ArrayList<>();
+        try (var tasks = Files.list(process.resolve("task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                names.add(Files.readString(task.resolve("comm")).trim());
+            }
+        } catch (Exception e) {
+            names.add("? " + e.getMessage());
+        }
+        return names;
     }
 
     @Test

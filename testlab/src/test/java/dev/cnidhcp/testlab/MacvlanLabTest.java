@@ -1,9 +1,8 @@
 package dev.cnidhcp.testlab;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -28,32 +27,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("lab")
 @Timeout(300)
 class MacvlanLabTest {
-    private static Lab lab;
+    @RegisterExtension
+    static final SharedLab LAB = new SharedLab();
 
-    @BeforeAll
-    static void up() throws Exception {
-        lab = Lab.up();
-    }
-
-    @AfterAll
-    static void down() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static Lab lab() {
+        return LAB.get();
     }
 
     @Test
     void macvlanPodGetsALeaseOnItsOwnMacAndDelReleasesItFromThePodNamespace() throws Exception {
-        String cidr = addressOf(lab.add("m1", "macvlan").expectSuccess().json());
+        String cidr = addressOf(lab().add("m1", "macvlan").expectSuccess().json());
         assertInLabRange(cidr);
-        assertEquals(List.of(cidr), lab.podAddresses("m1"));
-        String mac = lab.inPod("m1", "cat", "/sys/class/net/eth0/address").expectSuccess().stdout().trim();
+        assertEquals(List.of(cidr), lab().podAddresses("m1"));
+        String mac = lab().inPod("m1", "cat", "/sys/class/net/eth0/address").expectSuccess().stdout().trim();
         String ip = cidr.substring(0, cidr.indexOf('/'));
-        assertTrue(lab.serverLeases().stream().anyMatch(l -> l[2].equals(ip) && l[1].equals(mac)),
+        assertTrue(lab().serverLeases().stream().anyMatch(l -> l[2].equals(ip) && l[1].equals(mac)),
                 "dnsmasq leased " + ip + " to the pod's MAC " + mac);
-        lab.del("m1", "macvlan").expectSuccess();
-        assertFalse(lab.serverHasLease(ip), "released: " + lab.daemonLog());
-        assertTrue(lab.daemonLog().contains("released " + ip + " (sent from the pod's namespace"), lab.daemonLog());
+        lab().del("m1", "macvlan").expectSuccess();
+        assertFalse(lab().serverHasLease(ip), "released: " + lab().daemonLog());
+        assertTrue(lab().daemonLog().contains("released " + ip + " (sent from the pod's namespace"), lab().daemonLog());
     }
 
     @Test
@@ -64,7 +56,7 @@ class MacvlanLabTest {
             List<Future<Lab.Run>> runs = new ArrayList<>();
             for (int i = 0; i < pods; i++) {
                 String pod = "q" + i;
-                runs.add(pool.submit(() -> lab.add(pod, "macvlan")));
+                runs.add(pool.submit(() -> lab().add(pod, "macvlan")));
             }
             Set<String> addresses = new HashSet<>();
             for (Future<Lab.Run> run : runs) {
@@ -73,7 +65,7 @@ class MacvlanLabTest {
             assertEquals(pods, addresses.size(), addresses.toString());
         } finally {
             for (int i = 0; i < pods; i++) {
-                lab.del("q" + i, "macvlan");
+                lab().del("q" + i, "macvlan");
             }
             pool.shutdown();
         }

@@ -224,25 +224,38 @@ public final class LeaseMachine {
         if (state != State.RENEWING || stopped) {
             return;
         }
-        Lease lease = binding.lease();
+        extendAttempt(binding.lease().rebindAt(), net::renew, "renewed", this::renewAttempt, this::rebindingTimeReached);
+    }
+
+    /** One exchange of RENEWING or REBINDING: the transport call that extends a lease held. */
+    private interface Extension {
+        Lease extend(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException;
+    }
+
+    /**
+     * Runs one RENEWING or REBINDING exchange before {@code boundary} (T2 or expiry): an ACK binds
+     * again, a NAK loses the lease, silence schedules {@code again} at half the time left, or
+     * {@code atBoundary} when the boundary comes first.
+     */
+    private void extendAttempt(Instant boundary, Extension exchange, String how, Runnable again, Runnable atBoundary) {
         Instant started = clock.instant();
-        if (!started.isBefore(lease.rebindAt())) {
-            rebindingTimeReached();
+        if (!started.isBefore(boundary)) {
+            atBoundary.run();
             return;
         }
         try {
-            Lease renewed = net.renew(attachment, binding, earliest(started.plus(attemptTimeout), lease.rebindAt()));
-            enterBound(new Binding(binding.identity(), renewed), "renewed");
+            Lease extended = exchange.extend(attachment, binding, earliest(started.plus(attemptTimeout), boundary));
+            enterBound(new Binding(binding.identity(), extended), how);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException e) {
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
             } else {
-                retryBefore(lease.rebindAt(), this::renewAttempt, this::rebindingTimeReached, e.getMessage());
+                retryBefore(boundary, again, atBoundary, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
-            retryBefore(lease.rebindAt(), this::renewAttempt, this::rebindingTimeReached, describe(e));
+            retryBefore(boundary, again, atBoundary, describe(e));
         }
     }
 
@@ -262,26 +275,7 @@ public final class LeaseMachine {
         if (state != State.REBINDING || stopped) {
             return;
         }
-        Lease lease = binding.lease();
-        Instant started = clock.instant();
-        if (!started.isBefore(lease.expiresAt())) {
-            expired();
-            return;
-        }
-        try {
-            Lease rebound = net.rebind(attachment, binding, earliest(started.plus(attemptTimeout), lease.expiresAt()));
-            enterBound(new Binding(binding.identity(), rebound), "rebound");
-        } catch (AttachmentGoneException e) {
-            vanished(e);
-        } catch (NoLeaseException e) {
-            if (e.nak()) {
-                lost(e.getMessage(), State.INIT);
-            } else {
-                retryBefore(lease.expiresAt(), this::rebindAttempt, this::expired, e.getMessage());
-            }
-        } catch (IOException | RuntimeException e) {
-            retryBefore(lease.expiresAt(), this::rebindAttempt, this::expired, describe(e));
-        }
+        extendAttempt(binding.lease().expiresAt(), net::rebind, "rebound", this::rebindAttempt, this::expired);
     }
 
     /** Expiry without renewal: the pod must stop using the address; INIT-REBOOT for it. */
