@@ -97,11 +97,19 @@ public final class LeaseManager {
                 }
                 if (machine.state() != LeaseMachine.State.INIT || machine.binding() != null) {
                     Binding held = machine.binding();
+                    if (!machine.problem().isEmpty()) {
+                        throw new NoLeaseException("the lease of " + held.lease().cidr() + " is not usable ("
+                                + machine.problem() + "); the daemon keeps trying to get it back");
+                    }
                     LOG.info(key + ": ADD for a lease already held: " + held.lease().cidr() + " (" + machine.state() + ")");
                     return held;
                 }
+                long started = System.nanoTime();
                 try {
-                    return machine.start(deadline);
+                    Binding acquired = machine.start(deadline);
+                    LOG.info(key + ": ADD answered with " + acquired.lease().cidr() + " after "
+                            + (System.nanoTime() - started) / 1_000_000 + " ms");
+                    return acquired;
                 } catch (IOException | NoLeaseException | RuntimeException e) {
                     machine.stop(null);
                     leases.remove(key, machine);

@@ -214,4 +214,19 @@ class LeaseManagerTest {
         assertEquals(1, renewals.size());
         assertEquals(manager.get(a.key()).binding().lease().address(), renewals.get(0).ciaddr());
     }
+
+    @Test
+    void addForALeaseThatIsLostIsAnErrorNotTheStaleAddress() throws Exception {
+        Attachment a = attachment("c1", "net1", "eth0");
+        manager.add(a, deadline());
+        server.down();
+        while (manager.get(a.key()).problem().isEmpty()) {
+            scheduler.runNext(); // T1, T2, expiry: the lease is lost
+        }
+
+        NoLeaseException e = assertThrows(NoLeaseException.class, () -> manager.add(a, deadline()));
+
+        assertTrue(e.getMessage().contains("10.1.0.10/24 is not usable"), e.getMessage());
+        assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
 }
