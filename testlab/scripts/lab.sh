@@ -8,9 +8,10 @@
 #   pods  netns  "<lab>-<pod>": created by pod-add, interface made by the main plugin
 #
 # Usage (all as root):
-#   lab.sh up LAB [--ping] [--broadcast] [--reference]
+#   lab.sh up LAB [--ping] [--broadcast] [--reference] [--wide]
 #                                         start namespaces, dnsmasq and our daemon (or, with
-#                                         --reference, the reference Go daemon from /usr/lib/cni)
+#                                         --reference, the reference Go daemon from /usr/lib/cni;
+#                                         --wide: a /20 with 3838 addresses for scale runs)
 #   lab.sh add LAB POD PLUGIN [VERSION]   ADD through PLUGIN (bridge|macvlan); prints the result
 #   lab.sh del LAB POD PLUGIN [VERSION]   DEL through PLUGIN, then remove the pod namespace
 #   lab.sh cni LAB POD PLUGIN CMD [VERSION]  any command through PLUGIN (no namespace changes)
@@ -91,11 +92,14 @@ start_daemon() {
 }
 
 start_dnsmasq() { # [START END]: the address range, the lab's default when not given
-    local ping=--no-ping start=${1:-$RANGE_START} end=${2:-$RANGE_END}
+    local ping=--no-ping start=${1:-$RANGE_START} end=${2:-$RANGE_END} mask=255.255.255.0
+    if [ -f "$DIR/wide" ] && [ -z "${1:-}" ]; then # a /20 for scale runs: 10.99.1.1 - 10.99.15.254
+        start=10.99.1.1 end=10.99.15.254 mask=255.255.240.0
+    fi
     [ -f "$DIR/ping" ] && ping=
     ip netns exec "$SRV" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
         --interface=eth0 --bind-interfaces --dhcp-authoritative $ping \
-        --dhcp-range="$start,$end",255.255.255.0,2m \
+        --dhcp-range="$start,$end",$mask,2m --dhcp-lease-max=5000 \
         --dhcp-option=option:router,$SUBNET.1 \
         --dhcp-option=option:dns-server,$SUBNET.53,$SUBNET.54 \
         --dhcp-option=option:domain-name,lab.example \
@@ -121,6 +125,7 @@ cmd_up() {
             --ping) touch "$DIR/ping" ;;
             --broadcast) touch "$DIR/broadcast" ;;
             --reference) touch "$DIR/reference" ;;
+            --wide) touch "$DIR/wide" ;;
             *) die "unknown flag $flag" ;;
         esac
     done
@@ -129,11 +134,13 @@ cmd_up() {
     ip -n "$NODE" link set lo up
     ip -n "$SRV" link set lo up
     ip -n "$NODE" link add br0 type bridge
-    ip -n "$NODE" addr add $SUBNET.1/24 dev br0
+    local plen=24
+    [ -f "$DIR/wide" ] && plen=20
+    ip -n "$NODE" addr add $SUBNET.1/$plen dev br0
     ip -n "$NODE" link set br0 up
     ip -n "$NODE" link add vsrv type veth peer name eth0 netns "$SRV"
     ip -n "$NODE" link set vsrv master br0 up
-    ip -n "$SRV" addr add $SUBNET.2/24 dev eth0
+    ip -n "$SRV" addr add $SUBNET.2/$plen dev eth0
     ip -n "$SRV" link set eth0 up
     ip -n "$NODE" link add mv0 type veth peer name mv0p
     ip -n "$NODE" link set mv0p master br0 up

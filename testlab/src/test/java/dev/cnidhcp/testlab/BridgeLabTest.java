@@ -77,8 +77,8 @@ class BridgeLabTest {
         assertEquals(cidr, addressOf(direct), "same attachment, same lease");
         JsonNode dns = direct.get("dns");
         assertEquals("[\"10.99.0.53\",\"10.99.0.54\"]", dns.get("nameservers").toString());
-        assertEquals("lab().example", dns.get("domain").asText());
-        assertEquals("[\"lab().example\",\"svc.lab.example\"]", dns.get("search").toString());
+        assertEquals("lab.example", dns.get("domain").asText());
+        assertEquals("[\"lab.example\",\"svc.lab.example\"]", dns.get("search").toString());
         lab().del("d1", "bridge").expectSuccess();
     }
 
