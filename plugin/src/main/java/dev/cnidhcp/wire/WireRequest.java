@@ -28,11 +28,11 @@ public record WireRequest(Map<String, String> env, String stdin) {
     /** Keeps the CNI_* variables of a process environment. */
     public static WireRequest of(Map<String, String> processEnv, String stdin) {
         Map<String, String> cni = new TreeMap<>();
-        processEnv.forEach((k, v) -> {
-            if (k.startsWith("CNI_")) {
-                cni.put(k, v);
+        for (Map.Entry<String, String> e : processEnv.entrySet()) { // no lambda: this runs in every plugin start
+            if (e.getKey().startsWith("CNI_")) {
+                cni.put(e.getKey(), e.getValue());
             }
-        });
+        }
         return new WireRequest(cni, stdin);
     }
 
