@@ -3,7 +3,7 @@
 #   make test     unit tests and lab tests (network namespaces, dnsmasq, reference plugins; root)
 #   make unit     unit tests only (no network, no root)
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
-#   make bench    ADD latency and parallel ADDs in the lab
+#   make bench    five scenarios, ours and the reference side by side (~30 min; bench.sh --quick: 3)
 #   make faults   10 kill -9/restart cycles of the daemon with 50 leases held: nothing lost (~5 min)
 SHELL := /bin/bash
 MVN ?= mvn -B -q
