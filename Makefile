@@ -25,7 +25,7 @@ dist: deps
 	@# Class data sharing archive of what one plugin run loads (a failing ADD walks the whole path).
 	echo '{"cniVersion":"1.0.0","name":"cds","type":"bridge","ipam":{"type":"dhcp","daemonSocketPath":"/nonexistent/cds.sock"}}' \
 	  | CNI_COMMAND=ADD CNI_CONTAINERID=cds CNI_NETNS=/nonexistent CNI_IFNAME=eth0 \
-	    java -XX:ArchiveClassesAtExit=$(DIST)/lib/plugin.jsa -Xlog:disable -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+	    java -XX:ArchiveClassesAtExit=$(DIST)/lib/plugin.jsa -Xlog:disable -Xint -XX:+UseSerialGC -Xms8m -Xmx32m \
 	    -XX:-UsePerfData -Xss256k -cp "$$(cd -P $(DIST)/lib && pwd)/cni-dhcp-plugin.jar" dev.cnidhcp.plugin.Main \
 	    >/dev/null || true
 

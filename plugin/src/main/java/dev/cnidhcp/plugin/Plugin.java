@@ -41,7 +41,7 @@ public final class Plugin {
         }
         String replyVersion = CniRequest.versionOf(config);
         if ("VERSION".equalsIgnoreCase(env.get("CNI_COMMAND"))) { // as Command.parse, any case
-            stdout.print(CniVersion.versionInfoJson(replyVersion));
+            stdout.print(CniVersion.versionInfoJson(CniRequest.versionOf(config, CniVersion.LATEST)));
             stdout.flush();
             return 0;
         }

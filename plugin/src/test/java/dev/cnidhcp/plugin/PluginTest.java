@@ -84,6 +84,12 @@ class PluginTest {
     }
 
     @Test
+    void versionOfAConfigWithoutCniVersionAnswersLatest() throws JsonException {
+        assertEquals(0, run(Map.of("CNI_COMMAND", "VERSION"), "{}"));
+        assertEquals("1.1.0", stdoutJson().get("cniVersion"));
+    }
+
+    @Test
     void lowercaseVersionIsAnsweredLikeVersion() throws JsonException {
         int exit = run(Map.of("CNI_COMMAND", "version"), config("1.0.0", dir.resolve("absent.sock")));
         assertEquals(0, exit);
