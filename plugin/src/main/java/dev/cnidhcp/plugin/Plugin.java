@@ -39,7 +39,6 @@ public final class Plugin {
             return fail(new CniException(ErrorCode.IO_FAILURE, "cannot read the network configuration from stdin: "
                     + e.getMessage()), CniVersion.LATEST);
         }
-        String replyVersion = CniRequest.versionOf(config);
         if ("VERSION".equalsIgnoreCase(env.get("CNI_COMMAND"))) { // as Command.parse, any case
             stdout.print(CniVersion.versionInfoJson(CniRequest.versionOf(config, CniVersion.LATEST)));
             stdout.flush();
@@ -49,7 +48,7 @@ public final class Plugin {
         try {
             request = CniRequest.parse(env, config);
         } catch (CniException e) {
-            return fail(e, replyVersion);
+            return fail(e, CniRequest.versionOf(config)); // the config is parsed again only on this path
         }
         String socketPath = request.socketPath();
         WireResponse response;
@@ -60,7 +59,7 @@ public final class Plugin {
             int code = request.command() == Command.STATUS ? ErrorCode.STATUS_CANNOT_SERVE_ADD : ErrorCode.TRY_AGAIN_LATER;
             return fail(new CniException(code, "cannot reach the DHCP lease daemon at " + socketPath + ": "
                     + describe(e), "start it with 'dhcp daemon -socketpath " + socketPath
-                            + "' (systemd: 'systemctl start cni-dhcp.socket')"), replyVersion);
+                            + "' (systemd: 'systemctl start cni-dhcp.socket')"), request.cniVersion());
         }
         stdout.print(response.stdout());
         stdout.flush();

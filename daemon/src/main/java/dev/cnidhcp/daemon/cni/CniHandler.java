@@ -67,7 +67,6 @@ public final class CniHandler {
     }
 
     public WireResponse handle(WireRequest wire, Peer peer) {
-        String version = CniRequest.versionOf(wire.stdin());
         if ("VERSION".equalsIgnoreCase(wire.env().get("CNI_COMMAND"))) {
             return new WireResponse(0, CniVersion.versionInfoJson(CniRequest.versionOf(wire.stdin(), CniVersion.LATEST)));
         }
@@ -96,10 +95,11 @@ public final class CniHandler {
             };
         } catch (CniException e) {
             LOG.info(() -> describe(wire) + ": answered error " + e.code() + ": " + e.getMessage());
-            return error(e, version);
+            return error(e, CniRequest.versionOf(wire.stdin())); // parsed again only on failure
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, describe(wire) + ": unexpected failure", e);
-            return error(new CniException(ErrorCode.INTERNAL, "internal error in the DHCP daemon: " + e), version);
+            return error(new CniException(ErrorCode.INTERNAL, "internal error in the DHCP daemon: " + e),
+                    CniRequest.versionOf(wire.stdin()));
         }
     }
 

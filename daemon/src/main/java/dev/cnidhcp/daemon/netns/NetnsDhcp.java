@@ -127,7 +127,7 @@ public final class NetnsDhcp implements LeaseTransport {
         IOException podProblem = null;
         if (a.netns() != null && Files.exists(a.netns())) {
             try {
-                boolean sent = inNamespace(a.netns(), ifname, shortDeadline(), () -> {
+                boolean sent = shortCall(a.netns(), ifname, () -> {
                     if (Links.index(ifname) == 0 || !lease.address().equals(Links.address(ifname))) {
                         return false;
                     }
@@ -139,8 +139,6 @@ public final class NetnsDhcp implements LeaseTransport {
                 }
             } catch (IOException e) {
                 podProblem = e;
-            } catch (NoLeaseException e) {
-                throw new AssertionError(e);
             }
         }
         if (fallbackNetns == null) {
@@ -148,63 +146,47 @@ public final class NetnsDhcp implements LeaseTransport {
                     + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")")
                     + " and the caller's namespace is unknown");
         }
-        try {
-            inNamespace(fallbackNetns, ifname, shortDeadline(), () -> {
-                sendRelease(binding);
-                return null;
-            });
-        } catch (NoLeaseException e) {
-            throw new AssertionError(e);
-        }
+        shortCall(fallbackNetns, ifname, () -> {
+            sendRelease(binding);
+            return null;
+        });
         return "the runtime's namespace " + fallbackNetns;
     }
 
     @Override
     public void setLinkUp(Attachment a, boolean up) throws IOException {
-        try {
-            inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
-                requireInterface(a);
-                Links.setUp(a.key().ifname(), up);
-                return null;
-            });
-        } catch (NoLeaseException e) {
-            throw new AssertionError(e);
-        }
+        shortCall(a.netns(), a.key().ifname(), () -> {
+            requireInterface(a);
+            Links.setUp(a.key().ifname(), up);
+            return null;
+        });
     }
 
     @Override
     public void restoreRoutes(Attachment a, List<Route> routes) throws IOException {
-        try {
-            inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
-                requireInterface(a);
-                // routes on the link first: a gateway must be reachable before a route can use it
-                for (Route r : routes) {
-                    if (r.gateway() == null) {
-                        Links.addRoute(a.key().ifname(), r);
-                    }
+        shortCall(a.netns(), a.key().ifname(), () -> {
+            requireInterface(a);
+            // routes on the link first: a gateway must be reachable before a route can use it
+            for (Route r : routes) {
+                if (r.gateway() == null) {
+                    Links.addRoute(a.key().ifname(), r);
                 }
-                for (Route r : routes) {
-                    if (r.gateway() != null) {
-                        Links.addRoute(a.key().ifname(), r);
-                    }
+            }
+            for (Route r : routes) {
+                if (r.gateway() != null) {
+                    Links.addRoute(a.key().ifname(), r);
                 }
-                return null;
-            });
-        } catch (NoLeaseException e) {
-            throw new AssertionError(e);
-        }
+            }
+            return null;
+        });
     }
 
     @Override
     public Inet4Address interfaceAddress(Attachment a) throws IOException {
-        try {
-            return inNamespace(a.netns(), a.key().ifname(), shortDeadline(), () -> {
-                requireInterface(a);
-                return Links.address(a.key().ifname());
-            });
-        } catch (NoLeaseException e) {
-            throw new AssertionError(e);
-        }
+        return shortCall(a.netns(), a.key().ifname(), () -> {
+            requireInterface(a);
+            return Links.address(a.key().ifname());
+        });
     }
 
     private void sendRelease(Binding binding) throws IOException {
@@ -220,6 +202,15 @@ public final class NetnsDhcp implements LeaseTransport {
             throw new AttachmentGoneException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
         }
         return index;
+    }
+
+    /** A short task in a namespace that obtains no lease (releases, link and address queries). */
+    private <T> T shortCall(Path netns, String ifname, Callable<T> task) throws IOException {
+        try {
+            return inNamespace(netns, ifname, shortDeadline(), task);
+        } catch (NoLeaseException e) {
+            throw new AssertionError("a short namespace task does not acquire leases", e);
+        }
     }
 
     private Instant shortDeadline() {
