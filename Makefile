@@ -8,6 +8,9 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
+JLINK := $(if $(JAVA_HOME),$(JAVA_HOME)/bin/jlink,jlink)
+# System properties the plugin runs with (plugin/src/main/sh/dhcp); the archive must be recorded with them.
+PLUGIN_PROPS := -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider
 
 .PHONY: all deps dist test unit demo bench faults clean
 
@@ -22,12 +25,16 @@ dist: deps
 	mkdir -p $(DIST)/bin $(DIST)/lib
 	cp plugin/target/cni-dhcp-plugin.jar daemon/target/cni-dhcp-daemon.jar daemon/target/lib/*.jar $(DIST)/lib/
 	install -m 0755 plugin/src/main/sh/dhcp $(DIST)/bin/dhcp
-	@# Class data sharing archive of what one plugin run loads (a failing ADD walks the whole path).
-	echo '{"cniVersion":"1.0.0","name":"cds","type":"bridge","ipam":{"type":"dhcp","daemonSocketPath":"/nonexistent/cds.sock"}}' \
-	  | CNI_COMMAND=ADD CNI_CONTAINERID=cds CNI_NETNS=/nonexistent CNI_IFNAME=eth0 \
-	    java -XX:ArchiveClassesAtExit=$(DIST)/lib/plugin.jsa -Xlog:disable -Xint -XX:+UseSerialGC -Xms8m -Xmx32m \
-	    -XX:-UsePerfData -Xss256k -cp "$$(cd -P $(DIST)/lib && pwd)/cni-dhcp-plugin.jar" dev.cnidhcp.plugin.Main \
-	    >/dev/null || true
+	@# The plugin's own runtime: java.base only, with its default class data sharing archive.
+	$(JLINK) --add-modules java.base --strip-debug --no-header-files --no-man-pages --output $(DIST)/lib/runtime
+	$(DIST)/lib/runtime/bin/java -Xshare:dump -Xlog:disable >/dev/null
+	@# The plugin's class data sharing archive: every class of a training run (one call of each kind).
+	lib=$$(cd -P $(DIST)/lib && pwd) && \
+	  $$lib/runtime/bin/java -Xlog:disable -Xint $(PLUGIN_PROPS) -XX:DumpLoadedClassList=$$lib/plugin.classlist \
+	    -cp $$lib/cni-dhcp-plugin.jar dev.cnidhcp.plugin.CdsTraining && \
+	  $$lib/runtime/bin/java -Xlog:disable -Xshare:dump $(PLUGIN_PROPS) -XX:SharedClassListFile=$$lib/plugin.classlist \
+	    -XX:SharedArchiveFile=$$lib/plugin.jsa -cp $$lib/cni-dhcp-plugin.jar >/dev/null && \
+	  rm $$lib/plugin.classlist
 
 unit: deps
 	$(MVN) test

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One CNI invocation: the environment variables and the network configuration from stdin, checked
@@ -33,7 +32,6 @@ public record CniRequest(Command command, String containerId, String netns, Stri
     /** Where the reference daemon listens; also ours unless {@code ipam.daemonSocketPath} says otherwise. */
     public static final String DEFAULT_SOCKET_PATH = "/run/cni/dhcp.sock";
 
-    private static final Pattern CONTAINER_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
     private static final int MAX_IFNAME = 15;
 
     public CniRequest {
@@ -164,7 +162,7 @@ public record CniRequest(Command command, String containerId, String netns, Stri
         if (!(name instanceof String s) || s.isEmpty()) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "network config has no \"name\"");
         }
-        if (!CONTAINER_ID.matcher(s).matches()) {
+        if (!isIdentifier(s)) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "invalid network name '" + s
                     + "' (expected: a letter or digit, then letters, digits, '_', '.', '-')");
         }
@@ -192,8 +190,26 @@ public record CniRequest(Command command, String containerId, String netns, Stri
         }
     }
 
+    /**
+     * The spec's identifier grammar for container ids and network names: {@code [a-zA-Z0-9][a-zA-Z0-9_.-]*}.
+     * Written out rather than as a regex: java.util.regex costs a plugin run ~7 ms of start-up CPU.
+     */
+    static boolean isIdentifier(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static void checkContainerId(String id) throws CniException {
-        if (!CONTAINER_ID.matcher(id).matches()) {
+        if (!isIdentifier(id)) {
             throw new CniException(ErrorCode.INVALID_ENVIRONMENT, "invalid CNI_CONTAINERID '" + id
                     + "' (expected: a letter or digit, then letters, digits, '_', '.', '-')");
         }

@@ -434,4 +434,13 @@ class CniRequestTest {
     void versionOfAConfigWithoutCniVersionIsTheImpliedOneParseUses() {
         assertEquals("0.1.0", CniRequest.versionOf("{\"name\":\"n\"}"));
     }
+
+    @Test
+    void identifiersFollowTheSpecGrammar() {
+        java.util.regex.Pattern spec = java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
+        for (String id : List.of("", "a", "Z9", "0", "_a", ".a", "-a", "a_b.c-d", "a b", "a/b", "a:b", "é", "a\u0000",
+                "abc-", "A.B_C", "a+", "ab*")) {
+            assertEquals(spec.matcher(id).matches(), CniRequest.isIdentifier(id), "'" + id + "'");
+        }
+    }
 }

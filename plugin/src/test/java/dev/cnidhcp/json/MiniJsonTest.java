@@ -229,4 +229,26 @@ class MiniJsonTest {
         assertEquals(-0.5, MiniJson.parse("-0.5"));
         assertEquals(1e-5, MiniJson.parse("1E-5"));
     }
+
+    /** Every string of up to 5 characters over the number alphabet, against RFC 8259's grammar as a regex. */
+    @Test
+    void numberScannerAgreesWithTheRfcGrammarOnEveryShortString() {
+        java.util.regex.Pattern rfc = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+        String alphabet = "-+.eE019";
+        List<String> strings = new ArrayList<>(List.of(""));
+        for (int from = 0, length = 1; length <= 5; length++) {
+            int to = strings.size();
+            for (int k = from; k < to; k++) {
+                for (char c : alphabet.toCharArray()) {
+                    strings.add(strings.get(k) + c);
+                }
+            }
+            from = to;
+        }
+        for (String s : strings) {
+            java.util.regex.Matcher m = rfc.matcher(s);
+            int expected = !m.matches() ? 0 : m.group(2) == null && m.group(3) == null ? 1 : 2;
+            assertEquals(expected, MiniJson.numberShape(s), "'" + s + "'");
+        }
+    }
 }

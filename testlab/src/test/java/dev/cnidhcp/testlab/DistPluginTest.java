@@ -28,7 +28,7 @@ class DistPluginTest {
     @TempDir
     Path tmp;
 
-    record Out(int exit, JsonNode json) {
+    record Out(int exit, JsonNode json, String stderr) {
     }
 
     private Out run(Map<String, String> env, String stdin) throws IOException, InterruptedException {
@@ -36,12 +36,13 @@ class DistPluginTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("CNI_"));
         pb.environment().putAll(env);
         Path out = tmp.resolve("out");
-        pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Path err = tmp.resolve("err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return new Out(p.exitValue(), JSON.readTree(Files.readString(out)));
+        return new Out(p.exitValue(), JSON.readTree(Files.readString(out)), Files.readString(err));
     }
 
     private String config(String version) {
@@ -52,6 +53,20 @@ class DistPluginTest {
     private static Map<String, String> addEnv() {
         return Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "c1", "CNI_NETNS", "/run/netns/none",
                 "CNI_IFNAME", "eth0", "CNI_PATH", "/opt/cni/bin");
+    }
+
+    /**
+     * The plugin runs on the java.base-only runtime `make` links, and that JVM maps the archive:
+     * with -Xshare:on a JVM that cannot use it refuses to start, and no JSON would come out.
+     */
+    @Test
+    void pluginRunsOnItsOwnRuntimeWithItsClassDataArchive() throws Exception {
+        Path lib = DHCP.getParent().resolveSibling("lib");
+        assertTrue(Files.readString(lib.resolve("runtime/release")).contains("MODULES=\"java.base\""));
+        Map<String, String> env = new java.util.HashMap<>(addEnv());
+        env.put("JAVA_TOOL_OPTIONS", "-Xshare:on");
+        Out out = run(env, config("1.0.0"));
+        assertEquals(11, out.json().get("code").asInt(), out.stderr());
     }
 
     @Test
