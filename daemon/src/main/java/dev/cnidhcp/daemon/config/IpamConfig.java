@@ -145,10 +145,16 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
                 throw invalid("ipam.provide: value for option '" + option + "' is " + bytes.length
                         + " bytes (at most 255)");
             }
+            if (code == CLIENT_IDENTIFIER && bytes.length < 2) { // RFC 2132 9.14: type and at least one byte
+                throw invalid("ipam.provide: value for option '" + option + "' is " + bytes.length
+                        + " byte (a client identifier needs at least 2)");
+            }
             provided.put(code, bytes);
         }
         return provided;
     }
+
+    private static final int CLIENT_IDENTIFIER = 61;
 
     private static int optionCode(String key, String option) throws CniException {
         try {

@@ -111,6 +111,13 @@ class IpamConfigTest {
     }
 
     @Test
+    void providedClientIdentifierOfOneByteIsCode7() {
+        CniException e = rejected("{\"provide\":[{\"option\":\"dhcp-client-identifier\",\"value\":\"x\"}]}");
+        assertEquals(7, e.code());
+        assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
+    }
+
+    @Test
     void badRouteDstIsCode7NamingTheKeyAndValue() {
         CniException e = rejected("{\"routes\":[{\"dst\":\"10.0.0.0/33\"}]}");
         assertEquals(7, e.code());
