@@ -1,5 +1,7 @@
 # cni-dhcp: DHCP IPAM plugin and lease daemon for CNI.
-#   make          build dist/ (dist/bin/dhcp, dist/lib)
+#   make          build dist/ (dist/bin/dhcp, dist/lib, dist/systemd, dist/kubernetes)
+#   make install  install dist/ as $(PREFIX)/opt/cni-dhcp, link $(PREFIX)/opt/cni/bin/dhcp to it, and the
+#                 systemd units into $(PREFIX)/etc/systemd/system (PREFIX=/ by default)
 #   make test     unit tests and lab tests (network namespaces, dnsmasq, reference plugins; root)
 #   make unit     unit tests only (no network, no root)
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
@@ -9,10 +11,10 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
 JLINK := $(if $(JAVA_HOME),$(JAVA_HOME)/bin/jlink,jlink)
-# System properties the plugin runs with (plugin/src/main/sh/dhcp); the archive must be recorded with them.
-PLUGIN_PROPS := -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider
+PREFIX ?= /
+ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist test unit demo bench faults clean
+.PHONY: all deps dist install test unit demo bench faults clean
 
 all: dist
 
@@ -25,16 +27,26 @@ dist: deps
 	mkdir -p $(DIST)/bin $(DIST)/lib
 	cp plugin/target/cni-dhcp-plugin.jar daemon/target/cni-dhcp-daemon.jar daemon/target/lib/*.jar $(DIST)/lib/
 	install -m 0755 plugin/src/main/sh/dhcp $(DIST)/bin/dhcp
+	install -m 0755 plugin/src/main/sh/record-cds packaging/install-dist $(DIST)/lib/
+	mkdir -p $(DIST)/systemd $(DIST)/kubernetes
+	install -m 0644 packaging/systemd/cni-dhcp.socket packaging/systemd/cni-dhcp.service $(DIST)/systemd/
+	install -m 0644 packaging/kubernetes/cni-dhcp-daemonset.yaml $(DIST)/kubernetes/
 	@# The plugin's own runtime: java.base only, with its default class data sharing archive.
 	$(JLINK) --add-modules java.base --strip-debug --no-header-files --no-man-pages --output $(DIST)/lib/runtime
 	$(DIST)/lib/runtime/bin/java -Xshare:dump -Xlog:disable >/dev/null
 	@# The plugin's class data sharing archive: every class of a training run (one call of each kind).
-	lib=$$(cd -P $(DIST)/lib && pwd) && \
-	  $$lib/runtime/bin/java -Xlog:disable -Xint $(PLUGIN_PROPS) -XX:DumpLoadedClassList=$$lib/plugin.classlist \
-	    -cp $$lib/cni-dhcp-plugin.jar dev.cnidhcp.plugin.CdsTraining && \
-	  $$lib/runtime/bin/java -Xlog:disable -Xshare:dump $(PLUGIN_PROPS) -XX:SharedClassListFile=$$lib/plugin.classlist \
-	    -XX:SharedArchiveFile=$$lib/plugin.jsa -cp $$lib/cni-dhcp-plugin.jar >/dev/null && \
-	  rm $$lib/plugin.classlist
+	$(DIST)/lib/record-cds
+
+# Installs the built dist/ (building it first when there is none).
+install: $(DIST)/bin/dhcp
+	$(DIST)/lib/install-dist $(ROOT)/opt/cni-dhcp $(ROOT)/opt/cni/bin/dhcp
+	install -d -m 0755 $(ROOT)/etc/systemd/system
+	install -m 0644 $(DIST)/systemd/cni-dhcp.socket $(DIST)/systemd/cni-dhcp.service $(ROOT)/etc/systemd/system/
+	@echo "installed the units in $(ROOT)/etc/systemd/system; on this host: systemctl daemon-reload &&" \
+	  "systemctl enable --now cni-dhcp.socket cni-dhcp.service"
+
+$(DIST)/bin/dhcp:
+	$(MAKE) dist
 
 unit: deps
 	$(MVN) test

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
-# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni) and iproute2. Idempotent.
+# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni), iproute2 and systemd's tools.
+# Idempotent.
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/macvlan ] || missing+=(containernetworking-plugins)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
+# systemd-analyze (unit checks) and systemd-socket-activate (socket activation lab test)
+command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

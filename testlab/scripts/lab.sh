@@ -8,10 +8,12 @@
 #   pods  netns  "<lab>-<pod>": created by pod-add, interface made by the main plugin
 #
 # Usage (all as root):
-#   lab.sh up LAB [--ping] [--broadcast] [--reference] [--wide]
+#   lab.sh up LAB [--ping] [--broadcast] [--reference] [--wide] [--socket-activate]
 #                                         start namespaces, dnsmasq and our daemon (or, with
 #                                         --reference, the reference Go daemon from /usr/lib/cni;
-#                                         --wide: a /20 with 3838 addresses for scale runs)
+#                                         --wide: a /20 with 3838 addresses for scale runs;
+#                                         --socket-activate: systemd-socket-activate listens on the
+#                                         socket and starts our daemon on the first connection)
 #   lab.sh add LAB POD PLUGIN [VERSION]   ADD through PLUGIN (bridge|macvlan); prints the result
 #   lab.sh del LAB POD PLUGIN [VERSION]   DEL through PLUGIN, then remove the pod namespace
 #   lab.sh cni LAB POD PLUGIN CMD [VERSION]  any command through PLUGIN (no namespace changes)
@@ -67,11 +69,36 @@ ready_lines() { # how often the daemon's log says it is ready
     echo "${n:-0}"
 }
 
+listening_lines() { # how often systemd-socket-activate's log says it listens
+    local n
+    n=$(grep -c "Listening on $SOCK" "$DIR/daemon.log" 2>/dev/null) || true
+    echo "${n:-0}"
+}
+
 start_daemon() {
     local flags=() ready=0 before
     [ -f "$DIR/broadcast" ] && flags+=(-broadcast)
     before=$(ready_lines)
-    if [ -f "$DIR/reference" ]; then
+    if [ -f "$DIR/socket-activate" ]; then
+        # systemd-socket-activate binds the socket now and, on the first connection, execs the daemon
+        # in its own place (same pid) with LISTEN_PID/LISTEN_FDS and the socket as fd 3. It passes on
+        # only PATH, HOME, USER, TERM and what -E names.
+        local pass=() listening
+        listening=$(listening_lines)
+        [ -n "${JAVA_HOME:-}" ] && pass+=(-E "JAVA_HOME=$JAVA_HOME")
+        [ -n "${CNI_DHCP_DAEMON_JAVA_OPTS:-}" ] && pass+=(-E "CNI_DHCP_DAEMON_JAVA_OPTS=$CNI_DHCP_DAEMON_JAVA_OPTS")
+        # shellcheck disable=SC2086
+        ip netns exec "$NODE" systemd-socket-activate -l "$SOCK" "${pass[@]}" "$DIST/bin/dhcp" daemon \
+            -socketpath "$SOCK" -pidfile "$DIR/daemon.pid" -statedir "${LAB_STATEDIR:-$DIR/state}" "${flags[@]}" \
+            ${LAB_DAEMON_FLAGS:-} >>"$DIR/daemon.log" 2>&1 &
+        echo $! >"$DIR/daemon.launch.pid"
+        for _ in $(seq 1 200); do # listening: up; the daemon itself starts with the first request
+            [ "$(listening_lines)" -gt "$listening" ] && return 0
+            kill -0 "$(cat "$DIR/daemon.launch.pid")" 2>/dev/null || { cat "$DIR/daemon.log" >&2; die "systemd-socket-activate exited"; }
+            sleep 0.05
+        done
+        die "systemd-socket-activate did not listen on $SOCK within 10 s"
+    elif [ -f "$DIR/reference" ]; then
         ip netns exec "$NODE" "$REF_CNI/dhcp" daemon -socketpath "$SOCK" "${flags[@]}" >>"$DIR/daemon.log" 2>&1 &
     else
         # LAB_STATEDIR and LAB_DAEMON_FLAGS (space-separated) let tests vary the daemon's flags
@@ -126,6 +153,7 @@ cmd_up() {
             --broadcast) touch "$DIR/broadcast" ;;
             --reference) touch "$DIR/reference" ;;
             --wide) touch "$DIR/wide" ;;
+            --socket-activate) touch "$DIR/socket-activate" ;;
             *) die "unknown flag $flag" ;;
         esac
     done

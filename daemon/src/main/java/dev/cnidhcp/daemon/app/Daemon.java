@@ -14,10 +14,12 @@ import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
 import dev.cnidhcp.daemon.server.SocketServer;
+import dev.cnidhcp.daemon.server.SystemdActivation;
 import dev.cnidhcp.daemon.store.LeaseStore;
 import dev.cnidhcp.daemon.store.StoredLease;
 
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,7 +37,7 @@ import java.util.logging.Logger;
 
 /**
  * Wires the daemon together and owns its life cycle: start (native layer, lease manager, socket,
- * pidfile) and stop (socket and pidfile removed).
+ * pidfile) and stop (socket and pidfile removed; a socket passed by systemd is left to systemd).
  *
  * <p>Threads: {@code cni-accept} accepts; {@code cni-request-N} answer requests (bounded);
  * {@code lease-timer} fires renewal timers; {@code lease-worker-N} run renewals; {@code netns-*}
@@ -113,8 +116,17 @@ public final class Daemon implements AutoCloseable {
     public void start() throws IOException {
         long started = System.nanoTime();
         Namespaces.preload();
+        Optional<ServerSocketChannel> passed = SystemdActivation.listeningSocket();
         recoverLeases();
-        server.start();
+        String listening = options.socketPath();
+        if (passed.isPresent()) {
+            listening = String.valueOf(passed.get().getLocalAddress());
+            server.start(passed.get());
+            LOG.info("socket activation: serving the listening socket passed as fd " + SystemdActivation.LISTEN_FDS_START
+                    + " (" + listening + ") instead of binding -socketpath; its owner keeps the socket file at exit");
+        } else {
+            server.start();
+        }
         if (!options.pidFile().isEmpty()) {
             Path pid = Path.of(options.pidFile());
             if (pid.toAbsolutePath().getParent() != null) {
@@ -123,7 +135,7 @@ public final class Daemon implements AutoCloseable {
             Files.writeString(pid, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
             wrotePidFile = true;
         }
-        LOG.info("DHCP lease daemon ready on " + options.socketPath() + " in "
+        LOG.info("DHCP lease daemon ready on " + listening + " in "
                 + (System.nanoTime() - started) / 1_000_000 + " ms (timeout " + options.timeout().toSeconds()
                 + " s, resendmax " + options.resendMax().toSeconds() + " s, resendtimeout "
                 + options.resendTimeout().toSeconds() + " s, broadcast " + options.broadcast() + ", arpcheck "

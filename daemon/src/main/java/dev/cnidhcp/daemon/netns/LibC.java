@@ -5,9 +5,9 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The few Linux calls the JDK lacks: namespace entry, packet sockets, interface ioctls and socket
- * credentials. Structs are passed as byte arrays laid out by the callers (native byte order).
- * Only classes of this package call it.
+ * The few Linux calls the JDK lacks: namespace entry, packet sockets, interface ioctls, socket
+ * credentials and the socket systemd passes. Structs are passed as byte arrays laid out by the callers
+ * (native byte order). Only classes of this package call it.
  */
 public interface LibC {
     int O_RDONLY = 0;
@@ -34,6 +34,19 @@ public interface LibC {
     int IFF_UP = 0x1;
     int IFF_RUNNING = 0x40;
     int EINTR = 4;
+    int EBADF = 9;
+    int ENOTSOCK = 88;
+    int AF_UNIX = 1;
+    int SOCK_STREAM = 1;
+    int SO_TYPE = 3;
+    int SO_ACCEPTCONN = 30;
+    int SO_DOMAIN = 39;
+    int F_GETFD = 1;
+    int F_SETFD = 2;
+    int F_GETFL = 3;
+    int F_SETFL = 4;
+    int FD_CLOEXEC = 1;
+    int O_NONBLOCK = 0x800;
 
     @SaveError
     int open(String path, int flags);
@@ -70,6 +83,12 @@ public interface LibC {
 
     @SaveError
     int if_nametoindex(String name);
+
+    @SaveError
+    int fcntl(int fd, int cmd, int arg);
+
+    @SaveError
+    int unsetenv(String name);
 
     String strerror(int errnum);
 }

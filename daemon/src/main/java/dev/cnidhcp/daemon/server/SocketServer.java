@@ -43,6 +43,8 @@ public final class SocketServer implements Closeable {
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closing;
+    /** The socket was passed in already listening: its file belongs to whoever made it. */
+    private boolean adopted;
 
     public SocketServer(Path path, CniHandler handler, ExecutorService requests) {
         this.path = path;
@@ -72,6 +74,17 @@ public final class SocketServer implements Closeable {
         acceptor = new Thread(this::acceptLoop, "cni-accept");
         acceptor.start();
         LOG.info("listening on " + path);
+    }
+
+    /**
+     * Starts accepting on a socket that is already bound and listening (systemd socket activation).
+     * {@link #close()} closes it but leaves its file to its owner.
+     */
+    public void start(ServerSocketChannel listening) {
+        server = listening;
+        adopted = true;
+        acceptor = new Thread(this::acceptLoop, "cni-accept");
+        acceptor.start();
     }
 
     private static boolean answers(Path path) {
@@ -142,7 +155,9 @@ public final class SocketServer implements Closeable {
         try {
             if (server != null) { // only a socket this server bound is removed, never another daemon's
                 server.close();
-                Files.deleteIfExists(path);
+                if (!adopted) {
+                    Files.deleteIfExists(path);
+                }
             }
         } catch (IOException e) {
             LOG.warning("cannot remove socket " + path + ": " + e.getMessage());
