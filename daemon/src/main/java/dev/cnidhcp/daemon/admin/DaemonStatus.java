@@ -1,7 +1,9 @@
 package dev.cnidhcp.daemon.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
@@ -56,21 +58,32 @@ public final class DaemonStatus {
     }
 
     public String json() {
-        ObjectNode root = JSON.createObjectNode();
         ArrayNode problems = JSON.createArrayNode();
         ArrayNode warnings = JSON.createArrayNode();
-        root.put("time", clock.instant().toString());
+        ObjectNode details = JSON.createObjectNode();
+        details.put("time", LeaseListing.rfc3339(clock.instant()));
+        details.set("socket", socket(problems));
+        details.set("stateDir", stateDir(problems));
+        details.set("leases", leases(warnings));
+        details.set("lastAcquisitionFailure", lastFailure(warnings));
 
-        ObjectNode socket = root.putObject("socket");
+        ObjectNode out = JSON.createObjectNode();
+        out.put("healthy", problems.isEmpty());
+        out.set("problems", problems);
+        out.set("warnings", warnings);
+        out.setAll(details);
+        return out.toString();
+    }
+
+    private ObjectNode socket(ArrayNode problems) {
         boolean present = Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS);
-        socket.put("path", socketPath.toString());
-        socket.put("present", present);
         if (!present) {
             problems.add("socket " + socketPath + " is gone: no plugin can reach the daemon (restart it)");
         }
+        return JSON.createObjectNode().put("path", socketPath.toString()).put("present", present);
+    }
 
-        ObjectNode dir = root.putObject("stateDir");
-        dir.put("path", stateDir);
+    private ObjectNode stateDir(ArrayNode problems) {
         String error = "";
         try {
             leases.checkCanServeAdd();
@@ -78,10 +91,10 @@ public final class DaemonStatus {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
             problems.add("state directory " + stateDir + " cannot take a lease record (" + error + "): ADD fails");
         }
-        dir.put("writable", error.isEmpty());
-        dir.put("error", error);
+        return JSON.createObjectNode().put("path", stateDir).put("writable", error.isEmpty()).put("error", error);
+    }
 
-        ObjectNode counts = root.putObject("leases");
+    private ObjectNode leases(ArrayNode warnings) {
         Map<LeaseMachine.State, Integer> byState = leases.countByState();
         int total = 0;
         ObjectNode states = JSON.createObjectNode();
@@ -95,33 +108,26 @@ public final class DaemonStatus {
                 lost++;
             }
         }
-        counts.put("total", total);
-        counts.set("byState", states);
-        counts.put("lost", lost);
-        counts.put("initReboot", byState.get(LeaseMachine.State.INIT_REBOOT));
         if (lost > 0) {
             warnings.add(lost + " lease(s) lost and being regained (their pods' links are down): see 'dhcp leases'");
         }
+        ObjectNode counts = JSON.createObjectNode().put("total", total);
+        counts.set("byState", states);
+        return counts.put("lost", lost).put("initReboot", byState.get(LeaseMachine.State.INIT_REBOOT));
+    }
 
+    /** The last failed acquisition (a warning when recent), or JSON null. */
+    private JsonNode lastFailure(ArrayNode warnings) {
         Optional<DaemonMetrics.Failure> failure = metrics.lastAcquisitionFailure();
-        if (failure.isPresent()) {
-            DaemonMetrics.Failure f = failure.get();
-            ObjectNode last = root.putObject("lastAcquisitionFailure");
-            last.put("at", f.at().toString());
-            last.put("attachment", f.attachment());
-            last.put("message", f.message());
-            if (Duration.between(f.at(), clock.instant()).compareTo(RECENT) < 0) {
-                warnings.add("an acquisition failed at " + f.at() + ": " + f.attachment() + ": " + f.message());
-            }
-        } else {
-            root.putNull("lastAcquisitionFailure");
+        if (failure.isEmpty()) {
+            return NullNode.getInstance();
         }
-
-        ObjectNode out = JSON.createObjectNode();
-        out.put("healthy", problems.isEmpty());
-        out.set("problems", problems);
-        out.set("warnings", warnings);
-        out.setAll(root);
-        return out.toString();
+        DaemonMetrics.Failure f = failure.get();
+        if (Duration.between(f.at(), clock.instant()).compareTo(RECENT) < 0) {
+            warnings.add("a lease could not be obtained in the last " + RECENT.toMinutes()
+                    + " minutes (see the last acquisition failure)");
+        }
+        return JSON.createObjectNode().put("at", LeaseListing.rfc3339(f.at())).put("attachment", f.attachment())
+                .put("message", f.message());
     }
 }

@@ -10,6 +10,7 @@ import dev.cnidhcp.daemon.lease.LeaseView;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The answer to {@code LEASES} ({@code dhcp leases}): every lease the daemon holds, as a JSON array
@@ -51,13 +52,18 @@ public final class LeaseListing {
                 lease.put("gateway", l.gateway() == null ? "" : l.gateway().getHostAddress());
                 lease.put("mac", view.binding().identity().macText());
                 lease.put("leaseSeconds", l.leaseTime().toSeconds());
-                lease.put("acquired", l.acquired().toString());
-                lease.put("renewAt", l.renewAt().toString());
-                lease.put("rebindAt", l.rebindAt().toString());
-                lease.put("expiresAt", l.expiresAt().toString());
+                lease.put("acquired", rfc3339(l.acquired()));
+                lease.put("renewAt", rfc3339(l.renewAt()));
+                lease.put("rebindAt", rfc3339(l.rebindAt()));
+                lease.put("expiresAt", rfc3339(l.expiresAt()));
                 lease.put("remainingSeconds", l.expiresAt().getEpochSecond() - now.getEpochSecond());
             }
         }
         return out.toString();
+    }
+
+    /** An instant in UTC to the millisecond, as RFC 3339 writes it. */
+    static String rfc3339(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 }
