@@ -63,7 +63,7 @@ public final class Daemon implements AutoCloseable {
     private final LeaseStore store;
     private final LeaseManager leases;
     private final DaemonMetrics metrics = new DaemonMetrics();
-    private PrometheusEndpoint metricsEndpoint;
+    private volatile PrometheusEndpoint metricsEndpoint; // set by start(), closed by the shutdown hook
     private volatile boolean wrotePidFile;
 
     public Daemon(DaemonOptions options) {
