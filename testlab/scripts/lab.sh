@@ -23,6 +23,7 @@
 #   lab.sh stop-daemon LAB / start-daemon LAB
 #   lab.sh netns LAB POD / rmns LAB POD   create / remove only a pod's namespace
 #   lab.sh exec LAB POD CMD...            run a command in the pod's namespace
+#   lab.sh node-exec LAB CMD...           run a command in the node's namespace (where the daemon runs)
 #   lab.sh leases LAB                     dnsmasq's lease file
 #   lab.sh kill-daemon LAB                kill -9 the daemon (crash test); start-daemon LAB restarts it
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
@@ -238,6 +239,11 @@ cmd_exec() {
     ip netns exec "$LAB-$pod" "$@"
 }
 
+cmd_node_exec() {
+    lab_vars "$1"; shift
+    ip netns exec "$NODE" "$@"
+}
+
 cmd_leases() {
     lab_vars "$1"
     cat "$DIR/dnsmasq.leases" 2>/dev/null || true
@@ -312,6 +318,7 @@ case $command in
     cni-stdin) cmd_cni_stdin "$@" ;;
     netconf) cmd_netconf "$@" ;;
     exec) cmd_exec "$@" ;;
+    node-exec) cmd_node_exec "$@" ;;
     netns) cmd_netns "$@" ;;
     rmns) cmd_rmns "$@" ;;
     leases) cmd_leases "$@" ;;

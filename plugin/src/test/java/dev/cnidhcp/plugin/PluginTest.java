@@ -128,6 +128,24 @@ class PluginTest {
     }
 
     @Test
+    void adminCommandsCannotBeSentThroughThePluginPath() throws Exception {
+        Path socket = dir.resolve("d.sock");
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(socket));
+            daemon.configureBlocking(false);
+            for (String command : List.of("LEASES", "DAEMON-STATUS")) {
+                out.reset();
+                Map<String, String> env = addEnv();
+                env.put("CNI_COMMAND", command);
+
+                assertEquals(1, run(env, config("1.0.0", socket)), command);
+                assertEquals(4L, stdoutJson().get("code"), stdout());
+                assertEquals(null, daemon.accept(), command + " never reached the daemon");
+            }
+        }
+    }
+
+    @Test
     void unreadableStdinIsCode5() throws JsonException {
         InputStream broken = new InputStream() {
             @Override

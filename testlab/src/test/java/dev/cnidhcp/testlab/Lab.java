@@ -159,6 +159,26 @@ final class Lab implements AutoCloseable {
         return script(args);
     }
 
+    /** Runs a command inside the node's namespace, where the daemon runs. */
+    Run inNode(String... command) throws IOException {
+        List<String> args = new ArrayList<>(List.of("node-exec", name));
+        args.addAll(Arrays.asList(command));
+        return script(args);
+    }
+
+    /** {@code dist/bin/dhcp ARGS...} in the node's namespace, as an operator runs {@code dhcp leases} there. */
+    Run dhcp(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("dist.dir", "../dist"), "bin", "dhcp").toAbsolutePath().toString());
+        command.addAll(Arrays.asList(args));
+        return inNode(command.toArray(new String[0]));
+    }
+
+    /** The daemon's socket. */
+    Path socket() {
+        return dir.resolve("dhcp.sock");
+    }
+
     /** The IPv4 addresses (CIDR) on a pod's eth0. */
     List<String> podAddresses(String pod) throws IOException {
         return podAddresses(pod, "eth0");

@@ -1,5 +1,8 @@
 package dev.cnidhcp.daemon.app;
 
+import dev.cnidhcp.daemon.admin.AdminRequests;
+import dev.cnidhcp.daemon.admin.DaemonStatus;
+import dev.cnidhcp.daemon.admin.LeaseListing;
 import dev.cnidhcp.daemon.cni.CniHandler;
 import dev.cnidhcp.daemon.cni.HostPaths;
 import dev.cnidhcp.daemon.cni.ResultRenderer;
@@ -10,7 +13,11 @@ import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.ExecutorScheduler;
 import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
+import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
+import dev.cnidhcp.daemon.metrics.MetricsAddress;
+import dev.cnidhcp.daemon.metrics.PrometheusEndpoint;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
 import dev.cnidhcp.daemon.server.SocketServer;
@@ -26,7 +33,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,7 +50,8 @@ import java.util.logging.Logger;
  *
  * <p>Threads: {@code cni-accept} accepts; {@code cni-request-N} answer requests (bounded);
  * {@code lease-timer} fires renewal timers; {@code lease-worker-N} run renewals; {@code netns-*}
- * threads enter a pod's namespace for one exchange and end.
+ * threads enter a pod's namespace for one exchange and end; with {@code -metrics}, the Prometheus
+ * endpoint's {@code metrics-http-N} threads answer scrapes.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
@@ -55,6 +65,8 @@ public final class Daemon implements AutoCloseable {
     private final SocketServer server;
     private final LeaseStore store;
     private final LeaseManager leases;
+    private final DaemonMetrics metrics = new DaemonMetrics();
+    private volatile PrometheusEndpoint metricsEndpoint; // set by start(), closed by the shutdown hook
     private volatile boolean wrotePidFile;
 
     public Daemon(DaemonOptions options) {
@@ -65,15 +77,19 @@ public final class Daemon implements AutoCloseable {
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
         Clock clock = Clock.systemUTC();
-        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock), clock, options.arpCheck());
+        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock, metrics), clock, options.arpCheck(), metrics);
         store = openStore(Path.of(options.stateDir()));
         leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
-                options.timeout(), options.resendMax(), store != null ? store : unusableStateDir(options.stateDir()));
-        CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
-                options.resendTimeout(), clock);
-        ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
+                options.timeout(), options.resendMax(), store != null ? store : unusableStateDir(options.stateDir()),
+                metrics);
         // As the reference daemon: the socket path is under the host prefix too.
-        server = new SocketServer(Path.of(options.hostPrefix() + options.socketPath()), handler, requests);
+        Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
+        AdminRequests admin = new AdminRequests(new LeaseListing(leases, clock),
+                new DaemonStatus(leases, metrics, socketPath, options.stateDir(), clock));
+        CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
+                options.resendTimeout(), clock, metrics, admin);
+        ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
+        server = new SocketServer(socketPath, handler, requests);
     }
 
     private static ThreadPoolExecutor bounded(int threads, int queue, String name) {
@@ -118,6 +134,9 @@ public final class Daemon implements AutoCloseable {
         Namespaces.preload();
         Optional<ServerSocketChannel> passed = SystemdActivation.listeningSocket();
         recoverLeases();
+        if (options.metrics().isPresent()) {
+            startMetrics(options.metrics().get());
+        }
         String listening = options.socketPath();
         if (passed.isPresent()) {
             listening = String.valueOf(passed.get().getLocalAddress());
@@ -140,6 +159,27 @@ public final class Daemon implements AutoCloseable {
                 + " s, resendmax " + options.resendMax().toSeconds() + " s, resendtimeout "
                 + options.resendTimeout().toSeconds() + " s, broadcast " + options.broadcast() + ", arpcheck "
                 + options.arpCheck().name().toLowerCase(java.util.Locale.ROOT) + ", statedir " + options.stateDir() + ")");
+    }
+
+    /** The Prometheus endpoint; refused to start is an error (the operator asked for it). */
+    private void startMetrics(MetricsAddress address) throws IOException {
+        metricsEndpoint = PrometheusEndpoint.start(address, metrics, () -> leasesByState(leases),
+                new NamedThreads("metrics-http"));
+        if (!address.loopback()) {
+            LOG.warning("metrics endpoint listens on " + address + ", not only on loopback: anyone who can reach"
+                    + " it sees the leases' counts and timings; restrict it (firewall, network policy) or use"
+                    + " 127.0.0.1");
+        }
+        LOG.info("Prometheus metrics at http://" + address + "/metrics");
+    }
+
+    /** Leases by state label ({@code bound}, {@code init-reboot}, ...), every state present. */
+    static Map<String, Integer> leasesByState(LeaseManager leases) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<LeaseMachine.State, Integer> e : leases.countByState().entrySet()) {
+            out.put(e.getKey().label(), e.getValue());
+        }
+        return out;
     }
 
     /** Before serving: every recorded lease resumes (or, for pods that are gone, is released). */
@@ -165,6 +205,9 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         timers.shutdownNow();
         workers.shutdownNow();
         if (wrotePidFile) {

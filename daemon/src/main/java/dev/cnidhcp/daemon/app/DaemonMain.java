@@ -24,7 +24,7 @@ public final class DaemonMain {
             System.exit(2);
             return;
         }
-        configureLogging();
+        configureLogging(options.logFormat());
         Daemon daemon = new Daemon(options);
         CountDownLatch stopped = new CountDownLatch(1);
         // Registered before the socket exists, so a SIGTERM at any moment removes what start() made.
@@ -47,13 +47,13 @@ public final class DaemonMain {
         }
     }
 
-    private static void configureLogging() {
+    private static void configureLogging(LogStyle style) {
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
         ConsoleHandler console = new ConsoleHandler();
-        console.setFormatter(new LogFormat());
+        console.setFormatter(style.formatter());
         console.setLevel(Level.ALL);
         root.addHandler(console);
         root.setLevel(Level.INFO);

@@ -1,10 +1,12 @@
 package dev.cnidhcp.daemon.app;
 
+import dev.cnidhcp.daemon.metrics.MetricsAddress;
 import dev.cnidhcp.daemon.netns.ArpCheck;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public record DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast,
                             Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir,
-                            ArpCheck arpCheck) {
+                            ArpCheck arpCheck, Optional<MetricsAddress> metrics, LogStyle logFormat) {
 
     public static final String USAGE = String.join("\n",
             "usage: dhcp daemon [flags]",
@@ -27,16 +29,20 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
             "  -resendmax DURATION   cap of the retransmission backoff (default 62s)",
             "  -resendtimeout DURATION  how long one acquisition keeps trying (default 208s)",
             "  -statedir PATH        lease state directory (default /var/lib/cni/dhcp)",
-            "  -arpcheck MODE        conflict detection before an address is used: off, fast, full (default fast)");
+            "  -arpcheck MODE        conflict detection before an address is used: off, fast, full (default fast)",
+            "  -metrics ADDR:PORT    serve Prometheus metrics at http://ADDR:PORT/metrics, e.g. 127.0.0.1:9563"
+                    + " (default: off)",
+            "  -logformat FORMAT     log lines as text or json (default text)");
 
     /** The flags with a value, as the reference spells them, plus ours. */
     private static final Set<String> VALUE_FLAGS = Set.of("socketpath", "pidfile", "hostprefix", "timeout", "resendmax",
-            "resendtimeout", "statedir", "arpcheck");
+            "resendtimeout", "statedir", "arpcheck", "metrics", "logformat");
     private static final Set<String> BOOLEAN_FLAGS = Set.of("broadcast");
 
     public DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast, Duration timeout,
                          Duration resendMax, Duration resendTimeout, String stateDir) {
-        this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST);
+        this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST,
+                Optional.empty(), LogStyle.TEXT);
     }
 
     public static DaemonOptions defaults() {
@@ -86,7 +92,14 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                 parseDuration("resendmax", given.getOrDefault("resendmax", "62s")),
                 parseDuration("resendtimeout", given.getOrDefault("resendtimeout", "208s")),
                 nonEmpty("statedir", given.getOrDefault("statedir", "/var/lib/cni/dhcp")),
-                ArpCheck.parse(given.getOrDefault("arpcheck", "fast")));
+                ArpCheck.parse(given.getOrDefault("arpcheck", "fast")),
+                metrics(given.getOrDefault("metrics", "")),
+                LogStyle.parse(given.getOrDefault("logformat", "text")));
+    }
+
+    /** {@code -metrics}: off when absent or empty. */
+    private static Optional<MetricsAddress> metrics(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(MetricsAddress.parse(value));
     }
 
     private static String nonEmpty(String name, String value) {

@@ -4,6 +4,7 @@ import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.CniRequest;
 import dev.cnidhcp.cni.CniVersion;
 import dev.cnidhcp.cni.ErrorCode;
+import dev.cnidhcp.daemon.admin.AdminRequests;
 import dev.cnidhcp.daemon.config.IpamConfig;
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
@@ -14,7 +15,10 @@ import dev.cnidhcp.daemon.lease.CheckFailedException;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.NotRecordedException;
+import dev.cnidhcp.daemon.log.AttachmentLog;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.json.JsonException;
+import dev.cnidhcp.wire.AdminCommand;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
 
@@ -25,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
@@ -32,26 +37,38 @@ import java.util.logging.Logger;
 
 /**
  * Answers one CNI invocation forwarded by the plugin: checks it with the same code the plugin uses,
- * dispatches the command, and turns every failure into the spec's error object with its code.
+ * dispatches the command, and turns every failure into the spec's error object with its code. The
+ * read-only admin requests of {@code dhcp leases} and {@code dhcp status} ({@link AdminCommand}) go
+ * to {@link AdminRequests}. Every answer is counted by command and code, and the time of every ADD
+ * answered with a lease is observed.
  */
 public final class CniHandler {
     private static final Logger LOG = Logger.getLogger(CniHandler.class.getName());
+    /** The command label of requests that name no known command. */
+    static final String OTHER_COMMAND = "other";
 
     private final LeaseManager leases;
     private final ResultRenderer renderer;
     private final HostPaths paths;
     private final Duration addTimeout;
     private final Clock clock;
+    private final DaemonMetrics metrics;
+    private final AdminRequests admin;
 
     /**
      * @param addTimeout how long an ADD may wait for a lease before it fails
+     * @param metrics    counts requests by command and code, and ADD durations
+     * @param admin      answers {@code dhcp leases} and {@code dhcp status}
      */
-    public CniHandler(LeaseManager leases, ResultRenderer renderer, HostPaths paths, Duration addTimeout, Clock clock) {
+    public CniHandler(LeaseManager leases, ResultRenderer renderer, HostPaths paths, Duration addTimeout, Clock clock,
+                      DaemonMetrics metrics, AdminRequests admin) {
         this.leases = leases;
         this.renderer = renderer;
         this.paths = paths;
         this.addTimeout = addTimeout;
         this.clock = clock;
+        this.metrics = metrics;
+        this.admin = admin;
     }
 
     /** Decodes and answers raw request bytes; never throws. */
@@ -60,6 +77,7 @@ public final class CniHandler {
         try {
             request = WireRequest.decode(rawRequest);
         } catch (JsonException e) {
+            metrics.request(OTHER_COMMAND, ErrorCode.DECODING_FAILURE);
             return error(new CniException(ErrorCode.DECODING_FAILURE, "malformed request to the daemon: "
                     + e.getMessage()), CniVersion.LATEST);
         }
@@ -67,40 +85,58 @@ public final class CniHandler {
     }
 
     public WireResponse handle(WireRequest wire, Peer peer) {
-        if ("VERSION".equalsIgnoreCase(wire.env().get("CNI_COMMAND"))) {
+        String command = wire.env().get("CNI_COMMAND");
+        if (AdminCommand.isAdmin(command)) {
+            metrics.request(command, 0);
+            return admin.answer(command);
+        }
+        if ("VERSION".equalsIgnoreCase(command)) {
+            metrics.request("VERSION", 0);
             return new WireResponse(0, CniVersion.versionInfoJson(CniRequest.versionOf(wire.stdin(), CniVersion.LATEST)));
         }
+        long started = System.nanoTime();
         try {
-            CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
-            IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
-            return switch (request.command()) {
-                case ADD -> new WireResponse(0, add(request, config, peer));
-                case DEL -> {
-                    delete(request, peer);
-                    yield new WireResponse(0, "");
-                }
-                case CHECK -> {
-                    check(request);
-                    yield new WireResponse(0, "");
-                }
-                case GC -> {
-                    collectGarbage(request, peer);
-                    yield new WireResponse(0, "");
-                }
-                case STATUS -> {
-                    status();
-                    yield new WireResponse(0, "");
-                }
-                case VERSION -> throw new AssertionError("answered above");
-            };
+            WireResponse answer = answer(wire, peer);
+            metrics.request(commandLabel(command), 0);
+            if ("ADD".equals(commandLabel(command))) {
+                metrics.addAnswered(Duration.ofNanos(System.nanoTime() - started));
+            }
+            return answer;
         } catch (CniException e) {
-            LOG.info(() -> describe(wire) + ": answered error " + e.code() + ": " + e.getMessage());
+            metrics.request(commandLabel(command), e.code());
+            log(wire).info("answered " + commandLabel(command) + " with error " + e.code() + ": " + e.getMessage());
             return error(e, CniRequest.versionOf(wire.stdin())); // parsed again only on failure
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, describe(wire) + ": unexpected failure", e);
+            metrics.request(commandLabel(command), ErrorCode.INTERNAL);
+            log(wire).log(Level.SEVERE, commandLabel(command) + ": unexpected failure", e);
             return error(new CniException(ErrorCode.INTERNAL, "internal error in the DHCP daemon: " + e),
                     CniRequest.versionOf(wire.stdin()));
         }
+    }
+
+    private WireResponse answer(WireRequest wire, Peer peer) throws CniException {
+        CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
+        IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
+        return switch (request.command()) {
+            case ADD -> new WireResponse(0, add(request, config, peer));
+            case DEL -> {
+                delete(request, peer);
+                yield new WireResponse(0, "");
+            }
+            case CHECK -> {
+                check(request);
+                yield new WireResponse(0, "");
+            }
+            case GC -> {
+                collectGarbage(request, peer);
+                yield new WireResponse(0, "");
+            }
+            case STATUS -> {
+                status();
+                yield new WireResponse(0, "");
+            }
+            case VERSION -> throw new AssertionError("answered above");
+        };
     }
 
     private String add(CniRequest request, IpamConfig config, Peer peer) throws CniException {
@@ -211,8 +247,18 @@ public final class CniHandler {
         return new WireResponse(1, e.toJson(version));
     }
 
-    private static String describe(WireRequest wire) {
-        return wire.env().getOrDefault("CNI_COMMAND", "?") + " container="
-                + wire.env().getOrDefault("CNI_CONTAINERID", "") + " ifname=" + wire.env().getOrDefault("CNI_IFNAME", "");
+    /** Label value of a request's command: a CNI command in capitals, or "other" (labels stay few). */
+    static String commandLabel(String command) {
+        String upper = command == null ? "" : command.toUpperCase(Locale.ROOT);
+        return switch (upper) {
+            case "ADD", "DEL", "CHECK", "GC", "STATUS", "VERSION" -> upper;
+            default -> OTHER_COMMAND;
+        };
+    }
+
+    /** Lines about a request name its container and interface (as the environment gave them). */
+    private static AttachmentLog log(WireRequest wire) {
+        return new AttachmentLog(LOG, wire.env().getOrDefault("CNI_CONTAINERID", ""),
+                wire.env().getOrDefault("CNI_IFNAME", ""), "");
     }
 }

@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.dhcp;
 
+import dev.cnidhcp.daemon.log.AttachmentLog;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import org.dhcp4java.DHCPConstants;
 
 import java.io.IOException;
@@ -8,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -32,18 +33,27 @@ public final class DhcpClient {
     private final ClientSettings settings;
     private final Clock clock;
     private final LongSupplier xids;
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong naks = new AtomicLong();
+    private final DaemonMetrics metrics;
 
     public DhcpClient(ClientSettings settings, Clock clock) {
-        this(settings, clock, () -> ThreadLocalRandom.current().nextInt());
+        this(settings, clock, new DaemonMetrics());
+    }
+
+    /** Counting NAKs, timeouts, dropped replies and acquisitions without any offer into {@code metrics}. */
+    public DhcpClient(ClientSettings settings, Clock clock, DaemonMetrics metrics) {
+        this(settings, clock, () -> ThreadLocalRandom.current().nextInt(), metrics);
     }
 
     /** With a chosen source of transaction ids (tests). */
     public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids) {
+        this(settings, clock, xids, new DaemonMetrics());
+    }
+
+    public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids, DaemonMetrics metrics) {
         this.settings = settings;
         this.clock = clock;
         this.xids = xids;
+        this.metrics = metrics;
     }
 
     public ClientSettings settings() {
@@ -52,12 +62,18 @@ public final class DhcpClient {
 
     /** Replies received and dropped: malformed, or not for the exchange (op, xid, chaddr, client id, type). */
     public long droppedReplies() {
-        return dropped.get();
+        return metrics.droppedPacketsTotal();
     }
 
     /** DHCPNAKs received. */
     public long naksReceived() {
-        return naks.get();
+        return metrics.naks();
+    }
+
+    /** As {@link #acquire(DhcpTransport, ClientIdentity, ClientOptions, Inet4Address, Instant, AttachmentLog)}, logging under a plain label. */
+    public Lease acquire(DhcpTransport transport, ClientIdentity id, ClientOptions options, Inet4Address requested,
+                         Instant deadline, String label) throws IOException, NoLeaseException {
+        return acquire(transport, id, options, requested, deadline, new AttachmentLog(LOG, label, "", ""));
     }
 
     /**
@@ -65,14 +81,15 @@ public final class DhcpClient {
      * starts over with a new DISCOVER.
      *
      * @param requested an address to ask for again (option 50 in the DISCOVER), or null
-     * @param label     names the client in logs (container id and interface)
+     * @param log       where lines about the client go (they name its container and interface)
      * @throws NoLeaseException when no lease was granted before the deadline (or {@code giveUpAfter})
      */
     public Lease acquire(DhcpTransport transport, ClientIdentity id, ClientOptions options, Inet4Address requested,
-                         Instant deadline, String label) throws IOException, NoLeaseException {
-        Instant end = earliest(deadline, clock.instant().plus(settings.giveUpAfter()));
+                         Instant deadline, AttachmentLog log) throws IOException, NoLeaseException {
+        Instant started = clock.instant();
+        Instant end = earliest(deadline, started.plus(settings.giveUpAfter()));
         boolean broadcast = settings.broadcastFlag();
-        String lastProblem = "no DHCPOFFER received";
+        String lastProblem = null; // null while no server has made an offer
         long restartPauseMillis = FIRST_RESTART_PAUSE_MILLIS;
         while (clock.instant().isBefore(end)) {
             int xid = (int) xids.getAsLong();
@@ -99,13 +116,18 @@ public final class DhcpClient {
                     lastProblem = "unusable DHCPACK from " + describeServer(answer) + ": " + e.getMessage();
                 }
             } else {
-                naks.incrementAndGet();
+                metrics.nak();
                 lastProblem = "DHCPNAK for " + offer.yiaddr().getHostAddress() + " from " + describeServer(answer);
             }
             // A server that refuses every time must not be flooded: pause before starting over.
-            LOG.warning(label + ": " + lastProblem + "; starting over with DHCPDISCOVER in " + restartPauseMillis + " ms");
+            log.warning(lastProblem + "; starting over with DHCPDISCOVER in " + restartPauseMillis + " ms");
             pause(transport, earliest(end, clock.instant().plusMillis(restartPauseMillis)));
             restartPauseMillis = Math.min(restartPauseMillis * 2, settings.resendMax().toMillis());
+        }
+        if (lastProblem == null) {
+            metrics.noOffer();
+            throw new NoLeaseException("no DHCPOFFER received from any server in "
+                    + Math.max(1, (clock.millis() - started.toEpochMilli() + 500) / 1000) + " s");
         }
         throw new NoLeaseException(lastProblem);
     }
@@ -157,7 +179,7 @@ public final class DhcpClient {
         long left;
         while ((left = until.toEpochMilli() - clock.millis()) > 0) {
             if (transport.receive(left) != null) {
-                dropped.incrementAndGet();
+                metrics.droppedPacket("unexpected");
             }
         }
     }
@@ -167,7 +189,7 @@ public final class DhcpClient {
             throw new NoLeaseException("no answer to the " + what);
         }
         if (answer.type() == DHCPConstants.DHCPNAK) {
-            naks.incrementAndGet();
+            metrics.nak();
             throw new NoLeaseException("DHCPNAK from " + describeServer(answer) + " to the " + what, true);
         }
         try {
@@ -185,6 +207,7 @@ public final class DhcpClient {
         while (true) {
             long now = clock.millis();
             if (now >= end) {
+                metrics.timeout();
                 return null;
             }
             transport.send(message, source);
@@ -214,10 +237,10 @@ public final class DhcpClient {
                 if (accepted.contains(reply.type())) {
                     return reply;
                 }
-                dropped.incrementAndGet();
+                metrics.droppedPacket("unexpected");
                 LOG.fine(() -> "dropped a reply of unexpected type " + reply.type());
             } catch (DhcpParseException e) {
-                dropped.incrementAndGet();
+                metrics.droppedPacket("invalid");
                 LOG.fine(() -> "dropped a reply: " + e.getMessage());
             }
         }

@@ -3,6 +3,8 @@ package dev.cnidhcp.daemon.lease;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.log.AttachmentLog;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -35,11 +37,19 @@ import java.util.logging.Logger;
  *
  * <p>Threads: every method is synchronized on the machine, so transitions of one lease never overlap
  * (a DEL waits for an exchange in progress, at most {@code attemptTimeout}); different leases run in
- * parallel on the scheduler's workers.
+ * parallel on the scheduler's workers. Only {@link #view()} does not wait: listings and metrics must
+ * not stall behind an exchange.
  */
 public final class LeaseMachine {
     /** The client states of RFC 2131 figure 5. */
-    public enum State { INIT, SELECTING, REQUESTING, BOUND, RENEWING, REBINDING, INIT_REBOOT }
+    public enum State {
+        INIT, SELECTING, REQUESTING, BOUND, RENEWING, REBINDING, INIT_REBOOT;
+
+        /** How listings and metrics name the state: {@code bound}, {@code init-reboot}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(LeaseMachine.class.getName());
     private static final Duration MAX_RETRY_FLOOR = Duration.ofSeconds(60);
@@ -54,18 +64,21 @@ public final class LeaseMachine {
     private final Duration backoffMax;
     private final LeaseJournal journal;
     private final Consumer<LeaseMachine> onGone;
+    private final DaemonMetrics metrics;
+    private final AttachmentLog log;
 
-    private State state = State.INIT;
-    private Binding binding;
+    // Written under the machine's lock; volatile for view(), which reads them without it.
+    private volatile State state = State.INIT;
+    private volatile Binding binding;
     private Scheduler.Cancellable timer;
     private boolean stopped;
     private boolean linkDown;
     /** The address the pod's interface was configured with at ADD: the one worth regaining. */
     private Inet4Address podAddress;
     /** Whether the lease is lost (expired or refused) and being regained. */
-    private boolean lost;
+    private volatile boolean lost;
     private Duration backoff = FIRST_BACKOFF;
-    private String problem = "";
+    private volatile String problem = "";
 
     /**
      * @param attemptTimeout how long one background exchange may take ({@code -timeout})
@@ -76,13 +89,20 @@ public final class LeaseMachine {
         this(attachment, net, scheduler, clock, attemptTimeout, backoffMax, LeaseJournal.NONE, m -> { });
     }
 
-    /**
-     * @param journal where every change of the lease is made durable
-     * @param onGone  told when the machine ended itself because the pod vanished without DEL
-     */
     public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
                         Duration attemptTimeout, Duration backoffMax, LeaseJournal journal,
                         Consumer<LeaseMachine> onGone) {
+        this(attachment, net, scheduler, clock, attemptTimeout, backoffMax, journal, onGone, new DaemonMetrics());
+    }
+
+    /**
+     * @param journal where every change of the lease is made durable
+     * @param onGone  told when the machine ended itself because the pod vanished without DEL
+     * @param metrics counts acquisitions and renewals
+     */
+    public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
+                        Duration attemptTimeout, Duration backoffMax, LeaseJournal journal,
+                        Consumer<LeaseMachine> onGone, DaemonMetrics metrics) {
         this.attachment = attachment;
         this.net = net;
         this.scheduler = scheduler;
@@ -91,6 +111,9 @@ public final class LeaseMachine {
         this.backoffMax = backoffMax;
         this.journal = journal;
         this.onGone = onGone;
+        this.metrics = metrics;
+        LeaseKey key = attachment.key();
+        this.log = new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
     }
 
     public Attachment attachment() {
@@ -111,6 +134,14 @@ public final class LeaseMachine {
         return problem;
     }
 
+    /**
+     * The lease as it is now, without waiting for an exchange in progress (for listings and metrics);
+     * its parts are read one by one and may straddle a transition.
+     */
+    public LeaseView view() {
+        return new LeaseView(attachment, state, binding, lost, problem);
+    }
+
     /** Whether a stop() ended this machine. */
     public synchronized boolean stopped() {
         return stopped;
@@ -125,10 +156,15 @@ public final class LeaseMachine {
         Binding acquired;
         try {
             acquired = net.acquire(attachment, null, deadline);
-        } catch (IOException | NoLeaseException | RuntimeException e) {
+        } catch (AttachmentGoneException e) {
             state = State.INIT;
             throw e;
+        } catch (IOException | NoLeaseException | RuntimeException e) {
+            state = State.INIT;
+            acquisitionFailed(e);
+            throw e;
         }
+        metrics.acquired();
         try {
             journal.record(attachment, acquired); // durable before the ADD is answered
         } catch (IOException e) {
@@ -136,7 +172,7 @@ public final class LeaseMachine {
             try {
                 net.release(attachment, acquired, attachment.runtimeNetns());
             } catch (IOException | RuntimeException releaseFailure) {
-                LOG.warning(key() + ": cannot release " + acquired.lease().cidr() + " either: " + describe(releaseFailure));
+                log.warning("cannot release " + acquired.lease().cidr() + " either: " + describe(releaseFailure));
             }
             throw new NotRecordedException("the lease of " + acquired.lease().cidr() + " could not be recorded ("
                     + e.getMessage() + "); it was released, as it would not survive a daemon restart", e);
@@ -163,7 +199,7 @@ public final class LeaseMachine {
             vanished(e);
             return;
         } catch (IOException | RuntimeException e) {
-            LOG.warning(key() + ": cannot look at the pod's interface (" + describe(e) + "); resuming anyway");
+            log.warning("cannot look at the pod's interface (" + describe(e) + "); resuming anyway");
         }
         Instant now = clock.instant();
         if (now.isBefore(lease.renewAt())) {
@@ -179,21 +215,21 @@ public final class LeaseMachine {
             state = State.REBINDING;
             schedule(now, this::expired);
         }
-        LOG.info(key() + ": resumed " + lease.cidr() + " in state " + state + " (expires "
+        log.info("resumed " + lease.cidr() + " in state " + state + " (expires "
                 + lease.expiresAt() + ")");
     }
 
     /** The pod's namespace or interface vanished without DEL: release from the runtime's namespace, end. */
     private void vanished(AttachmentGoneException why) {
-        LOG.warning(key() + ": the pod is gone without DEL (" + why.getMessage() + "); releasing and forgetting its lease");
+        log.warning("the pod is gone without DEL (" + why.getMessage() + "); releasing and forgetting its lease");
         stopped = true;
         cancelTimer();
         if (binding != null && !lost) {
             try {
                 String from = net.release(attachment, binding, attachment.runtimeNetns());
-                LOG.info(key() + ": released " + binding.lease().address().getHostAddress() + " (sent from " + from + ")");
+                log.info("released " + binding.lease().address().getHostAddress() + " (sent from " + from + ")");
             } catch (IOException | RuntimeException e) {
-                LOG.warning(key() + ": cannot release " + binding.lease().address().getHostAddress() + ": "
+                log.warning("cannot release " + binding.lease().address().getHostAddress() + ": "
                         + describe(e) + "; the server reclaims it when the lease expires");
             }
         }
@@ -205,7 +241,7 @@ public final class LeaseMachine {
         try {
             journal.remove(attachment.key());
         } catch (IOException | RuntimeException e) {
-            LOG.severe(key() + ": cannot remove the lease record: " + describe(e)
+            log.severe("cannot remove the lease record: " + describe(e)
                     + "; a restarted daemon will find the pod gone and release it then");
         }
     }
@@ -245,16 +281,19 @@ public final class LeaseMachine {
         }
         try {
             Lease extended = exchange.extend(attachment, binding, earliest(started.plus(attemptTimeout), boundary));
+            metrics.renewed();
             enterBound(new Binding(binding.identity(), extended), how);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException e) {
+            metrics.renewalFailed();
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
             } else {
                 retryBefore(boundary, again, atBoundary, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
+            metrics.renewalFailed();
             retryBefore(boundary, again, atBoundary, describe(e));
         }
     }
@@ -264,7 +303,7 @@ public final class LeaseMachine {
         if ((state != State.BOUND && state != State.RENEWING) || stopped) {
             return;
         }
-        LOG.warning(key() + ": no answer from server " + binding.lease().serverId().getHostAddress()
+        log.warning("no answer from server " + binding.lease().serverId().getHostAddress()
                 + " until T2; rebinding " + binding.lease().cidr() + " with any server");
         state = State.REBINDING;
         rebindAttempt();
@@ -294,12 +333,14 @@ public final class LeaseMachine {
         try {
             setLink(true);
             Lease regained = net.reboot(attachment, binding, clock.instant().plus(attemptTimeout));
+            metrics.acquired();
             enterBound(new Binding(binding.identity(), regained), "regained (INIT-REBOOT)");
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException | IOException | RuntimeException e) {
             state = State.INIT;
-            LOG.warning(key() + ": INIT-REBOOT for " + binding.lease().address().getHostAddress() + " failed: "
+            acquisitionFailed(e);
+            log.warning("INIT-REBOOT for " + binding.lease().address().getHostAddress() + " failed: "
                     + describe(e)
                     + "; asking with DHCPDISCOVER");
             discoverAttempt();
@@ -314,13 +355,15 @@ public final class LeaseMachine {
         try {
             setLink(true);
             Binding acquired = net.acquire(attachment, podAddress, clock.instant().plus(attemptTimeout));
+            metrics.acquired();
             enterBound(acquired, "acquired again");
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException | IOException | RuntimeException e) {
+            acquisitionFailed(e);
             quietlySetLinkDown();
             Instant next = clock.instant().plus(backoff);
-            LOG.warning(key() + ": still no lease for " + podAddress.getHostAddress() + " (" + describe(e)
+            log.warning("still no lease for " + podAddress.getHostAddress() + " (" + describe(e)
                     + "); link stays down; next attempt in " + backoff.toSeconds() + " s");
             backoff = min(backoff.multipliedBy(2), backoffMax);
             schedule(next, this::discoverAttempt);
@@ -387,7 +430,7 @@ public final class LeaseMachine {
         if (!lease.address().equals(podAddress)) {
             problem = "the server gave " + lease.cidr() + " but the pod's interface has " + podAddress.getHostAddress();
             quietlySetLinkDown();
-            LOG.severe(key() + ": ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
+            log.severe("ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
                     + " (CHECK fails until then)");
         } else {
             problem = "";
@@ -399,11 +442,11 @@ public final class LeaseMachine {
             try {
                 journal.record(attachment, acquired);
             } catch (IOException | RuntimeException e) {
-                LOG.severe(key() + ": cannot record the " + how + " lease: " + describe(e)
+                log.severe("cannot record the " + how + " lease: " + describe(e)
                         + "; a daemon restart would resume it from the previous record");
             }
         }
-        LOG.info(key() + ": " + how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
+        log.info(how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
                 + " for " + lease.leaseTime().toSeconds() + " s (mac " + acquired.identity().macText() + ", renew in "
                 + Duration.between(clock.instant(), lease.renewAt()).toSeconds() + " s)");
         schedule(lease.renewAt(), this::renewalTimeReached);
@@ -416,10 +459,10 @@ public final class LeaseMachine {
             List<Route> routes = new ArrayList<>(lease.routes());
             routes.addAll(attachment.staticRoutes());
             net.restoreRoutes(attachment, routes);
-            LOG.info(key() + ": " + lease.cidr() + " is back; " + attachment.key().ifname() + " up again with "
+            log.info(lease.cidr() + " is back; " + attachment.key().ifname() + " up again with "
                     + routes.size() + " route(s)");
         } catch (IOException | RuntimeException e) {
-            LOG.severe(key() + ": regained " + lease.cidr() + " but cannot restore the link or its routes: "
+            log.severe("regained " + lease.cidr() + " but cannot restore the link or its routes: "
                     + describe(e));
         }
     }
@@ -428,7 +471,7 @@ public final class LeaseMachine {
         Lease lease = binding.lease();
         problem = why;
         lost = true;
-        LOG.severe(key() + ": LOST " + lease.cidr() + " (" + why + "); setting " + attachment.key().ifname()
+        log.severe("LOST " + lease.cidr() + " (" + why + "); setting " + attachment.key().ifname()
                 + " down so the pod stops using it; trying to get " + podAddress.getHostAddress() + " back");
         quietlySetLinkDown();
         state = next;
@@ -451,10 +494,10 @@ public final class LeaseMachine {
         Duration wait = max(left.dividedBy(2), retryFloor(binding.lease()));
         Instant next = now.plus(wait);
         if (!next.isBefore(boundary)) {
-            LOG.warning(key() + ": " + state + " attempt failed: " + why + "; next step at " + boundary);
+            log.warning(state + " attempt failed: " + why + "; next step at " + boundary);
             schedule(boundary, atBoundary);
         } else {
-            LOG.warning(key() + ": " + state + " attempt failed: " + why + "; retrying in " + wait.toSeconds() + " s");
+            log.warning(state + " attempt failed: " + why + "; retrying in " + wait.toSeconds() + " s");
             schedule(next, again);
         }
     }
@@ -470,7 +513,7 @@ public final class LeaseMachine {
             try {
                 transition.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, key() + ": unexpected failure in a lease timer", e);
+                log.log(Level.SEVERE, "unexpected failure in a lease timer", e);
             }
         });
     }
@@ -494,8 +537,12 @@ public final class LeaseMachine {
         try {
             setLink(false);
         } catch (IOException | RuntimeException e) {
-            LOG.warning(key() + ": cannot set " + attachment.key().ifname() + " down: " + describe(e));
+            log.warning("cannot set " + attachment.key().ifname() + " down: " + describe(e));
         }
+    }
+
+    private void acquisitionFailed(Exception e) {
+        metrics.acquisitionFailed(clock.instant(), key(), describe(e));
     }
 
     private String key() {

@@ -1,6 +1,8 @@
 package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.log.AttachmentLog;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -9,7 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -30,6 +35,7 @@ public final class LeaseManager {
     private final Duration attemptTimeout;
     private final Duration backoffMax;
     private final LeaseJournal journal;
+    private final DaemonMetrics metrics;
     private final ConcurrentHashMap<LeaseKey, LeaseMachine> leases = new ConcurrentHashMap<>();
 
     /**
@@ -46,17 +52,26 @@ public final class LeaseManager {
      */
     public LeaseManager(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
                         Duration backoffMax, LeaseJournal journal) {
+        this(transport, scheduler, clock, attemptTimeout, backoffMax, journal, new DaemonMetrics());
+    }
+
+    /**
+     * @param metrics what the machines count (acquisitions, renewals)
+     */
+    public LeaseManager(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
+                        Duration backoffMax, LeaseJournal journal, DaemonMetrics metrics) {
         this.transport = transport;
         this.scheduler = scheduler;
         this.clock = clock;
         this.attemptTimeout = attemptTimeout;
         this.backoffMax = backoffMax;
         this.journal = journal;
+        this.metrics = metrics;
     }
 
     private LeaseMachine newMachine(Attachment attachment) {
         return new LeaseMachine(attachment, transport, scheduler, clock, attemptTimeout, backoffMax, journal,
-                gone -> leases.remove(gone.attachment().key(), gone));
+                gone -> leases.remove(gone.attachment().key(), gone), metrics);
     }
 
     /**
@@ -70,7 +85,7 @@ public final class LeaseManager {
             Attachment attachment = attachments.get(i);
             LeaseMachine machine = newMachine(attachment);
             if (leases.putIfAbsent(attachment.key(), machine) != null) {
-                LOG.warning(attachment.key() + ": recorded twice; keeping the first record");
+                log(attachment.key()).warning("recorded twice; keeping the first record");
                 continue;
             }
             machine.resume(bindings.get(i));
@@ -101,19 +116,19 @@ public final class LeaseManager {
                         throw new NoLeaseException("the lease of " + held.lease().cidr() + " is not usable ("
                                 + machine.problem() + "); the daemon keeps trying to get it back");
                     }
-                    LOG.info(key + ": ADD for a lease already held: " + held.lease().cidr() + " (" + machine.state() + ")");
+                    log(key).info("ADD for a lease already held: " + held.lease().cidr() + " (" + machine.state() + ")");
                     return held;
                 }
                 long started = System.nanoTime();
                 try {
                     Binding acquired = machine.start(deadline);
-                    LOG.info(key + ": ADD answered with " + acquired.lease().cidr() + " after "
+                    log(key).info("ADD answered with " + acquired.lease().cidr() + " after "
                             + (System.nanoTime() - started) / 1_000_000 + " ms");
                     return acquired;
                 } catch (IOException | NoLeaseException | RuntimeException e) {
                     machine.stop(null);
                     leases.remove(key, machine);
-                    LOG.warning(key + ": ADD failed: " + e.getMessage());
+                    log(key).warning("ADD failed: " + e.getMessage());
                     throw e;
                 }
             }
@@ -129,15 +144,15 @@ public final class LeaseManager {
     public void delete(LeaseKey key, Path runtimeNetns) throws IOException {
         LeaseMachine machine = leases.remove(key);
         if (machine == null) {
-            LOG.info(key + ": DEL for no known lease: nothing to release");
+            log(key).info("DEL for no known lease: nothing to release");
             return;
         }
         String address = machine.binding() == null ? "nothing" : machine.binding().lease().address().getHostAddress();
         try {
             String from = machine.stop(runtimeNetns);
-            LOG.info(key + (from == null ? ": forgotten (no lease held)" : ": released " + address + " (sent from " + from + ")"));
+            log(key).info(from == null ? "forgotten (no lease held)" : "released " + address + " (sent from " + from + ")");
         } catch (IOException | RuntimeException e) {
-            LOG.warning(key + ": forgot " + address + " but could not send DHCPRELEASE: " + e.getMessage()
+            log(key).warning("forgot " + address + " but could not send DHCPRELEASE: " + e.getMessage()
                     + "; the server reclaims it when the lease expires");
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
@@ -162,7 +177,7 @@ public final class LeaseManager {
         List<String> failures = new ArrayList<>();
         for (LeaseKey key : List.copyOf(leases.keySet())) {
             if (key.networkName().equals(networkName) && !valid.contains(List.of(key.containerId(), key.ifname()))) {
-                LOG.info(key + ": GC: not among the valid attachments; releasing");
+                log(key).info("GC: not among the valid attachments; releasing");
                 try {
                     delete(key, runtimeNetns);
                 } catch (IOException e) {
@@ -181,5 +196,33 @@ public final class LeaseManager {
     /** Every machine, for listings. */
     public List<LeaseMachine> all() {
         return List.copyOf(leases.values());
+    }
+
+    /** Every lease as it is now, sorted by container, network and interface; never waits for an exchange. */
+    public List<LeaseView> views() {
+        List<LeaseView> out = new ArrayList<>();
+        for (LeaseMachine machine : leases.values()) {
+            out.add(machine.view());
+        }
+        out.sort(Comparator.comparing((LeaseView v) -> v.attachment().key().containerId())
+                .thenComparing(v -> v.attachment().key().networkName())
+                .thenComparing(v -> v.attachment().key().ifname()));
+        return out;
+    }
+
+    /** How many leases are in each state (every state present, 0 included); never waits for an exchange. */
+    public Map<LeaseMachine.State, Integer> countByState() {
+        Map<LeaseMachine.State, Integer> counts = new EnumMap<>(LeaseMachine.State.class);
+        for (LeaseMachine.State state : LeaseMachine.State.values()) {
+            counts.put(state, 0);
+        }
+        for (LeaseMachine machine : leases.values()) {
+            counts.merge(machine.view().state(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static AttachmentLog log(LeaseKey key) {
+        return new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
     }
 }

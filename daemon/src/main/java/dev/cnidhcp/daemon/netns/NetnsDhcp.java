@@ -9,7 +9,10 @@ import dev.cnidhcp.daemon.dhcp.SplitTransport;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.AttachmentGoneException;
 import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
+import dev.cnidhcp.daemon.log.AttachmentLog;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -20,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -43,41 +45,41 @@ public final class NetnsDhcp implements LeaseTransport {
     private final DhcpClient client;
     private final Clock clock;
     private final ArpCheck arpCheck;
-    private final AtomicLong conflicts = new AtomicLong();
+    private final DaemonMetrics metrics;
 
-    public NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck) {
+    /**
+     * @param metrics counts the addresses declined because another host uses them
+     */
+    public NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics) {
         this.client = client;
         this.clock = clock;
         this.arpCheck = arpCheck;
-    }
-
-    /** Offered addresses found in use by another host and declined. */
-    public long conflicts() {
-        return conflicts.get();
+        this.metrics = metrics;
     }
 
     @Override
     public Binding acquire(Attachment a, Inet4Address requested, Instant deadline) throws IOException, NoLeaseException {
         String ifname = a.key().ifname();
-        String label = a.key().toString();
+        LeaseKey key = a.key();
+        AttachmentLog log = new AttachmentLog(LOG, key.containerId(), ifname, key.networkName());
         return inNamespace(a.netns(), ifname, deadline, () -> {
             int index = requireInterface(a);
             byte[] mac = Links.mac(ifname);
             long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), millisUntil(deadline) * 1_000_000L);
             if (!Links.bringUp(ifname, linkDeadline)) {
-                LOG.warning(label + ": link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
+                log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
             try (PacketSocket socket = PacketSocket.open(index)) {
                 Inet4Address ask = requested;
                 for (int declined = 0; ; declined++) {
-                    Lease lease = client.acquire(socket, id, a.options(), ask, deadline, label);
+                    Lease lease = client.acquire(socket, id, a.options(), ask, deadline, log);
                     String claimant = arpCheck.probe(index, mac, lease.address());
                     if (claimant == null) {
                         return new Binding(id, lease);
                     }
-                    conflicts.incrementAndGet();
-                    LOG.warning(label + ": " + lease.address().getHostAddress() + " from server "
+                    metrics.declined();
+                    log.warning(lease.address().getHostAddress() + " from server "
                             + lease.serverId().getHostAddress() + " is in use by " + claimant
                             + " (ARP); sending DHCPDECLINE");
                     client.decline(socket, id, lease);

@@ -153,4 +153,34 @@ class DaemonOptionsTest {
                 () -> DaemonOptions.parse("-arpcheck", "always"));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("-arpcheck"), e.getMessage());
     }
+
+    @Test
+    void metricsAndLogFormatAreOffAndTextByDefault() {
+        DaemonOptions o = DaemonOptions.defaults();
+        assertEquals(java.util.Optional.empty(), o.metrics());
+        assertEquals(LogStyle.TEXT, o.logFormat());
+    }
+
+    @Test
+    void metricsTakesAnAddressAndPort() {
+        assertEquals(java.util.Optional.of(new dev.cnidhcp.daemon.metrics.MetricsAddress("127.0.0.1", 9563)),
+                DaemonOptions.parse("-metrics", "127.0.0.1:9563").metrics());
+        assertEquals(java.util.Optional.empty(), DaemonOptions.parse("-metrics=").metrics(), "empty: off");
+        IllegalArgumentException e = rejected("-metrics", "9563");
+        assertTrue(e.getMessage().contains("-metrics"), e.getMessage());
+    }
+
+    @Test
+    void logFormatIsTextOrJson() {
+        assertEquals(LogStyle.JSON, DaemonOptions.parse("-logformat", "json").logFormat());
+        assertEquals(LogStyle.TEXT, DaemonOptions.parse("-logformat=text").logFormat());
+        IllegalArgumentException e = rejected("-logformat", "yaml");
+        assertTrue(e.getMessage().contains("-logformat") && e.getMessage().contains("yaml"), e.getMessage());
+    }
+
+    @Test
+    void usageListsTheNewFlags() {
+        assertTrue(DaemonOptions.USAGE.contains("-metrics ADDR:PORT"));
+        assertTrue(DaemonOptions.USAGE.contains("-logformat"));
+    }
 }

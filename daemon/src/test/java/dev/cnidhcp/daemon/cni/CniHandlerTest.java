@@ -2,6 +2,9 @@ package dev.cnidhcp.daemon.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cnidhcp.daemon.admin.AdminRequests;
+import dev.cnidhcp.daemon.admin.DaemonStatus;
+import dev.cnidhcp.daemon.admin.LeaseListing;
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
@@ -12,9 +15,11 @@ import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
 import dev.cnidhcp.daemon.lease.Scheduler;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -141,9 +146,19 @@ class CniHandlerTest {
         return Route.parseAddress(text, "test");
     }
 
+    private final DaemonMetrics metrics = new DaemonMetrics();
+    @TempDir
+    Path dir;
+
     private CniHandler handler(String hostPrefix) {
-        return new CniHandler(leases, new ResultRenderer(), new HostPaths(hostPrefix), Duration.ofSeconds(5),
-                Clock.systemUTC());
+        return handler(leases, hostPrefix);
+    }
+
+    private CniHandler handler(LeaseManager manager, String hostPrefix) {
+        AdminRequests admin = new AdminRequests(new LeaseListing(manager, Clock.systemUTC()),
+                new DaemonStatus(manager, metrics, dir.resolve("dhcp.sock"), "/var/lib/cni/dhcp", Clock.systemUTC()));
+        return new CniHandler(manager, new ResultRenderer(), new HostPaths(hostPrefix), Duration.ofSeconds(5),
+                Clock.systemUTC(), metrics, admin);
     }
 
     private CniHandler handler() {
@@ -332,8 +347,7 @@ class CniHandlerTest {
                         throw new IOException("state directory /var/lib/cni/dhcp is not writable: Read-only file system");
                     }
                 });
-        CniHandler handler = new CniHandler(unwritable, new ResultRenderer(), new HostPaths(""), Duration.ofSeconds(5),
-                Clock.systemUTC());
+        CniHandler handler = handler(unwritable, "");
         WireResponse status = handler.handle(new WireRequest(Map.of("CNI_COMMAND", "STATUS"), config("1.1.0")), RUNTIME);
         assertError(status, 50);
         assertTrue(json(status).get("msg").asText().contains("not writable"), status.stdout());
@@ -573,5 +587,112 @@ class CniHandlerTest {
         WireResponse response = call(handler(), Map.of("CNI_COMMAND", "version"), config("1.0.0"));
         assertEquals(0, response.exitCode(), response.stdout());
         assertEquals(7, json(response).get("supportedVersions").size());
+    }
+
+    // --- admin requests (dhcp leases, dhcp status) ---
+
+    private WireResponse admin(CniHandler handler, String command) {
+        return handler.handle(new WireRequest(Map.of("CNI_COMMAND", command), ""), RUNTIME);
+    }
+
+    @Test
+    void leasesListsEveryLeaseHeld() throws Exception {
+        add("eth0");
+
+        WireResponse response = admin(handler(), "LEASES");
+
+        assertEquals(0, response.exitCode(), response.stdout());
+        JsonNode list = json(response);
+        assertEquals(1, list.size());
+        JsonNode lease = list.get(0);
+        assertEquals("c0ffee", lease.get("container").asText());
+        assertEquals("net1", lease.get("network").asText());
+        assertEquals("eth0", lease.get("ifname").asText());
+        assertEquals("/var/run/netns/pod1", lease.get("netns").asText());
+        assertEquals("10.1.0.10/24", lease.get("address").asText());
+        assertEquals("bound", lease.get("state").asText());
+        assertTrue(lease.has("server") && lease.has("expiresAt") && lease.has("remainingSeconds"), lease.toString());
+    }
+
+    @Test
+    void daemonStatusIsHealthyWhenTheSocketExistsAndLeasesCanBeRecorded() throws Exception {
+        java.nio.file.Files.createFile(dir.resolve("dhcp.sock"));
+        add("eth0");
+
+        WireResponse response = admin(handler(), "DAEMON-STATUS");
+
+        assertEquals(0, response.exitCode(), response.stdout());
+        JsonNode status = json(response);
+        assertTrue(status.get("healthy").asBoolean(), response.stdout());
+        assertEquals(1, status.get("leases").get("byState").get("bound").asInt());
+    }
+
+    @Test
+    void daemonStatusIsUnhealthyWhenNoLeaseCouldBeRecorded() throws Exception {
+        java.nio.file.Files.createFile(dir.resolve("dhcp.sock"));
+        LeaseManager unwritable = new LeaseManager(transport, scheduler, Clock.systemUTC(), Duration.ofSeconds(1),
+                Duration.ofSeconds(62), new dev.cnidhcp.daemon.lease.LeaseJournal() {
+                    @Override
+                    public void record(Attachment a, Binding b) {
+                    }
+
+                    @Override
+                    public void remove(LeaseKey key) {
+                    }
+
+                    @Override
+                    public void checkWritable() throws IOException {
+                        throw new IOException("No space left on device");
+                    }
+                });
+
+        WireResponse response = admin(handler(unwritable, ""), "DAEMON-STATUS");
+
+        assertEquals(0, response.exitCode(), "the request itself succeeds");
+        JsonNode status = json(response);
+        assertFalse(status.get("healthy").asBoolean());
+        assertTrue(status.get("problems").get(0).asText().contains("No space left on device"), response.stdout());
+    }
+
+    @Test
+    void adminCommandsAreSpelledExactlyElseTheyAreUnknownCniCommands() throws Exception {
+        assertError(admin(handler(), "leases"), 4);
+        assertError(admin(handler(), "DAEMON_STATUS"), 4);
+    }
+
+    // --- metrics ---
+
+    @Test
+    void everyAnswerIsCountedByCommandAndCode() {
+        add("eth0");
+        transport.failure = new NoLeaseException("silence");
+        add("eth1");
+        call(handler(), env("FROB", "eth0"), config("1.0.0"));
+        call(handler(), Map.of("CNI_COMMAND", "VERSION"), config("1.0.0"));
+        admin(handler(), "LEASES");
+        handler().handle("not json".getBytes(StandardCharsets.UTF_8), RUNTIME);
+
+        assertEquals(Map.of(new DaemonMetrics.Request("ADD", 0), 1L, new DaemonMetrics.Request("ADD", 100), 1L,
+                new DaemonMetrics.Request("other", 4), 1L, new DaemonMetrics.Request("VERSION", 0), 1L,
+                new DaemonMetrics.Request("LEASES", 0), 1L, new DaemonMetrics.Request("other", 6), 1L),
+                metrics.requests());
+    }
+
+    @Test
+    void onlyAddsAnsweredWithALeaseAreTimed() {
+        add("eth0");
+        add("eth0");
+        transport.failure = new NoLeaseException("silence");
+        add("eth1");
+
+        assertEquals(2, metrics.addDurations().count());
+    }
+
+    @Test
+    void commandLabelsAreTheCniCommandsOrOther() {
+        assertEquals("ADD", CniHandler.commandLabel("add"));
+        assertEquals("STATUS", CniHandler.commandLabel("STATUS"));
+        assertEquals("other", CniHandler.commandLabel("x\n\"evil\""));
+        assertEquals("other", CniHandler.commandLabel(null));
     }
 }

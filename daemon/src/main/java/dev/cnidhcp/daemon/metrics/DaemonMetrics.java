@@ -1,0 +1,203 @@
+package dev.cnidhcp.daemon.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The daemon's counters, in plain JDK types so that any code can count without a metrics library;
+ * {@link PrometheusMapping} turns them into Prometheus metrics at scrape time. One instance per
+ * daemon, passed in through constructors; a test passes a fresh one.
+ *
+ * <p>Threads: every method may be called from any thread at any time and never blocks.
+ */
+public final class DaemonMetrics {
+    /** Upper bounds, in seconds, of the ADD duration buckets; one more bucket holds the rest (+Inf). */
+    private static final double[] ADD_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+
+    private final LongAdder acquisitionsOk = new LongAdder();
+    private final LongAdder acquisitionsFailed = new LongAdder();
+    private final LongAdder renewalsOk = new LongAdder();
+    private final LongAdder renewalsFailed = new LongAdder();
+    private final LongAdder naks = new LongAdder();
+    private final LongAdder declines = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder noOffers = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Request, LongAdder> requests = new ConcurrentHashMap<>();
+    private final LongAdder[] addBuckets = new LongAdder[ADD_BUCKETS.length + 1];
+    private final LongAdder addNanos = new LongAdder();
+    private final AtomicReference<Failure> lastAcquisitionFailure = new AtomicReference<>();
+
+    public DaemonMetrics() {
+        for (int i = 0; i < addBuckets.length; i++) {
+            addBuckets[i] = new LongAdder();
+        }
+    }
+
+    /** A CNI request answered: its command and the code it was answered with (0: success). */
+    public record Request(String command, int code) {
+        public Request {
+            Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /**
+     * The last acquisition that failed.
+     *
+     * @param at         when it failed
+     * @param attachment whose lease it was ({@code container=... ifname=... network=...})
+     * @param message    why, as the daemon logged it
+     */
+    public record Failure(Instant at, String attachment, String message) {
+    }
+
+    /**
+     * The ADD durations: counts per bucket (not cumulative; the last one is above every bound), their
+     * number and their sum.
+     */
+    public record Durations(double[] upperBounds, long[] counts, long count, double sumSeconds) {
+    }
+
+    // --- counting ---
+
+    /** A lease was obtained (ADD, INIT-REBOOT, or DISCOVER after a lease was lost). */
+    public void acquired() {
+        acquisitionsOk.increment();
+    }
+
+    /** An attempt to obtain a lease failed; {@code at}, {@code attachment} and {@code why} are kept for STATUS. */
+    public void acquisitionFailed(Instant at, String attachment, String why) {
+        acquisitionsFailed.increment();
+        lastAcquisitionFailure.set(new Failure(at, attachment, why));
+    }
+
+    /** A lease held was extended (RENEWING or REBINDING answered with an ACK). */
+    public void renewed() {
+        renewalsOk.increment();
+    }
+
+    /** A RENEWING or REBINDING attempt got a NAK, no answer, or failed otherwise. */
+    public void renewalFailed() {
+        renewalsFailed.increment();
+    }
+
+    /** A DHCPNAK arrived. */
+    public void nak() {
+        naks.increment();
+    }
+
+    /** An offered address was found in use (ARP) and declined with DHCPDECLINE. */
+    public void declined() {
+        declines.increment();
+    }
+
+    /** A DHCP exchange ended at its deadline without an accepted reply. */
+    public void timeout() {
+        timeouts.increment();
+    }
+
+    /** An acquisition ended without a single DHCPOFFER: no server has an address to give (pool exhausted?). */
+    public void noOffer() {
+        noOffers.increment();
+    }
+
+    /** A received DHCP packet was dropped; {@code reason} is a short constant (it becomes a label value). */
+    public void droppedPacket(String reason) {
+        dropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** A request was answered; {@code command} must come from a small fixed set (it becomes a label value). */
+    public void request(String command, int code) {
+        requests.computeIfAbsent(new Request(command, code), r -> new LongAdder()).increment();
+    }
+
+    /** An ADD was answered with a lease after {@code took}. */
+    public void addAnswered(Duration took) {
+        double seconds = took.toNanos() / 1e9;
+        int bucket = 0;
+        while (bucket < ADD_BUCKETS.length && seconds > ADD_BUCKETS[bucket]) {
+            bucket++;
+        }
+        addBuckets[bucket].increment();
+        addNanos.add(took.toNanos());
+    }
+
+    // --- reading ---
+
+    public long acquisitionsOk() {
+        return acquisitionsOk.sum();
+    }
+
+    public long acquisitionsFailed() {
+        return acquisitionsFailed.sum();
+    }
+
+    public long renewalsOk() {
+        return renewalsOk.sum();
+    }
+
+    public long renewalsFailed() {
+        return renewalsFailed.sum();
+    }
+
+    public long naks() {
+        return naks.sum();
+    }
+
+    public long declines() {
+        return declines.sum();
+    }
+
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    public long noOffers() {
+        return noOffers.sum();
+    }
+
+    /** Dropped packets by reason, sorted by reason. */
+    public Map<String, Long> droppedPackets() {
+        Map<String, Long> out = new TreeMap<>();
+        dropped.forEach((reason, count) -> out.put(reason, count.sum()));
+        return out;
+    }
+
+    /** Every dropped packet, whatever the reason. */
+    public long droppedPacketsTotal() {
+        long total = 0;
+        for (LongAdder count : dropped.values()) {
+            total += count.sum();
+        }
+        return total;
+    }
+
+    /** Requests answered, by command and code. */
+    public Map<Request, Long> requests() {
+        Map<Request, Long> out = new TreeMap<>((a, b) -> a.command().equals(b.command())
+                ? Integer.compare(a.code(), b.code()) : a.command().compareTo(b.command()));
+        requests.forEach((request, count) -> out.put(request, count.sum()));
+        return out;
+    }
+
+    public Durations addDurations() {
+        long[] counts = new long[addBuckets.length];
+        long count = 0;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = addBuckets[i].sum();
+            count += counts[i];
+        }
+        return new Durations(ADD_BUCKETS.clone(), counts, count, addNanos.sum() / 1e9);
+    }
+
+    public Optional<Failure> lastAcquisitionFailure() {
+        return Optional.ofNullable(lastAcquisitionFailure.get());
+    }
+}

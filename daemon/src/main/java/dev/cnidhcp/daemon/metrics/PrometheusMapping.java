@@ -1,0 +1,114 @@
+package dev.cnidhcp.daemon.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@link DaemonMetrics} as Prometheus metrics, read at every scrape (names and labels:
+ * docs/observability.md). Counters are exported without the {@code _total} suffix here; the text
+ * format adds it.
+ */
+public final class PrometheusMapping implements MultiCollector {
+    static final String PREFIX = "cni_dhcp_";
+
+    private final DaemonMetrics metrics;
+    private final Supplier<Map<String, Integer>> leasesByState;
+
+    /**
+     * @param leasesByState the number of leases in each state ({@code bound}, {@code init-reboot}, ...),
+     *                      computed when called; never waits for an exchange
+     */
+    public PrometheusMapping(DaemonMetrics metrics, Supplier<Map<String, Integer>> leasesByState) {
+        this.metrics = metrics;
+        this.leasesByState = leasesByState;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        return MetricSnapshots.builder()
+                .metricSnapshot(leases())
+                .metricSnapshot(byResult("acquisitions", "Attempts to obtain a lease (ADD, INIT-REBOOT, DISCOVER"
+                        + " after a lost lease), by result", metrics.acquisitionsOk(), metrics.acquisitionsFailed()))
+                .metricSnapshot(byResult("renewals", "RENEWING and REBINDING attempts, by result",
+                        metrics.renewalsOk(), metrics.renewalsFailed()))
+                .metricSnapshot(counter("naks", "DHCPNAKs received", metrics.naks()))
+                .metricSnapshot(counter("declines", "Offered addresses found in use (ARP) and declined",
+                        metrics.declines()))
+                .metricSnapshot(counter("timeouts", "DHCP exchanges that ended without an accepted reply",
+                        metrics.timeouts()))
+                .metricSnapshot(counter("no_offer", "Acquisitions that ended without any DHCPOFFER (pool exhausted or"
+                        + " no server reachable)", metrics.noOffers()))
+                .metricSnapshot(droppedPackets())
+                .metricSnapshot(requests())
+                .metricSnapshot(addDuration())
+                .build();
+    }
+
+    private GaugeSnapshot leases() {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(PREFIX + "leases")
+                .help("Leases held by the daemon, by client state");
+        for (Map.Entry<String, Integer> e : leasesByState.get().entrySet()) {
+            gauge.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("state", e.getKey()))
+                    .value(e.getValue()).build());
+        }
+        return gauge.build();
+    }
+
+    private static CounterSnapshot byResult(String name, String help, long ok, long failed) {
+        return CounterSnapshot.builder().name(PREFIX + name).help(help)
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("result", "ok")).value(ok).build())
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("result", "failed")).value(failed).build())
+                .build();
+    }
+
+    private static CounterSnapshot counter(String name, String help, long value) {
+        return CounterSnapshot.builder().name(PREFIX + name).help(help)
+                .dataPoint(CounterDataPointSnapshot.builder().value(value).build())
+                .build();
+    }
+
+    private CounterSnapshot droppedPackets() {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(PREFIX + "dropped_packets")
+                .help("Received DHCP packets dropped, by reason");
+        for (Map.Entry<String, Long> e : metrics.droppedPackets().entrySet()) {
+            counter.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("reason", e.getKey()))
+                    .value(e.getValue()).build());
+        }
+        return counter.build();
+    }
+
+    private CounterSnapshot requests() {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(PREFIX + "requests")
+                .help("Requests answered on the daemon's socket, by CNI command and result code (0: success)");
+        for (Map.Entry<DaemonMetrics.Request, Long> e : metrics.requests().entrySet()) {
+            counter.dataPoint(CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("command", e.getKey().command(), "code", Integer.toString(e.getKey().code())))
+                    .value(e.getValue()).build());
+        }
+        return counter.build();
+    }
+
+    private HistogramSnapshot addDuration() {
+        DaemonMetrics.Durations d = metrics.addDurations();
+        double[] bounds = new double[d.upperBounds().length + 1];
+        System.arraycopy(d.upperBounds(), 0, bounds, 0, d.upperBounds().length);
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        return HistogramSnapshot.builder().name(PREFIX + "add_duration_seconds")
+                .help("Time the daemon took to answer an ADD with a lease")
+                .dataPoint(HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, d.counts()))
+                        .sum(d.sumSeconds()).build())
+                .build();
+    }
+}

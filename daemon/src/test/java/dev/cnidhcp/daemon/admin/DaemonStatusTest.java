@@ -1,0 +1,126 @@
+package dev.cnidhcp.daemon.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cnidhcp.daemon.dhcp.ClientIdentity;
+import dev.cnidhcp.daemon.dhcp.ClientOptions;
+import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.LeaseKey;
+import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
+import dev.cnidhcp.daemon.testing.FakeClock;
+import dev.cnidhcp.daemon.testing.LoopbackLeaseTransport;
+import dev.cnidhcp.daemon.testing.ManualScheduler;
+import dev.cnidhcp.daemon.testing.ScriptedDhcpServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code DAEMON-STATUS} and {@code LEASES} over a lease manager with real machines (scripted server,
+ * fake clock): what makes the daemon unhealthy, what is only a warning, and how a lost lease shows.
+ */
+class DaemonStatusTest {
+    private static final Logger DAEMON_LOG = Logger.getLogger("dev.cnidhcp.daemon");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        DAEMON_LOG.setLevel(Level.OFF);
+    }
+
+    @TempDir
+    Path dir;
+
+    private final FakeClock clock = new FakeClock();
+    private final DaemonMetrics metrics = new DaemonMetrics();
+    private final ScriptedDhcpServer server = new ScriptedDhcpServer(clock);
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final LeaseManager leases = new LeaseManager(new LoopbackLeaseTransport(server, clock), scheduler, clock,
+            Duration.ofSeconds(10), Duration.ofSeconds(62));
+
+    private JsonNode status() throws Exception {
+        return JSON.readTree(new DaemonStatus(leases, metrics, dir.resolve("dhcp.sock"), "/var/lib/cni/dhcp", clock)
+                .json());
+    }
+
+    private void add(String container) throws Exception {
+        LeaseKey key = new LeaseKey(container, "net1", "eth0");
+        leases.add(new Attachment(key, Path.of("/run/netns/" + container),
+                ClientIdentity.defaultClientId(container, "net1", "eth0"), ClientOptions.defaults()),
+                clock.instant().plusSeconds(60));
+    }
+
+    @Test
+    void healthyWithSocketAndWritableStateDirectory() throws Exception {
+        Files.createFile(dir.resolve("dhcp.sock"));
+        add("a");
+        add("b");
+
+        JsonNode s = status();
+
+        assertTrue(s.get("healthy").asBoolean(), s.toString());
+        assertEquals(0, s.get("problems").size());
+        assertEquals(0, s.get("warnings").size());
+        assertTrue(s.get("socket").get("present").asBoolean());
+        assertTrue(s.get("stateDir").get("writable").asBoolean());
+        assertEquals(2, s.get("leases").get("total").asInt());
+        assertEquals(2, s.get("leases").get("byState").get("bound").asInt());
+        assertEquals(0, s.get("leases").get("byState").get("init-reboot").asInt(), "every state is listed");
+        assertTrue(s.get("lastAcquisitionFailure").isNull());
+    }
+
+    @Test
+    void aMissingSocketIsUnhealthy() throws Exception {
+        JsonNode s = status();
+
+        assertFalse(s.get("healthy").asBoolean());
+        assertTrue(s.get("problems").get(0).asText().contains("socket " + dir.resolve("dhcp.sock") + " is gone"),
+                s.toString());
+    }
+
+    @Test
+    void aLostLeaseIsAWarningNotAProblem() throws Exception {
+        Files.createFile(dir.resolve("dhcp.sock"));
+        add("a");
+        server.down();
+        for (int i = 0; i < 100 && !leases.views().get(0).lost(); i++) {
+            scheduler.runNext(); // T1, renewals, T2, rebinding, expiry: lost
+        }
+
+        JsonNode s = status();
+
+        assertTrue(s.get("healthy").asBoolean(), s.toString());
+        assertEquals(1, s.get("leases").get("lost").asInt(), s.toString());
+        assertTrue(s.get("warnings").toString().contains("lost"), s.toString());
+        JsonNode lease = JSON.readTree(new LeaseListing(leases, clock).json()).get(0);
+        assertTrue(lease.get("lost").asBoolean(), lease.toString());
+        assertFalse(lease.get("problem").asText().isEmpty(), lease.toString());
+    }
+
+    @Test
+    void aRecentFailedAcquisitionIsAWarningAndAnOldOneOnlyShown() throws Exception {
+        Files.createFile(dir.resolve("dhcp.sock"));
+        metrics.acquisitionFailed(clock.instant(), "container=a ifname=eth0 network=net1", "no DHCPOFFER received");
+
+        JsonNode recent = status();
+        assertTrue(recent.get("healthy").asBoolean());
+        assertTrue(recent.get("warnings").get(0).asText().contains("could not be obtained in the last 10 minutes"),
+                recent.toString());
+        assertEquals("container=a ifname=eth0 network=net1",
+                recent.get("lastAcquisitionFailure").get("attachment").asText());
+
+        clock.advance(DaemonStatus.RECENT.plusSeconds(1));
+        JsonNode old = status();
+        assertEquals(0, old.get("warnings").size(), old.toString());
+        assertEquals("no DHCPOFFER received", old.get("lastAcquisitionFailure").get("message").asText());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cnidhcp.plugin;
+
+import dev.cnidhcp.cni.CniRequest;
+
+import java.nio.file.Path;
+
+/**
+ * The command line of {@code dhcp leases [--json] [-socketpath PATH]} and
+ * {@code dhcp status [-socketpath PATH]} (Go flag style, as the daemon's: {@code -name value},
+ * {@code -name=value}, {@code --name}).
+ *
+ * @param verb       {@code leases} or {@code status}
+ * @param json       {@code --json}: print the daemon's JSON instead of a table (leases only)
+ * @param socketPath the daemon's socket, by default the plugin's default
+ */
+record AdminArgs(String verb, boolean json, Path socketPath) {
+    static final String USAGE = "usage: dhcp leases [--json] [-socketpath PATH]\n"
+            + "       dhcp status [-socketpath PATH]\n"
+            + "  -socketpath PATH  the daemon's socket (default " + CniRequest.DEFAULT_SOCKET_PATH + ")\n"
+            + "  --json            leases: the daemon's JSON array instead of a table";
+
+    /** Parses the arguments after the program name; throws naming what is wrong. */
+    static AdminArgs parse(String... args) {
+        if (args.length == 0 || !(args[0].equals("leases") || args[0].equals("status"))) {
+            throw new IllegalArgumentException("expected 'leases' or 'status'");
+        }
+        String verb = args[0];
+        boolean json = false;
+        String socket = CniRequest.DEFAULT_SOCKET_PATH;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg.startsWith("--") ? arg.substring(2) : arg.startsWith("-") ? arg.substring(1) : null;
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (name.equals("json") && verb.equals("leases")) {
+                if (value != null && !value.equals("true")) {
+                    throw new IllegalArgumentException("-json takes no value");
+                }
+                json = true;
+            } else if (name.equals("socketpath")) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("flag needs an argument: -socketpath");
+                    }
+                    value = args[++i];
+                }
+                if (value.isEmpty()) {
+                    throw new IllegalArgumentException("-socketpath: empty value");
+                }
+                socket = value;
+            } else {
+                throw new IllegalArgumentException("flag provided but not defined: -" + name);
+            }
+        }
+        return new AdminArgs(verb, json, Path.of(socket));
+    }
+}

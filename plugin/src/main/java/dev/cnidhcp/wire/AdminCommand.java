@@ -1,0 +1,31 @@
+package dev.cnidhcp.wire;
+
+/**
+ * The read-only admin requests of {@code dhcp leases} and {@code dhcp status}: a {@link WireRequest}
+ * whose CNI_COMMAND is one of these names (and stdin empty), answered with exit code 0 and a JSON
+ * document. A CNI runtime cannot send them: the plugin checks every invocation with
+ * {@code CniRequest.parse}, which refuses any command outside the CNI specification (error 4) before
+ * anything is forwarded.
+ */
+public final class AdminCommand {
+    /** Every lease the daemon holds, as a JSON array. */
+    public static final String LEASES = "LEASES";
+    /** The daemon's health and the reasons for it, as a JSON object. */
+    public static final String DAEMON_STATUS = "DAEMON-STATUS";
+
+    private AdminCommand() {
+    }
+
+    /** Whether a CNI_COMMAND value names an admin request (exact spelling). */
+    public static boolean isAdmin(String command) {
+        return LEASES.equals(command) || DAEMON_STATUS.equals(command);
+    }
+
+    /** The request for an admin command. */
+    public static WireRequest request(String command) {
+        if (!isAdmin(command)) {
+            throw new IllegalArgumentException("command: " + command + " (expected: LEASES or DAEMON-STATUS)");
+        }
+        return new WireRequest(java.util.Map.of("CNI_COMMAND", command), "");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.cnidhcp.plugin;
+
+import dev.cnidhcp.json.MiniJson;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class StatusReportTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T06:30:00Z");
+    private final StatusReport report = new StatusReport(Clock.fixed(NOW, ZoneOffset.UTC), ZoneOffset.UTC);
+
+    private static Map<?, ?> status(String json) throws Exception {
+        return (Map<?, ?>) MiniJson.parse(json);
+    }
+
+    @Test
+    void healthyDaemonWithLeasesInTwoStates() throws Exception {
+        Map<?, ?> s = status("{\"healthy\":true,\"problems\":[],\"warnings\":[],"
+                + "\"socket\":{\"path\":\"/run/cni/dhcp.sock\",\"present\":true},"
+                + "\"stateDir\":{\"path\":\"/var/lib/cni/dhcp\",\"writable\":true,\"error\":\"\"},"
+                + "\"leases\":{\"total\":3,\"byState\":{\"init\":0,\"bound\":2,\"renewing\":1},\"lost\":0,\"initReboot\":0},"
+                + "\"lastAcquisitionFailure\":null}");
+
+        assertEquals(String.join("\n",
+                "healthy",
+                "  socket           /run/cni/dhcp.sock: present",
+                "  state directory  /var/lib/cni/dhcp: writable",
+                "  leases           3: bound 2, renewing 1",
+                "  lost             0 (in init-reboot: 0)",
+                "  last failure     none",
+                ""), report.render(s));
+    }
+
+    @Test
+    void unhealthyDaemonListsItsProblemsFirstAndItsWarningsLast() throws Exception {
+        Map<?, ?> s = status("{\"healthy\":false,\"problems\":[\"state directory /d cannot take a lease record (No space"
+                + " left on device): ADD fails\"],\"warnings\":[\"1 lease(s) lost\"],"
+                + "\"socket\":{\"path\":\"/s\",\"present\":true},"
+                + "\"stateDir\":{\"path\":\"/d\",\"writable\":false,\"error\":\"No space left on device\"},"
+                + "\"leases\":{\"total\":1,\"byState\":{\"init-reboot\":1},\"lost\":1,\"initReboot\":1},"
+                + "\"lastAcquisitionFailure\":{\"at\":\"2026-11-27T06:28:00Z\",\"attachment\":\"container=a ifname=eth0"
+                + " network=n\",\"message\":\"no DHCPOFFER received from any server in 10 s\"}}");
+
+        assertEquals(String.join("\n",
+                "unhealthy",
+                "  problem: state directory /d cannot take a lease record (No space left on device): ADD fails",
+                "  socket           /s: present",
+                "  state directory  /d: NOT writable (No space left on device)",
+                "  leases           1: init-reboot 1",
+                "  lost             1 (in init-reboot: 1)",
+                "  last failure     2026-11-27 06:28:00 (120 s ago) container=a ifname=eth0 network=n: no DHCPOFFER"
+                        + " received from any server in 10 s",
+                "  warning: 1 lease(s) lost",
+                ""), report.render(s));
+    }
+}
