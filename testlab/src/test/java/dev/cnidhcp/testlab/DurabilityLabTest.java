@@ -223,4 +223,28 @@ class DurabilityLabTest {
             assertEquals("10.99.0.151", got, lab::diagnostics);
         }
     }
+
+    /**
+     * Linux answers ARP for any of its addresses on any interface, so a pod with a second interface on
+     * the same segment answers the probe for an address it already holds. That is the pod itself, not
+     * another host: the address is not declined.
+     */
+    @Test
+    @Timeout(120)
+    void theProbeIgnoresAnswersFromThePodsOwnOtherInterface() throws Exception {
+        try (Lab lab = Lab.up()) {
+            lab.stopDnsmasq();
+            lab.startDnsmasq("--range", "10.99.0.150,10.99.0.150");
+            lab.podNetns("c1");
+            lab.inNode("ip", "link", "add", "own1", "link", "mv0", "type", "macvlan", "mode", "bridge").expectSuccess();
+            lab.inNode("ip", "link", "set", "own1", "netns", lab.name + "-c1").expectSuccess();
+            lab.inPod("c1", "ip", "addr", "add", "10.99.0.150/24", "dev", "own1").expectSuccess();
+            lab.inPod("c1", "ip", "link", "set", "own1", "up").expectSuccess();
+
+            Lab.Run add = lab.cni("c1", "bridge", "ADD", "1.0.0");
+            assertEquals(0, add.exit(), add.stdout() + lab.diagnostics());
+            assertEquals("10.99.0.150", ipOf(addressOf(add.json())), lab::diagnostics);
+            assertFalse(lab.daemonLog().contains("is in use by"), lab::diagnostics);
+        }
+    }
 }

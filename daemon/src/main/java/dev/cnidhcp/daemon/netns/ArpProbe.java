@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * RFC 5227 address conflict detection on the pod's interface: ARP probes (sender address 0.0.0.0)
  * for an address before it is handed to the pod. Another host that answers for the address, or
- * probes for it at the same time, is a conflict. Run inside the pod's namespace.
+ * probes for it at the same time, is a conflict; an answer from an interface of the pod's own
+ * namespace is not. Run inside the pod's namespace.
  */
 public final class ArpProbe {
     private static final int ETH_P_ARP = 0x0806;
@@ -40,7 +41,9 @@ public final class ArpProbe {
                 while (PacketSockets.awaitReadable(fd, listenEnd)) {
                     int n = PacketSockets.receive(fd, buffer);
                     String claimant = conflict(buffer, n, ownMac, address.getAddress());
-                    if (claimant != null) {
+                    // The pod's other interfaces on the same segment answer for the pod's own
+                    // addresses (Linux's default arp_ignore=0): the same host, not a conflict.
+                    if (claimant != null && !Links.namespaceMacs().contains(claimant)) {
                         return claimant;
                     }
                 }

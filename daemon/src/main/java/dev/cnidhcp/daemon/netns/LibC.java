@@ -84,6 +84,12 @@ public interface LibC {
     @SaveError
     int if_nametoindex(String name);
 
+    /** The interfaces of the calling thread's namespace: {unsigned if_index; char *if_name} pairs, ending with 0. */
+    @SaveError
+    jnr.ffi.Pointer if_nameindex();
+
+    void if_freenameindex(jnr.ffi.Pointer list);
+
     @SaveError
     int fcntl(int fd, int cmd, int arg);
 

@@ -26,6 +26,32 @@ public final class Links {
         return Native.LIBC.if_nametoindex(ifname);
     }
 
+    /**
+     * The hardware addresses of every interface in this namespace, colon hex in lower case (the pod's
+     * own interfaces, whose ARP answers are not another host's).
+     */
+    public static java.util.Set<String> namespaceMacs() throws IOException {
+        jnr.ffi.Pointer list = Native.LIBC.if_nameindex();
+        if (list == null) {
+            throw Native.failure("if_nameindex", "this namespace");
+        }
+        java.util.Set<String> macs = new java.util.HashSet<>();
+        try {
+            int entry = 2 * Native.addressSize(); // an unsigned int padded to pointer alignment, then a pointer
+            for (long offset = 0; list.getInt(offset) != 0; offset += entry) {
+                String name = list.getPointer(offset + Native.addressSize()).getString(0);
+                try {
+                    macs.add(java.util.HexFormat.ofDelimiter(":").formatHex(mac(name)));
+                } catch (IOException e) {
+                    // gone since the listing, or no hardware address: not an answering interface
+                }
+            }
+        } finally {
+            Native.LIBC.if_freenameindex(list);
+        }
+        return macs;
+    }
+
     /** The 6-byte hardware address. */
     public static byte[] mac(String ifname) throws IOException {
         byte[] ifr = ioctl(ifname, LibC.SIOCGIFHWADDR, null);

@@ -14,6 +14,11 @@ final class Native {
     private Native() {
     }
 
+    /** The size of a pointer on this platform, in bytes. */
+    static int addressSize() {
+        return RUNTIME.addressSize();
+    }
+
     static int errno() {
         return LastError.getLastError(RUNTIME);
     }
