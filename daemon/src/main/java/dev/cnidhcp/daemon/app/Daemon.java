@@ -11,8 +11,12 @@ import dev.cnidhcp.daemon.lease.ExecutorScheduler;
 import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
+import dev.cnidhcp.daemon.server.PeerPolicy;
+import dev.cnidhcp.daemon.server.SocketGroup;
+import dev.cnidhcp.daemon.server.SocketPolicy;
 import dev.cnidhcp.daemon.server.SocketServer;
 import dev.cnidhcp.daemon.store.LeaseStore;
 import dev.cnidhcp.daemon.store.StoredLease;
@@ -52,6 +56,7 @@ public final class Daemon implements AutoCloseable {
     private final SocketServer server;
     private final LeaseStore store;
     private final LeaseManager leases;
+    private final DaemonMetrics metrics = new DaemonMetrics();
     private volatile boolean wrotePidFile;
 
     public Daemon(DaemonOptions options) {
@@ -62,7 +67,7 @@ public final class Daemon implements AutoCloseable {
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
         Clock clock = Clock.systemUTC();
-        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock), clock, options.arpCheck());
+        NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock, metrics), clock, options.arpCheck());
         store = openStore(Path.of(options.stateDir()));
         leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
                 options.timeout(), options.resendMax(), store != null ? store : unusableStateDir(options.stateDir()));
@@ -70,7 +75,20 @@ public final class Daemon implements AutoCloseable {
                 options.resendTimeout(), clock);
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
         // As the reference daemon: the socket path is under the host prefix too.
-        server = new SocketServer(Path.of(options.hostPrefix() + options.socketPath()), handler, requests);
+        server = new SocketServer(Path.of(options.hostPrefix() + options.socketPath()), handler, requests,
+                SocketPolicy.of(socketGroup(options), options.hostPrefix()));
+    }
+
+    /** The -socketgroup gid, or none; an unknown name stops the daemon (the operator asked for that group). */
+    private static int socketGroup(DaemonOptions options) {
+        if (options.socketGroup().isEmpty()) {
+            return PeerPolicy.NO_GROUP;
+        }
+        try {
+            return SocketGroup.resolve(options.socketGroup(), options.hostPrefix());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static ThreadPoolExecutor bounded(int threads, int queue, String name) {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public record DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast,
                             Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir,
-                            ArpCheck arpCheck) {
+                            ArpCheck arpCheck, String socketGroup) {
 
     public static final String USAGE = String.join("\n",
             "usage: dhcp daemon [flags]",
@@ -27,16 +27,18 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
             "  -resendmax DURATION   cap of the retransmission backoff (default 62s)",
             "  -resendtimeout DURATION  how long one acquisition keeps trying (default 208s)",
             "  -statedir PATH        lease state directory (default /var/lib/cni/dhcp)",
-            "  -arpcheck MODE        conflict detection before an address is used: off, fast, full (default fast)");
+            "  -arpcheck MODE        conflict detection before an address is used: off, fast, full (default fast)",
+            "  -socketgroup GROUP    let this group (name in <hostprefix>/etc/group, or gid) use the socket: mode 0660"
+                    + " and peers of that group accepted (default: none, mode 0600, root and the daemon's user only)");
 
     /** The flags with a value, as the reference spells them, plus ours. */
     private static final Set<String> VALUE_FLAGS = Set.of("socketpath", "pidfile", "hostprefix", "timeout", "resendmax",
-            "resendtimeout", "statedir", "arpcheck");
+            "resendtimeout", "statedir", "arpcheck", "socketgroup");
     private static final Set<String> BOOLEAN_FLAGS = Set.of("broadcast");
 
     public DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast, Duration timeout,
                          Duration resendMax, Duration resendTimeout, String stateDir) {
-        this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST);
+        this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST, "");
     }
 
     public static DaemonOptions defaults() {
@@ -86,7 +88,8 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                 parseDuration("resendmax", given.getOrDefault("resendmax", "62s")),
                 parseDuration("resendtimeout", given.getOrDefault("resendtimeout", "208s")),
                 nonEmpty("statedir", given.getOrDefault("statedir", "/var/lib/cni/dhcp")),
-                ArpCheck.parse(given.getOrDefault("arpcheck", "fast")));
+                ArpCheck.parse(given.getOrDefault("arpcheck", "fast")),
+                given.getOrDefault("socketgroup", ""));
     }
 
     private static String nonEmpty(String name, String value) {

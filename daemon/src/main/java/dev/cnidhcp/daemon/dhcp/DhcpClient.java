@@ -1,5 +1,6 @@
 package dev.cnidhcp.daemon.dhcp;
 
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import org.dhcp4java.DHCPConstants;
 
 import java.io.IOException;
@@ -32,18 +33,28 @@ public final class DhcpClient {
     private final ClientSettings settings;
     private final Clock clock;
     private final LongSupplier xids;
-    private final AtomicLong dropped = new AtomicLong();
+    private final DaemonMetrics metrics;
     private final AtomicLong naks = new AtomicLong();
 
     public DhcpClient(ClientSettings settings, Clock clock) {
-        this(settings, clock, () -> ThreadLocalRandom.current().nextInt());
+        this(settings, clock, new DaemonMetrics());
+    }
+
+    /** Counting dropped replies, by {@link DropReason}, into {@code metrics}. */
+    public DhcpClient(ClientSettings settings, Clock clock, DaemonMetrics metrics) {
+        this(settings, clock, () -> ThreadLocalRandom.current().nextInt(), metrics);
     }
 
     /** With a chosen source of transaction ids (tests). */
     public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids) {
+        this(settings, clock, xids, new DaemonMetrics());
+    }
+
+    public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids, DaemonMetrics metrics) {
         this.settings = settings;
         this.clock = clock;
         this.xids = xids;
+        this.metrics = metrics;
     }
 
     public ClientSettings settings() {
@@ -52,7 +63,7 @@ public final class DhcpClient {
 
     /** Replies received and dropped: malformed, or not for the exchange (op, xid, chaddr, client id, type). */
     public long droppedReplies() {
-        return dropped.get();
+        return metrics.droppedPacketsTotal();
     }
 
     /** DHCPNAKs received. */
@@ -157,7 +168,7 @@ public final class DhcpClient {
         long left;
         while ((left = until.toEpochMilli() - clock.millis()) > 0) {
             if (transport.receive(left) != null) {
-                dropped.incrementAndGet();
+                metrics.droppedPacket(DropReason.UNEXPECTED.label());
             }
         }
     }
@@ -214,11 +225,11 @@ public final class DhcpClient {
                 if (accepted.contains(reply.type())) {
                     return reply;
                 }
-                dropped.incrementAndGet();
+                metrics.droppedPacket(DropReason.UNEXPECTED.label());
                 LOG.fine(() -> "dropped a reply of unexpected type " + reply.type());
             } catch (DhcpParseException e) {
-                dropped.incrementAndGet();
-                LOG.fine(() -> "dropped a reply: " + e.getMessage());
+                metrics.droppedPacket(e.reason().label());
+                LOG.fine(() -> "dropped a reply (" + e.reason().label() + "): " + e.getMessage());
             }
         }
     }
