@@ -56,7 +56,8 @@ public final class PeerPolicy {
             return Optional.empty();
         }
         String who = "process " + peer.pid() + " (uid " + peer.uid() + ", gid " + peer.gid() + ")";
-        String allowed = "root, uid " + ownUid + (group != NO_GROUP ? " and members of group " + group : "");
+        String allowed = "root" + (ownUid != 0 ? ", uid " + ownUid : "")
+                + (group != NO_GROUP ? " and members of group " + group : "");
         String how = group != NO_GROUP
                 ? "add the user to group " + group + " (then start the process anew), or run it as root"
                 : "run it as root, or start the daemon with -socketgroup GROUP and make the user a member of GROUP";

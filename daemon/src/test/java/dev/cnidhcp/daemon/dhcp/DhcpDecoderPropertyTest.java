@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * with a {@link DhcpParseException}; nothing else escapes (no index, null-pointer or dhcp4java's
  * unchecked exceptions), whatever a server or an attacker on the link sends.
  */
-class DhcpDecoderProperties {
+class DhcpDecoderPropertyTest {
     private static final Logger DHCP4JAVA_LOG = Logger.getLogger("org.dhcp4java");
 
     static {

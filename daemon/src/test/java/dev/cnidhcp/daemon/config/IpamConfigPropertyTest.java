@@ -17,7 +17,7 @@ import java.util.Map;
  * The daemon's ipam parser on any JSON the plugin could forward: a config or a {@link CniException}
  * (code 7), nothing else (no class-cast, number-format or null-pointer exception).
  */
-class IpamConfigProperties {
+class IpamConfigPropertyTest {
     private static final List<String> KEYS = List.of("type", "routes", "priority", "request", "provide",
             "daemonSocketPath", "other");
 
@@ -51,7 +51,7 @@ class IpamConfigProperties {
                 "[{\"option\":\"300\",\"value\":\"a\"}]", "[{\"option\":\"dhcp-client-identifier\",\"fromArg\":\"K8S_POD_NAME\"}]",
                 "[{\"option\":\"x\",\"fromArg\":1}]", "[{\"option\":-1}]", "[{\"option\":1.5}]", "[{\"option\":\"\"}]",
                 "100", "-1", "1e99", "1.5", "\"100\"", "null", "true", "{}", "[]", "[[]]", "\"dhcp\"",
-                "99999999999999999999").map(IpamConfigProperties::json), mutatedJson());
+                "99999999999999999999").map(IpamConfigPropertyTest::json), mutatedJson());
     }
 
     private static Arbitrary<Object> mutatedJson() {

@@ -18,7 +18,7 @@ import java.util.Map;
  * ({@link JsonException} from the JSON reader and the wire envelope, {@link CniException} from the
  * request), never an index, number-format, class-cast or null-pointer exception.
  */
-class CniInputProperties {
+class CniInputPropertyTest {
     private static final String VALID_CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"macvlan\","
             + "\"ipam\":{\"type\":\"dhcp\",\"daemonSocketPath\":\"/run/cni/dhcp.sock\","
             + "\"provide\":[{\"option\":\"host-name\",\"value\":\"pod\"}],\"routes\":[{\"dst\":\"10.0.0.0/8\"}]},"
