@@ -129,10 +129,10 @@ public final class CniHandler {
 
     /**
      * DEL is best effort: a release that cannot be sent is logged, and DEL still succeeds (also when
-     * the namespace is gone); only a CNI_NETNS that is not allowed fails it.
+     * the namespace is gone); only a CNI_NETNS outside the allowed places fails it.
      */
     private void delete(CniRequest request, Peer peer) throws CniException {
-        NetnsPathPolicy.of(paths).check(request.netns());
+        NetnsPathPolicy.of(paths).checkForDel(request.netns());
         try {
             leases.delete(keyOf(request), paths.netnsOf(peer));
         } catch (IOException e) {

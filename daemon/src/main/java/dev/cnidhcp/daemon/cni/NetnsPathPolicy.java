@@ -18,7 +18,8 @@ import java.util.List;
  * daemon would open as root. The value must have one of those forms; a file that exists is resolved
  * (symbolic links followed) and must still lie in those places and be a network namespace (nsfs). A
  * file that does not exist passes: DEL of a pod whose namespace is gone must succeed, and ADD then
- * fails when it enters the namespace.
+ * fails when it enters the namespace. For DEL ({@link #checkForDel}) a file in those places that is
+ * not a namespace counts as gone too: an unmounted {@code /run/netns} entry left behind is an empty file.
  */
 public final class NetnsPathPolicy {
     /** The places, as the message lists them. */
@@ -50,6 +51,18 @@ public final class NetnsPathPolicy {
      * @throws CniException code 4 naming the value and the allowed places
      */
     public Path check(String cniNetns) throws CniException {
+        return check(cniNetns, true);
+    }
+
+    /**
+     * As {@link #check}, except that a file in an allowed place that is not a network namespace counts
+     * as a namespace that is gone: DEL then succeeds.
+     */
+    public Path checkForDel(String cniNetns) throws CniException {
+        return check(cniNetns, false);
+    }
+
+    private Path check(String cniNetns, boolean mustBeNamespace) throws CniException {
         if (cniNetns == null || cniNetns.isEmpty()) {
             return null;
         }
@@ -73,6 +86,9 @@ public final class NetnsPathPolicy {
         }
         try {
             if (!namespaces.isNetworkNamespace(real)) {
+                if (!mustBeNamespace) {
+                    return given;
+                }
                 throw refused(cniNetns, "is not a network namespace (" + real + " is not on nsfs)");
             }
         } catch (NoSuchFileException e) {

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Creates the listening socket file with its final mode and group from the first moment it has its
@@ -26,7 +28,7 @@ public final class SocketFile {
      */
     public static ServerSocketChannel bind(Path path, int gid) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
-        Path privateDir = Files.createTempDirectory(parent, ".dhcp-sock-"); // 0700 (POSIX default for temp dirs)
+        Path privateDir = privateDirectory(parent);
         Path staging = privateDir.resolve("s");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -45,6 +47,25 @@ public final class SocketFile {
             throw e;
         } finally {
             Files.deleteIfExists(privateDir);
+        }
+    }
+
+    /**
+     * A new directory of mode 0700 (the umask can only take bits away) in {@code parent}, with a
+     * short name: a Unix socket's path has at most 107 bytes, and the staging path should not be
+     * much longer than the final one.
+     */
+    static Path privateDirectory(Path parent) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path dir = parent.resolve(String.format(".s%06x", ThreadLocalRandom.current().nextInt(1 << 24)));
+            try {
+                return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 }

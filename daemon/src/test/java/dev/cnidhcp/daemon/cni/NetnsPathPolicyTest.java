@@ -130,6 +130,21 @@ class NetnsPathPolicyTest {
     }
 
     @Test
+    void forDelAFileLeftBehindByAnUnmountedNamespaceCountsAsGone() throws Exception {
+        file("/run/netns/unmounted");
+        assertEquals(host.resolve("run/netns/unmounted"), policy().checkForDel("/run/netns/unmounted"));
+    }
+
+    @Test
+    void forDelPathsOutsideTheKnownPlacesAreStillRefused() throws Exception {
+        assertThrows(CniException.class, () -> policy().checkForDel("/etc/shadow"));
+        Path secret = file("/etc/ns-x");
+        Files.createDirectories(host.resolve("run/netns"));
+        Files.createSymbolicLink(host.resolve("run/netns/evil"), secret);
+        assertThrows(CniException.class, () -> policy().checkForDel("/run/netns/evil"));
+    }
+
+    @Test
     void allowedFormsAreExactlyTheKnownPlaces() {
         assertTrue(NetnsPathPolicy.allowedForm("/run/netns/x"));
         assertTrue(NetnsPathPolicy.allowedForm("/var/run/netns/cni-1234-abcd"));

@@ -44,9 +44,9 @@ class SocketFileTest {
     }
 
     @Test
-    void theStagingDirectoryIsPrivate() throws IOException {
-        // what bind() relies on: a temporary directory is created 0700, whatever the umask
-        Path staging = Files.createTempDirectory(dir, ".dhcp-sock-");
+    void theStagingDirectoryIsPrivateAndItsNameShort() throws IOException {
+        Path staging = SocketFile.privateDirectory(dir);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(staging)));
+        assertEquals(8, staging.getFileName().toString().length());
     }
 }
