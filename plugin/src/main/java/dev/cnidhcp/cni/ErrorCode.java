@@ -22,6 +22,8 @@ public final class ErrorCode {
     public static final int CHECK_FAILED = 103;
     /** GC: some leases could not be released; the message lists them. */
     public static final int GC_INCOMPLETE = 104;
+    /** The process that called the daemon is not allowed to use it (its uid or groups); the message says how to allow it. */
+    public static final int PERMISSION_DENIED = 105;
     /** Anything the daemon did not expect; the message says what. */
     public static final int INTERNAL = 199;
 

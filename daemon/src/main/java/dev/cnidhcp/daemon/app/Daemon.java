@@ -20,6 +20,9 @@ import dev.cnidhcp.daemon.metrics.MetricsAddress;
 import dev.cnidhcp.daemon.metrics.PrometheusEndpoint;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
+import dev.cnidhcp.daemon.server.PeerPolicy;
+import dev.cnidhcp.daemon.server.SocketGroup;
+import dev.cnidhcp.daemon.server.SocketPolicy;
 import dev.cnidhcp.daemon.server.SocketServer;
 import dev.cnidhcp.daemon.server.SystemdActivation;
 import dev.cnidhcp.daemon.store.LeaseStore;
@@ -89,7 +92,20 @@ public final class Daemon implements AutoCloseable {
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout(), clock, metrics, admin);
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
-        server = new SocketServer(socketPath, handler, requests);
+        server = new SocketServer(socketPath, handler, requests,
+                SocketPolicy.of(socketGroup(options), options.hostPrefix()));
+    }
+
+    /** The -socketgroup gid, or none; an unknown name stops the daemon (the operator asked for that group). */
+    private static int socketGroup(DaemonOptions options) {
+        if (options.socketGroup().isEmpty()) {
+            return PeerPolicy.NO_GROUP;
+        }
+        try {
+            return SocketGroup.resolve(options.socketGroup(), options.hostPrefix());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static ThreadPoolExecutor bounded(int threads, int queue, String name) {

@@ -25,7 +25,14 @@ public final class DaemonMain {
             return;
         }
         configureLogging(options.logFormat());
-        Daemon daemon = new Daemon(options);
+        Daemon daemon;
+        try {
+            daemon = new Daemon(options);
+        } catch (IllegalArgumentException e) { // e.g. a -socketgroup that names no group
+            System.err.println("dhcp daemon: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // Registered before the socket exists, so a SIGTERM at any moment removes what start() made.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public record DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast,
                             Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir,
-                            ArpCheck arpCheck, Optional<MetricsAddress> metrics, LogStyle logFormat) {
+                            ArpCheck arpCheck, Optional<MetricsAddress> metrics, LogStyle logFormat,
+                            String socketGroup) {
 
     public static final String USAGE = String.join("\n",
             "usage: dhcp daemon [flags]",
@@ -32,17 +33,19 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
             "  -arpcheck MODE        conflict detection before an address is used: off, fast, full (default fast)",
             "  -metrics ADDR:PORT    serve Prometheus metrics at http://ADDR:PORT/metrics, e.g. 127.0.0.1:9563"
                     + " (default: off)",
-            "  -logformat FORMAT     log lines as text or json (default text)");
+            "  -logformat FORMAT     log lines as text or json (default text)",
+            "  -socketgroup GROUP    let this group (name in <hostprefix>/etc/group, or gid) use the socket: mode 0660"
+                    + " and peers of that group accepted (default: none, mode 0600, root and the daemon's user only)");
 
     /** The flags with a value, as the reference spells them, plus ours. */
     private static final Set<String> VALUE_FLAGS = Set.of("socketpath", "pidfile", "hostprefix", "timeout", "resendmax",
-            "resendtimeout", "statedir", "arpcheck", "metrics", "logformat");
+            "resendtimeout", "statedir", "arpcheck", "metrics", "logformat", "socketgroup");
     private static final Set<String> BOOLEAN_FLAGS = Set.of("broadcast");
 
     public DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast, Duration timeout,
                          Duration resendMax, Duration resendTimeout, String stateDir) {
         this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST,
-                Optional.empty(), LogStyle.TEXT);
+                Optional.empty(), LogStyle.TEXT, "");
     }
 
     public static DaemonOptions defaults() {
@@ -94,7 +97,8 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                 nonEmpty("statedir", given.getOrDefault("statedir", "/var/lib/cni/dhcp")),
                 ArpCheck.parse(given.getOrDefault("arpcheck", "fast")),
                 metrics(given.getOrDefault("metrics", "")),
-                LogStyle.parse(given.getOrDefault("logformat", "text")));
+                LogStyle.parse(given.getOrDefault("logformat", "text")),
+                given.getOrDefault("socketgroup", ""));
     }
 
     /** {@code -metrics}: off when absent or empty. */

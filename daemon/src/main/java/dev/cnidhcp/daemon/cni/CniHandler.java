@@ -141,7 +141,7 @@ public final class CniHandler {
 
     private String add(CniRequest request, IpamConfig config, Peer peer) throws CniException {
         LeaseKey key = keyOf(request);
-        Path netns = paths.netns(request.netns());
+        Path netns = NetnsPathPolicy.of(paths).check(request.netns());
         byte[] clientId = config.options().provided().get(61);
         if (clientId == null) {
             clientId = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
@@ -163,8 +163,12 @@ public final class CniHandler {
         }
     }
 
-    /** DEL is best effort: a release that cannot be sent is logged, and DEL still succeeds. */
-    private void delete(CniRequest request, Peer peer) {
+    /**
+     * DEL is best effort: a release that cannot be sent is logged, and DEL still succeeds (also when
+     * the namespace is gone); only a CNI_NETNS outside the allowed places fails it.
+     */
+    private void delete(CniRequest request, Peer peer) throws CniException {
+        NetnsPathPolicy.of(paths).checkForDel(request.netns());
         try {
             leases.delete(keyOf(request), paths.netnsOf(peer));
         } catch (IOException e) {
@@ -173,6 +177,7 @@ public final class CniHandler {
     }
 
     private void check(CniRequest request) throws CniException {
+        NetnsPathPolicy.of(paths).check(request.netns());
         LeaseKey key = keyOf(request);
         if (leases.get(key) == null) {
             throw new CniException(ErrorCode.UNKNOWN_CONTAINER, "no DHCP lease is held for " + key);

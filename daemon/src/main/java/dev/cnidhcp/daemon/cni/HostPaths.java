@@ -9,15 +9,11 @@ import java.util.List;
 /**
  * Maps host paths to the paths the daemon sees: with {@code -hostprefix /host} (a daemon in a
  * container with the host's root mounted there), {@code /run/netns/x} becomes {@code /host/run/netns/x}.
+ * CNI_NETNS is mapped (and checked) by {@link NetnsPathPolicy}.
  */
 public record HostPaths(String hostPrefix) {
     public HostPaths {
         hostPrefix = hostPrefix == null ? "" : hostPrefix.replaceAll("/+$", "");
-    }
-
-    /** The pod's namespace as given by CNI_NETNS, or null when it is empty. */
-    public Path netns(String cniNetns) {
-        return cniNetns == null || cniNetns.isEmpty() ? null : Path.of(hostPrefix + cniNetns);
     }
 
     /** The daemon's own network namespace (that of its main thread, which never changes namespace). */

@@ -179,7 +179,7 @@ public final class DhcpClient {
         long left;
         while ((left = until.toEpochMilli() - clock.millis()) > 0) {
             if (transport.receive(left) != null) {
-                metrics.droppedPacket("unexpected");
+                metrics.droppedPacket(DropReason.UNEXPECTED.label());
             }
         }
     }
@@ -237,11 +237,11 @@ public final class DhcpClient {
                 if (accepted.contains(reply.type())) {
                     return reply;
                 }
-                metrics.droppedPacket("unexpected");
+                metrics.droppedPacket(DropReason.UNEXPECTED.label());
                 LOG.fine(() -> "dropped a reply of unexpected type " + reply.type());
             } catch (DhcpParseException e) {
-                metrics.droppedPacket("invalid");
-                LOG.fine(() -> "dropped a reply: " + e.getMessage());
+                metrics.droppedPacket(e.reason().label());
+                LOG.fine(() -> "dropped a reply (" + e.reason().label() + "): " + e.getMessage());
             }
         }
     }

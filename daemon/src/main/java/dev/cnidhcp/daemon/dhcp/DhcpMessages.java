@@ -97,13 +97,16 @@ public final class DhcpMessages {
     }
 
     /**
-     * Decodes a server's message and checks that it answers this exchange: BOOTREPLY, the same xid,
-     * the client's chaddr, the client identifier when the server echoes one (RFC 6842), a message type
-     * and a server identifier.
+     * Decodes a server's message and checks that it answers this exchange: well framed
+     * ({@link ReplyFraming}: BOOTREPLY, magic cookie, option lengths), the same xid, the client's
+     * chaddr, the client identifier when the server echoes one (RFC 6842), a message type and a
+     * server identifier.
      *
-     * @throws DhcpParseException naming the first thing that does not fit; the caller drops the message
+     * @throws DhcpParseException naming the first thing that does not fit, with its {@link DropReason};
+     *                            the caller drops the message
      */
     public static Reply parseReply(byte[] payload, int xid, ClientIdentity id) throws DhcpParseException {
+        ReplyFraming.check(payload);
         DHCPPacket p;
         try {
             p = DHCPPacket.getPacket(payload, 0, payload.length, true);
@@ -111,28 +114,30 @@ public final class DhcpMessages {
             throw new DhcpParseException("malformed DHCP message: " + e.getMessage());
         }
         if (p.getOp() != DHCPConstants.BOOTREPLY) {
-            throw new DhcpParseException("op " + p.getOp() + " is not BOOTREPLY");
+            throw new DhcpParseException(DropReason.NOT_BOOTREPLY, "op " + p.getOp() + " is not BOOTREPLY");
         }
         if (p.getXid() != xid) {
-            throw new DhcpParseException(String.format("xid 0x%08x is not ours (0x%08x)", p.getXid(), xid));
+            throw new DhcpParseException(DropReason.WRONG_XID,
+                    String.format("xid 0x%08x is not ours (0x%08x)", p.getXid(), xid));
         }
         if (!id.matchesChaddr(p.getChaddr())) {
-            throw new DhcpParseException("chaddr " + p.getChaddrAsHex() + " is not " + id.macText());
+            throw new DhcpParseException(DropReason.WRONG_CHADDR,
+                    "chaddr " + p.getChaddrAsHex() + " is not " + id.macText());
         }
         byte[] echoed = p.getOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER);
         if (echoed != null && !id.matchesClientId(echoed)) {
-            throw new DhcpParseException("client identifier in the reply is not ours");
+            throw new DhcpParseException(DropReason.WRONG_CLIENT_ID, "client identifier in the reply is not ours");
         }
-        Byte type = p.getDHCPMessageType();
+        Byte type = p.getDHCPMessageType(); // option 53 of length 1 (ReplyFraming), or absent
         if (type == null) {
-            throw new DhcpParseException("no message type (option 53)");
+            throw new DhcpParseException(DropReason.NO_MESSAGE_TYPE, "no message type (option 53)");
         }
         byte[] server = p.getOptionRaw(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER);
         Inet4Address serverId = null;
         if (server != null) {
             serverId = OptionDecoders.addresses(54, server).get(0);
         } else if (type != DHCPConstants.DHCPNAK) {
-            throw new DhcpParseException("no server identifier (option 54)");
+            throw new DhcpParseException(DropReason.NO_SERVER_ID, "no server identifier (option 54)");
         }
         return new Reply(type, (Inet4Address) p.getYiaddr(), serverId, p);
     }

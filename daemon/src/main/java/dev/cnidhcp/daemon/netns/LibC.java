@@ -12,6 +12,10 @@ import jnr.ffi.annotations.SaveError;
 public interface LibC {
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
+    /** statfs.f_type of the namespace file system (linux/magic.h). */
+    long NSFS_MAGIC = 0x6e736673L;
+    /** ioctl on a namespace file: its CLONE_NEW* type (linux/nsfs.h, _IO(0xb7, 0x3); Linux 4.11+). */
+    long NS_GET_NSTYPE = 0xb703;
     int CLONE_NEWNET = 0x40000000;
     int AF_INET = 2;
     int AF_PACKET = 17;
@@ -53,6 +57,9 @@ public interface LibC {
 
     @SaveError
     int close(int fd);
+
+    @SaveError
+    int fstatfs(int fd, @Out byte[] statfs);
 
     @SaveError
     int setns(int fd, int nstype);

@@ -5,7 +5,6 @@ import dev.cnidhcp.cni.CniVersion;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.cni.CniHandler;
 import dev.cnidhcp.daemon.cni.Peer;
-import dev.cnidhcp.daemon.netns.SocketCredentials;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
 
@@ -20,9 +19,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,30 +32,55 @@ import java.util.logging.Logger;
  * The daemon's socket API: accepts plugin connections on a Unix socket and answers each with one
  * {@link WireResponse}.
  *
+ * <p>Guards ({@link SocketPolicy}, docs/security.md): the socket file is 0600 (0660 with
+ * {@code -socketgroup}) from its creation ({@link SocketFile}); every peer is checked by its
+ * credentials ({@link PeerPolicy}) and a refused one gets error 105 without its request being
+ * looked at; a request must arrive within the read timeout and stay under
+ * {@link WireRequest#MAX_BYTES}; when the {@code requests} executor (bounded threads and queue) is
+ * full, the connection is answered with error 11 ("busy, retry").
+ *
  * <p>Threads: one acceptor thread ({@code cni-accept}); each connection is read, answered and closed
- * on a thread of the {@code requests} executor, so slow ADDs do not hold up others.
+ * on a thread of the {@code requests} executor, so slow ADDs do not hold up others; connections the
+ * executor refuses are answered on one {@code cni-refuse} thread (a bounded queue; beyond it they are
+ * closed); {@code cni-deadline} closes connections whose request is late.
  */
 public final class SocketServer implements Closeable {
     private static final Logger LOG = Logger.getLogger(SocketServer.class.getName());
+    /** Connections waiting for the {@code cni-refuse} thread at most; more are closed unanswered. */
+    static final int MAX_QUEUED_REFUSALS = 64;
 
     private final Path path;
     private final CniHandler handler;
     private final ExecutorService requests;
+    private final SocketPolicy policy;
+    private final ReadDeadlines deadlines;
+    private final ThreadPoolExecutor refusals;
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closing;
     /** The socket was passed in already listening: its file belongs to whoever made it. */
     private boolean adopted;
 
+    /** Mode 0600, peers root and the daemon's user. */
     public SocketServer(Path path, CniHandler handler, ExecutorService requests) {
+        this(path, handler, requests, SocketPolicy.of(PeerPolicy.NO_GROUP, ""));
+    }
+
+    public SocketServer(Path path, CniHandler handler, ExecutorService requests, SocketPolicy policy) {
         this.path = path;
         this.handler = handler;
         this.requests = requests;
+        this.policy = policy;
+        this.deadlines = new ReadDeadlines(policy.readTimeout());
+        this.refusals = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(MAX_QUEUED_REFUSALS), r -> new Thread(r, "cni-refuse"));
+        refusals.allowCoreThreadTimeOut(true);
     }
 
     /**
-     * Binds the socket (mode 0600, parent directories created) and starts accepting. A stale socket
-     * file left by a dead daemon is replaced; a live daemon on the same path is an error.
+     * Binds the socket (mode 0600, or 0660 with the policy's group; parent directories created) and
+     * starts accepting. A stale socket file left by a dead daemon is replaced; a live daemon on the
+     * same path is an error.
      */
     public void start() throws IOException {
         Path parent = path.toAbsolutePath().getParent();
@@ -68,9 +94,7 @@ public final class SocketServer implements Closeable {
             LOG.info("removing stale socket " + path);
             Files.delete(path);
         }
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        server = SocketFile.bind(path, policy.socketGroup());
         acceptor = new Thread(this::acceptLoop, "cni-accept");
         acceptor.start();
         LOG.info("listening on " + path);
@@ -112,26 +136,90 @@ public final class SocketServer implements Closeable {
             try {
                 requests.execute(() -> serve(channel));
             } catch (RejectedExecutionException e) {
-                LOG.warning("too many requests in flight; refusing a connection");
-                closeQuietly(channel);
+                refuseBusy(channel);
             }
         }
     }
 
     private void serve(SocketChannel channel) {
+        Peer peer = policy.credentials().apply(channel);
         try (channel) {
-            Peer peer = SocketCredentials.of(channel);
-            byte[] request = readAll(channel);
-            WireResponse response = request == null
-                    ? new WireResponse(1, new CniException(ErrorCode.IO_FAILURE,
-                            "request larger than " + WireRequest.MAX_BYTES + " bytes").toJson(CniVersion.LATEST))
-                    : handler.handle(request, peer);
-            ByteBuffer out = ByteBuffer.wrap(response.encode());
-            while (out.hasRemaining()) {
-                channel.write(out);
+            Optional<byte[]> request = readRequest(channel);
+            Optional<String> refusal = policy.peers().refusal(peer);
+            WireResponse response;
+            if (refusal.isPresent()) {
+                LOG.warning("refused a connection: " + refusal.get());
+                response = error(ErrorCode.PERMISSION_DENIED, refusal.get());
+            } else if (request.isEmpty()) {
+                response = error(ErrorCode.IO_FAILURE, "request larger than " + WireRequest.MAX_BYTES + " bytes");
+            } else {
+                response = handler.handle(request.get(), peer);
             }
+            write(channel, response);
+        } catch (LateRequestException e) {
+            LOG.warning(e.getMessage() + " (peer pid " + peer.pid() + ", uid " + peer.uid() + ")");
         } catch (IOException e) {
             LOG.log(Level.WARNING, "connection failed: " + e.getMessage());
+        }
+    }
+
+    /** Every request thread is busy and the queue full: answer "retry" from the refusal thread, or close. */
+    private void refuseBusy(SocketChannel channel) {
+        try {
+            refusals.execute(() -> {
+                try (channel) {
+                    readRequest(channel); // read first: a client whose request is left unread sees a reset
+                    write(channel, error(ErrorCode.TRY_AGAIN_LATER, "the DHCP daemon is busy (too many requests"
+                            + " in flight); retry"));
+                } catch (LateRequestException e) {
+                    LOG.warning(e.getMessage());
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "connection failed: " + e.getMessage());
+                }
+            });
+            LOG.warning("too many requests in flight; answering a connection with \"busy, retry\"");
+        } catch (RejectedExecutionException e) {
+            LOG.warning("too many requests in flight and refusals queued; closing a connection unanswered");
+            closeQuietly(channel);
+        }
+    }
+
+    /**
+     * The request bytes, or empty when larger than the limit.
+     *
+     * @throws LateRequestException when the client did not send a whole request (and half-close)
+     *                              within the read timeout; the channel is closed
+     */
+    private Optional<byte[]> readRequest(SocketChannel channel) throws IOException {
+        ReadDeadlines.Deadline deadline = deadlines.start(channel);
+        try (deadline) {
+            return Optional.ofNullable(readAll(channel));
+        } catch (IOException e) {
+            if (deadline.expired()) {
+                throw new LateRequestException("closed a connection that sent no complete request within "
+                        + policy.readTimeout().toMillis() + " ms");
+            }
+            throw e;
+        }
+    }
+
+    /** A client too slow to send its request. */
+    private static final class LateRequestException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LateRequestException(String message) {
+            super(message);
+        }
+    }
+
+    private static WireResponse error(int code, String message) {
+        return new WireResponse(1, new CniException(code, message).toJson(CniVersion.LATEST));
+    }
+
+    private static void write(SocketChannel channel, WireResponse response) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(response.encode());
+        while (out.hasRemaining()) {
+            channel.write(out);
         }
     }
 
@@ -163,6 +251,8 @@ public final class SocketServer implements Closeable {
             LOG.warning("cannot remove socket " + path + ": " + e.getMessage());
         }
         requests.shutdown();
+        refusals.shutdownNow();
+        deadlines.close();
         try {
             requests.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

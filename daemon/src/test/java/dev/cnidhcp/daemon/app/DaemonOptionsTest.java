@@ -30,6 +30,14 @@ class DaemonOptionsTest {
     }
 
     @Test
+    void socketGroupIsNoneByDefaultAndTakesANameOrNumber() {
+        assertEquals("", DaemonOptions.parse().socketGroup());
+        assertEquals("cni", DaemonOptions.parse("-socketgroup", "cni").socketGroup());
+        assertEquals("4242", DaemonOptions.parse("-socketgroup=4242").socketGroup());
+        assertTrue(DaemonOptions.USAGE.contains("-socketgroup GROUP"));
+    }
+
+    @Test
     void flagWithSeparateValue() {
         assertEquals("/x", DaemonOptions.parse("-socketpath", "/x").socketPath());
     }

@@ -234,6 +234,38 @@ class CniHandlerTest {
     }
 
     @Test
+    void addWithANetnsOutsideTheKnownPlacesIsRefusedWithCode4() throws Exception {
+        Map<String, String> env = env("ADD", "eth0");
+        env.put("CNI_NETNS", "/etc/passwd");
+        WireResponse response = call(handler(), env, config("1.0.0"));
+        assertError(response, 4);
+        assertTrue(json(response).get("msg").asText().contains("/etc/passwd"), response.stdout());
+        assertTrue(transport.acquired.isEmpty());
+    }
+
+    @Test
+    void addWithARealNamespaceOfAThreadPasses() throws Exception {
+        Map<String, String> env = env("ADD", "eth0");
+        env.put("CNI_NETNS", "/proc/" + ProcessHandle.current().pid() + "/task/" + ProcessHandle.current().pid()
+                + "/ns/net");
+        assertEquals(0, call(handler(), env, config("1.0.0")).exitCode(), "a real namespace passes");
+    }
+
+    @Test
+    void delOfAPodWhoseNamespaceIsGoneSucceeds() {
+        Map<String, String> env = env("DEL", "eth0");
+        env.put("CNI_NETNS", "/run/netns/gone-already");
+        assertEquals(0, call(handler(), env, config("1.0.0")).exitCode());
+    }
+
+    @Test
+    void delWithANetnsOutsideTheKnownPlacesIsRefusedWithCode4() throws Exception {
+        Map<String, String> env = env("DEL", "eth0");
+        env.put("CNI_NETNS", "/run/netns/../../etc/passwd");
+        assertError(call(handler(), env, config("1.0.0")), 4);
+    }
+
+    @Test
     void addTwiceForTheSameAttachmentAcquiresOnceAndReturnsTheSameAddress() throws Exception {
         WireResponse first = add("eth0");
         WireResponse second = add("eth0");

@@ -1,5 +1,6 @@
 package dev.cnidhcp.daemon.dhcp;
 
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.testing.FakeClock;
 import dev.cnidhcp.daemon.testing.ScriptedDhcpServer;
 import dev.cnidhcp.daemon.testing.ScriptedDhcpServer.Fault;
@@ -324,6 +325,18 @@ class DhcpClientTest {
         long waited = Duration.between(discovers.get(0).at(), discovers.get(1).at()).toMillis();
         assertTrue(waited >= 3000, "waited out the retransmission delay: " + waited + " ms");
         assertEquals(FIRST, lease.address());
+    }
+
+    @Test
+    void droppedRepliesAreCountedByReason() throws Exception {
+        DaemonMetrics metrics = new DaemonMetrics();
+        client = new DhcpClient(SETTINGS, clock, xids::incrementAndGet, metrics);
+        server.next(Fault.WRONG_XID).next(Fault.WRONG_CHADDR).next(Fault.TRUNCATE);
+
+        acquire();
+
+        assertEquals(Map.of("wrong_xid", 1L, "wrong_chaddr", 1L, "malformed", 1L), metrics.droppedPackets());
+        assertEquals(3, client.droppedReplies());
     }
 
     @Test

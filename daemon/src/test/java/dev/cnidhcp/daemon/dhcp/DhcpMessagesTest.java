@@ -267,6 +267,57 @@ class DhcpMessagesTest {
     }
 
     @Test
+    void eachRejectionNamesItsReason() {
+        DHCPPacket xid = ack();
+        xid.setXid(XID + 1);
+        assertEquals(DropReason.WRONG_XID, rejected(xid).reason());
+        DHCPPacket chaddr = ack();
+        chaddr.setChaddr(new byte[] {2, 0x42, 0, 0, 0, 8});
+        assertEquals(DropReason.WRONG_CHADDR, rejected(chaddr).reason());
+        DHCPPacket clientId = ack();
+        clientId.setOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER, new byte[] {0, 'x'});
+        assertEquals(DropReason.WRONG_CLIENT_ID, rejected(clientId).reason());
+        DHCPPacket op = ack();
+        op.setOp(DHCPConstants.BOOTREQUEST);
+        assertEquals(DropReason.NOT_BOOTREPLY, rejected(op).reason());
+        DHCPPacket type = ack();
+        type.removeOption(DHCPConstants.DHO_DHCP_MESSAGE_TYPE);
+        assertEquals(DropReason.NO_MESSAGE_TYPE, rejected(type).reason());
+        DHCPPacket server = ack();
+        server.removeOption(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER);
+        assertEquals(DropReason.NO_SERVER_ID, rejected(server).reason());
+    }
+
+    @Test
+    void parseReplyRejectsAMessageWithoutMagicCookie() {
+        byte[] wire = ack().serialize();
+        wire[236] = 0;
+        DhcpParseException e = assertThrows(DhcpParseException.class, () -> DhcpMessages.parseReply(wire, XID, ID));
+        assertEquals(DropReason.BAD_COOKIE, e.reason());
+    }
+
+    @Test
+    void parseReplyRejectsAnOptionLongerThanTheMessage() {
+        byte[] wire = ack().serialize();
+        int end = wire.length - 1;
+        while (wire[end] != (byte) 255) {
+            end--;
+        }
+        byte[] cut = Arrays.copyOf(wire, end + 3);
+        cut[end] = 15;         // domain name ...
+        cut[end + 1] = 40;     // ... of 40 bytes, of which 1 is there
+        DhcpParseException e = assertThrows(DhcpParseException.class, () -> DhcpMessages.parseReply(cut, XID, ID));
+        assertEquals(DropReason.MALFORMED, e.reason());
+    }
+
+    @Test
+    void parseReplyRejectsAMessageTypeOfTwoBytesInsteadOfThrowingUnchecked() {
+        DHCPPacket p = ack();
+        p.setOptionRaw(DHCPConstants.DHO_DHCP_MESSAGE_TYPE, bytes(5, 5));
+        assertEquals(DropReason.MALFORMED, rejected(p).reason());
+    }
+
+    @Test
     void parseReplyRejectsServerIdentifierOfWrongLength() {
         DHCPPacket p = ack();
         p.setOptionRaw(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, bytes(10, 1, 0));
