@@ -52,6 +52,12 @@ public final class AdminCli {
         try {
             text = ask(parsed.socketPath(), command);
             answer = MiniJson.parse(text);
+        } catch (BusyException e) {
+            // Every request thread is taken (e.g. ADDs waiting for an absent server): the daemon is
+            // alive, and a liveness probe must not restart it in the middle of that.
+            (status ? out : err).println("busy: the DHCP lease daemon at " + parsed.socketPath()
+                    + " answered, but every request thread is in use; retry for details");
+            return status ? 0 : 2;
         } catch (IOException | JsonException e) {
             (status ? out : err).println("unreachable: no answer from the DHCP lease daemon at " + parsed.socketPath()
                     + ": " + e.getMessage() + " (is it running? 'dhcp daemon -socketpath " + parsed.socketPath() + "')");
@@ -81,6 +87,9 @@ public final class AdminCli {
             try {
                 WireResponse response = new DaemonClient(socket).call(AdminCommand.request(command));
                 if (response.exitCode() != 0) {
+                    if (response.stdout().contains("\"code\":" + dev.cnidhcp.cni.ErrorCode.TRY_AGAIN_LATER + ",")) {
+                        throw new BusyException(response.stdout());
+                    }
                     throw new IOException("it refused " + command + ": " + response.stdout());
                 }
                 text[0] = response.stdout();
@@ -105,5 +114,12 @@ public final class AdminCli {
             throw failure[0];
         }
         return text[0];
+    }
+
+    /** The daemon answered "try again later" (11): it is up, but has no free request thread. */
+    private static final class BusyException extends IOException {
+        BusyException(String answer) {
+            super(answer);
+        }
     }
 }

@@ -107,6 +107,16 @@ class AdminCliTest {
         assertTrue(stdout().contains("unknown CNI_COMMAND"), stdout());
     }
 
+    /** A liveness probe must not restart a daemon whose request threads are all waiting on a server. */
+    @Test
+    void statusExits0WhenTheDaemonAnswersBusy() throws Exception {
+        Path socket = dir.resolve("d.sock");
+        daemon(socket, "1\n{\"cniVersion\":\"1.1.0\",\"code\":11,\"msg\":\"the DHCP daemon is busy\"}");
+
+        assertEquals(0, run("status", "-socketpath", socket.toString()));
+        assertTrue(stdout().startsWith("busy:"), stdout());
+    }
+
     @Test
     void leasesJsonPrintsTheDaemonsArray() throws Exception {
         Path socket = dir.resolve("d.sock");

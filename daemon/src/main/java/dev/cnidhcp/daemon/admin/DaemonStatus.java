@@ -41,7 +41,7 @@ public final class DaemonStatus {
 
     private final LeaseManager leases;
     private final DaemonMetrics metrics;
-    private final Path socketPath;
+    private volatile Path socketPath;
     private final String stateDir;
     private final Clock clock;
 
@@ -55,6 +55,11 @@ public final class DaemonStatus {
         this.socketPath = socketPath;
         this.stateDir = stateDir;
         this.clock = clock;
+    }
+
+    /** The socket actually served, when it is not {@code -socketpath} (one passed by systemd). */
+    public void servingOn(Path socket) {
+        this.socketPath = socket;
     }
 
     public String json() {

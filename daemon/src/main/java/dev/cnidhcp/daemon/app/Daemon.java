@@ -69,6 +69,7 @@ public final class Daemon implements AutoCloseable {
     private final LeaseStore store;
     private final LeaseManager leases;
     private final DaemonMetrics metrics = new DaemonMetrics();
+    private final DaemonStatus status;
     private volatile PrometheusEndpoint metricsEndpoint; // set by start(), closed by the shutdown hook
     private volatile boolean wrotePidFile;
 
@@ -87,8 +88,8 @@ public final class Daemon implements AutoCloseable {
                 metrics);
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
-        AdminRequests admin = new AdminRequests(new LeaseListing(leases, clock),
-                new DaemonStatus(leases, metrics, socketPath, options.stateDir(), clock));
+        status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), clock);
+        AdminRequests admin = new AdminRequests(new LeaseListing(leases, clock), status);
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout(), clock, metrics, admin);
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
@@ -156,6 +157,10 @@ public final class Daemon implements AutoCloseable {
         String listening = options.socketPath();
         if (passed.isPresent()) {
             listening = String.valueOf(passed.get().getLocalAddress());
+            if (passed.get().getLocalAddress() instanceof java.net.UnixDomainSocketAddress unix
+                    && !unix.getPath().toString().isEmpty()) {
+                status.servingOn(unix.getPath());
+            }
             server.start(passed.get());
             LOG.info("socket activation: serving the listening socket passed as fd " + SystemdActivation.LISTEN_FDS_START
                     + " (" + listening + ") instead of binding -socketpath; its owner keeps the socket file at exit");

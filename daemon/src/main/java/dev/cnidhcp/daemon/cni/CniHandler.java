@@ -164,11 +164,18 @@ public final class CniHandler {
     }
 
     /**
-     * DEL is best effort: a release that cannot be sent is logged, and DEL still succeeds (also when
-     * the namespace is gone); only a CNI_NETNS outside the allowed places fails it.
+     * DEL is best effort: a release that cannot be sent is logged, and DEL still succeeds, also when the
+     * namespace is gone. DEL never enters CNI_NETNS (the release goes out from the recorded or the
+     * caller's namespace), so a CNI_NETNS the ADD rule refuses is only logged: failing DEL for it would
+     * leave the runtime unable to clean up.
      */
-    private void delete(CniRequest request, Peer peer) throws CniException {
-        NetnsPathPolicy.of(paths).checkForDel(request.netns());
+    private void delete(CniRequest request, Peer peer) {
+        try {
+            NetnsPathPolicy.of(paths).checkForDel(request.netns());
+        } catch (CniException e) {
+            new AttachmentLog(LOG, request.containerId(), request.ifname(), request.networkName())
+                    .warning("DEL with " + e.getMessage() + "; releasing anyway");
+        }
         try {
             leases.delete(keyOf(request), paths.netnsOf(peer));
         } catch (IOException e) {

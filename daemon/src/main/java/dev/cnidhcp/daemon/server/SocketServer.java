@@ -46,6 +46,7 @@ import java.util.logging.Logger;
  */
 public final class SocketServer implements Closeable {
     private static final Logger LOG = Logger.getLogger(SocketServer.class.getName());
+    private static final long ACCEPT_BACKOFF_MILLIS = 200;
     /** Connections waiting for the {@code cni-refuse} thread at most; more are closed unanswered. */
     static final int MAX_QUEUED_REFUSALS = 64;
 
@@ -129,7 +130,13 @@ public final class SocketServer implements Closeable {
                 return;
             } catch (IOException e) {
                 if (!closing) {
-                    LOG.log(Level.WARNING, "accept failed", e);
+                    // e.g. EMFILE: back off instead of spinning on an error that persists
+                    LOG.log(Level.WARNING, "accept failed; retrying in " + ACCEPT_BACKOFF_MILLIS + " ms", e);
+                    try {
+                        Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
                 continue;
             }
@@ -160,6 +167,8 @@ public final class SocketServer implements Closeable {
             LOG.warning(e.getMessage() + " (peer pid " + peer.pid() + ", uid " + peer.uid() + ")");
         } catch (IOException e) {
             LOG.log(Level.WARNING, "connection failed: " + e.getMessage());
+        } catch (RuntimeException e) { // a bug must not cost the pool a thread silently
+            LOG.log(Level.SEVERE, "request failed (peer pid " + peer.pid() + ")", e);
         }
     }
 
