@@ -151,8 +151,9 @@ public final class SocketServer implements Closeable {
     private void serve(SocketChannel channel) {
         Peer peer = policy.credentials().apply(channel);
         try (channel) {
-            Optional<byte[]> request = readRequest(channel);
             Optional<String> refusal = policy.peers().refusal(peer);
+            // A refused peer's request is read and discarded, never kept in memory.
+            Optional<byte[]> request = readRequest(channel, refusal.isEmpty());
             WireResponse response;
             if (refusal.isPresent()) {
                 LOG.warning("refused a connection: " + refusal.get());
@@ -177,7 +178,7 @@ public final class SocketServer implements Closeable {
         try {
             refusals.execute(() -> {
                 try (channel) {
-                    readRequest(channel); // read first: a client whose request is left unread sees a reset
+                    readRequest(channel, false); // read first: a client whose request is left unread sees a reset
                     write(channel, error(ErrorCode.TRY_AGAIN_LATER, "the DHCP daemon is busy (too many requests"
                             + " in flight); retry"));
                 } catch (LateRequestException e) {
@@ -199,10 +200,10 @@ public final class SocketServer implements Closeable {
      * @throws LateRequestException when the client did not send a whole request (and half-close)
      *                              within the read timeout; the channel is closed
      */
-    private Optional<byte[]> readRequest(SocketChannel channel) throws IOException {
+    private Optional<byte[]> readRequest(SocketChannel channel, boolean keep) throws IOException {
         ReadDeadlines.Deadline deadline = deadlines.start(channel);
         try (deadline) {
-            return Optional.ofNullable(readAll(channel));
+            return Optional.ofNullable(readAll(channel, keep));
         } catch (IOException e) {
             if (deadline.expired()) {
                 throw new LateRequestException("closed a connection that sent no complete request within "
@@ -232,14 +233,21 @@ public final class SocketServer implements Closeable {
         }
     }
 
-    /** Reads until the client half-closes; null when the request exceeds the size limit. */
-    private static byte[] readAll(SocketChannel channel) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
+    /**
+     * Reads until the client half-closes; null when the request exceeds the size limit. Without
+     * {@code keep} the bytes are counted and dropped (an empty array is returned).
+     */
+    private static byte[] readAll(SocketChannel channel, boolean keep) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(keep ? 2048 : 0);
+        long total = 0;
         ByteBuffer buffer = ByteBuffer.allocate(8192);
         while (channel.read(buffer) >= 0) {
-            bytes.write(buffer.array(), 0, buffer.position());
+            total += buffer.position();
+            if (keep) {
+                bytes.write(buffer.array(), 0, buffer.position());
+            }
             buffer.clear();
-            if (bytes.size() > WireRequest.MAX_BYTES) {
+            if (total > WireRequest.MAX_BYTES) {
                 return null;
             }
         }
