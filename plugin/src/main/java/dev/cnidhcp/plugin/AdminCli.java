@@ -1,5 +1,6 @@
 package dev.cnidhcp.plugin;
 
+import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.json.JsonException;
 import dev.cnidhcp.json.MiniJson;
 import dev.cnidhcp.wire.AdminCommand;
@@ -87,7 +88,7 @@ public final class AdminCli {
             try {
                 WireResponse response = new DaemonClient(socket).call(AdminCommand.request(command));
                 if (response.exitCode() != 0) {
-                    if (response.stdout().contains("\"code\":" + dev.cnidhcp.cni.ErrorCode.TRY_AGAIN_LATER + ",")) {
+                    if (isTryAgainLater(response.stdout())) {
                         throw new BusyException(response.stdout());
                     }
                     throw new IOException("it refused " + command + ": " + response.stdout());
@@ -114,6 +115,15 @@ public final class AdminCli {
             throw failure[0];
         }
         return text[0];
+    }
+
+    private static boolean isTryAgainLater(String error) {
+        try {
+            return MiniJson.parse(error) instanceof Map<?, ?> json && json.get("code") instanceof Long code
+                    && code == ErrorCode.TRY_AGAIN_LATER;
+        } catch (JsonException e) {
+            return false;
+        }
     }
 
     /** The daemon answered "try again later" (11): it is up, but has no free request thread. */

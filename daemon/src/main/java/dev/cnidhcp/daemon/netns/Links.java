@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.netns;
 
 import dev.cnidhcp.daemon.dhcp.Route;
+import jnr.ffi.Pointer;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -9,6 +10,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * Interface queries and changes through ioctl, in the network namespace of the calling thread (call
@@ -30,18 +34,18 @@ public final class Links {
      * The hardware addresses of every interface in this namespace, colon hex in lower case (the pod's
      * own interfaces, whose ARP answers are not another host's).
      */
-    public static java.util.Set<String> namespaceMacs() throws IOException {
-        jnr.ffi.Pointer list = Native.LIBC.if_nameindex();
+    public static Set<String> namespaceMacs() throws IOException {
+        Pointer list = Native.LIBC.if_nameindex();
         if (list == null) {
             throw Native.failure("if_nameindex", "this namespace");
         }
-        java.util.Set<String> macs = new java.util.HashSet<>();
+        Set<String> macs = new HashSet<>();
         try {
             int entry = 2 * Native.addressSize(); // an unsigned int padded to pointer alignment, then a pointer
             for (long offset = 0; list.getInt(offset) != 0; offset += entry) {
                 String name = list.getPointer(offset + Native.addressSize()).getString(0);
                 try {
-                    macs.add(java.util.HexFormat.ofDelimiter(":").formatHex(mac(name)));
+                    macs.add(HexFormat.ofDelimiter(":").formatHex(mac(name)));
                 } catch (IOException e) {
                     // gone since the listing, or no hardware address: not an answering interface
                 }
