@@ -9,6 +9,7 @@ import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseView;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
+import dev.cnidhcp.daemon.time.Timeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,18 +44,24 @@ public final class DaemonStatus {
     private final DaemonMetrics metrics;
     private volatile Path socketPath;
     private final String stateDir;
-    private final Clock clock;
+    private final Timeline timeline;
+
+    /** With one clock for lease times and for display (tests). */
+    public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir, Clock clock) {
+        this(leases, metrics, socketPath, stateDir, Timeline.of(clock));
+    }
 
     /**
      * @param socketPath the socket the daemon serves (host prefix applied)
      * @param stateDir   {@code -statedir}, as the operator wrote it
      */
-    public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir, Clock clock) {
+    public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir,
+                        Timeline timeline) {
         this.leases = leases;
         this.metrics = metrics;
         this.socketPath = socketPath;
         this.stateDir = stateDir;
-        this.clock = clock;
+        this.timeline = timeline;
     }
 
     /** The socket actually served, when it is not {@code -socketpath} (one passed by systemd). */
@@ -66,7 +73,7 @@ public final class DaemonStatus {
         ArrayNode problems = JSON.createArrayNode();
         ArrayNode warnings = JSON.createArrayNode();
         ObjectNode details = JSON.createObjectNode();
-        details.put("time", LeaseListing.rfc3339(clock.instant()));
+        details.put("time", LeaseListing.rfc3339(timeline.wall().instant()));
         details.set("socket", socket(problems));
         details.set("stateDir", stateDir(problems));
         details.set("leases", leases(warnings));
@@ -128,11 +135,11 @@ public final class DaemonStatus {
             return NullNode.getInstance();
         }
         DaemonMetrics.Failure f = failure.get();
-        if (Duration.between(f.at(), clock.instant()).compareTo(RECENT) < 0) {
+        if (Duration.between(f.at(), timeline.monotonic().instant()).compareTo(RECENT) < 0) {
             warnings.add("a lease could not be obtained in the last " + RECENT.toMinutes()
                     + " minutes (see the last acquisition failure)");
         }
-        return JSON.createObjectNode().put("at", LeaseListing.rfc3339(f.at())).put("attachment", f.attachment())
+        return JSON.createObjectNode().put("at", LeaseListing.rfc3339(timeline.toWall(f.at()))).put("attachment", f.attachment())
                 .put("message", f.message());
     }
 }

@@ -8,6 +8,8 @@ import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseView;
 
+import dev.cnidhcp.daemon.time.Timeline;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,15 +27,21 @@ public final class LeaseListing {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LeaseManager leases;
-    private final Clock clock;
+    private final Timeline timeline;
 
+    /** With one clock for lease times and for display (tests). */
     public LeaseListing(LeaseManager leases, Clock clock) {
+        this(leases, Timeline.of(clock));
+    }
+
+    /** Lease times are kept on {@code timeline}'s monotonic clock and shown as its wall time. */
+    public LeaseListing(LeaseManager leases, Timeline timeline) {
         this.leases = leases;
-        this.clock = clock;
+        this.timeline = timeline;
     }
 
     public String json() {
-        Instant now = clock.instant();
+        Instant now = timeline.monotonic().instant();
         ArrayNode out = JSON.createArrayNode();
         for (LeaseView view : leases.views()) {
             LeaseKey key = view.attachment().key();
@@ -52,10 +60,10 @@ public final class LeaseListing {
                 lease.put("gateway", l.gateway() == null ? "" : l.gateway().getHostAddress());
                 lease.put("mac", view.binding().identity().macText());
                 lease.put("leaseSeconds", l.leaseTime().toSeconds());
-                lease.put("acquired", rfc3339(l.acquired()));
-                lease.put("renewAt", rfc3339(l.renewAt()));
-                lease.put("rebindAt", rfc3339(l.rebindAt()));
-                lease.put("expiresAt", rfc3339(l.expiresAt()));
+                lease.put("acquired", rfc3339(timeline.toWall(l.acquired())));
+                lease.put("renewAt", rfc3339(timeline.toWall(l.renewAt())));
+                lease.put("rebindAt", rfc3339(timeline.toWall(l.rebindAt())));
+                lease.put("expiresAt", rfc3339(timeline.toWall(l.expiresAt())));
                 lease.put("remainingSeconds", l.expiresAt().getEpochSecond() - now.getEpochSecond());
             }
         }

@@ -10,14 +10,16 @@ import dev.cnidhcp.daemon.dhcp.ClientSettings;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
-import dev.cnidhcp.daemon.lease.ExecutorScheduler;
+import dev.cnidhcp.daemon.lease.LeaseContext;
 import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.lease.WallTimeJournal;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.metrics.MetricsAddress;
 import dev.cnidhcp.daemon.metrics.PrometheusEndpoint;
+import dev.cnidhcp.daemon.netns.BootTime;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
 import dev.cnidhcp.daemon.server.PeerPolicy;
@@ -27,6 +29,10 @@ import dev.cnidhcp.daemon.server.SocketServer;
 import dev.cnidhcp.daemon.server.SystemdActivation;
 import dev.cnidhcp.daemon.store.LeaseStore;
 import dev.cnidhcp.daemon.store.StoredLease;
+import dev.cnidhcp.daemon.time.ElasticExecutor;
+import dev.cnidhcp.daemon.time.MonotonicClock;
+import dev.cnidhcp.daemon.time.Timeline;
+import dev.cnidhcp.daemon.time.TimerQueue;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -40,9 +46,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -52,7 +58,9 @@ import java.util.logging.Logger;
  * pidfile) and stop (socket and pidfile removed; a socket passed by systemd is left to systemd).
  *
  * <p>Threads: {@code cni-accept} accepts; {@code cni-request-N} answer requests (bounded);
- * {@code lease-timer} fires renewal timers; {@code lease-worker-N} run renewals; {@code netns-*}
+ * {@code lease-timer} keeps the lease timers and hands due ones to {@code lease-worker-N}, which run
+ * renewals (up to {@link #MAX_LEASE_WORKERS} at once, more wait; none is ever dropped, and idle
+ * workers end after 30 s); {@code netns-*}
  * threads enter a pod's namespace for one exchange and end; with {@code -metrics}, the Prometheus
  * endpoint's {@code metrics-http-N} threads answer scrapes.
  */
@@ -62,34 +70,41 @@ public final class Daemon implements AutoCloseable {
     static final int MAX_CONCURRENT_REQUESTS = 128;
     private static final int MAX_QUEUED_REQUESTS = 1024;
 
+    /** Lease exchanges run at once at most; more wait (late, never dropped) for a worker. */
+    static final int MAX_LEASE_WORKERS = 256;
+
     private final DaemonOptions options;
-    private final ScheduledThreadPoolExecutor timers;
-    private final ThreadPoolExecutor workers;
+    private final TimerQueue timers;
+    private final ElasticExecutor workers;
     private final SocketServer server;
     private final LeaseStore store;
     private final LeaseManager leases;
     private final DaemonMetrics metrics = new DaemonMetrics();
     private final DaemonStatus status;
+    private final Timeline timeline;
     private volatile PrometheusEndpoint metricsEndpoint; // set by start(), closed by the shutdown hook
     private volatile boolean wrotePidFile;
 
     public Daemon(DaemonOptions options) {
         this.options = options;
-        timers = new ScheduledThreadPoolExecutor(1, new NamedThreads("lease-timer"));
-        timers.setRemoveOnCancelPolicy(true);
-        workers = bounded(4, 64, "lease-worker");
+        // Lease timing on a clock that never steps (boot time); wall time only in records and listings.
+        Clock wall = Clock.systemUTC();
+        MonotonicClock clock = MonotonicClock.start(wall, BootTime.orMonotonic());
+        timeline = new Timeline(clock, wall);
+        workers = new ElasticExecutor(MAX_LEASE_WORKERS, 30, TimeUnit.SECONDS, new NamedThreads("lease-worker"));
+        timers = new TimerQueue(clock, workers, timerObserver(metrics));
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
-        Clock clock = Clock.systemUTC();
         NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock, metrics), clock, options.arpCheck(), metrics);
         store = openStore(Path.of(options.stateDir()));
-        leases = new LeaseManager(network, new ExecutorScheduler(timers, workers, clock), clock,
-                options.timeout(), options.resendMax(), store != null ? store : unusableStateDir(options.stateDir()),
-                metrics);
+        LeaseJournal journal = new WallTimeJournal(store != null ? store : unusableStateDir(options.stateDir()),
+                timeline);
+        leases = new LeaseManager(new LeaseContext(network, timers, clock, options.timeout(), options.resendMax(),
+                journal, metrics, new SplittableRandom()));
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
-        status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), clock);
-        AdminRequests admin = new AdminRequests(new LeaseListing(leases, clock), status);
+        status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline);
+        AdminRequests admin = new AdminRequests(new LeaseListing(leases, timeline), status);
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout(), clock, metrics, admin);
         ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
@@ -114,6 +129,21 @@ public final class Daemon implements AutoCloseable {
                 new LinkedBlockingQueue<>(queue), new NamedThreads(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** Lease timer lateness and missed deadlines into the metrics. */
+    private static TimerQueue.Observer timerObserver(DaemonMetrics metrics) {
+        return new TimerQueue.Observer() {
+            @Override
+            public void ran(Duration lateness) {
+                metrics.timerRan(lateness);
+            }
+
+            @Override
+            public void missedDeadline(Duration by) {
+                metrics.timerMissedDeadline();
+            }
+        };
     }
 
     /** The lease store, or null (logged) when the state directory cannot be used. */
@@ -214,7 +244,7 @@ public final class Daemon implements AutoCloseable {
         List<Binding> bindings = new ArrayList<>();
         for (StoredLease lease : loaded.leases()) {
             attachments.add(lease.attachment());
-            bindings.add(lease.binding());
+            bindings.add(WallTimeJournal.fromRecord(lease.binding(), timeline)); // wall time, taken once
         }
         int held = leases.recover(attachments, bindings);
         LOG.info("recovered " + held + " of " + loaded.leases().size() + " recorded lease(s) from " + store.directory()
@@ -229,7 +259,7 @@ public final class Daemon implements AutoCloseable {
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }
-        timers.shutdownNow();
+        timers.close();
         workers.shutdownNow();
         if (wrotePidFile) {
             try {

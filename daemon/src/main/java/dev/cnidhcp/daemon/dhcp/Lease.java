@@ -41,6 +41,12 @@ public record Lease(Inet4Address address, int prefixLength, Inet4Address serverI
         }
     }
 
+    /** The same lease with its times counted from {@code other} (a conversion between clocks). */
+    public Lease withAcquired(Instant other) {
+        return new Lease(address, prefixLength, serverId, gateway, routes, dnsServers, domain, searchDomains,
+                leaseTime, renewalTime, rebindingTime, other);
+    }
+
     public Instant renewAt() {
         return acquired.plus(renewalTime);
     }

@@ -2,17 +2,17 @@ package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
-import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.log.AttachmentLog;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
+import dev.cnidhcp.daemon.time.Scheduler;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -26,19 +26,27 @@ import java.util.logging.Logger;
  *   INIT ──start()──► SELECTING/REQUESTING ──ACK──► BOUND ──T1──► RENEWING ──T2──► REBINDING
  *                                                     ▲  ◄──ACK──┘  ◄────ACK────────┘     │ expiry
  *                                                     │                                  ▼
- *                    INIT (DISCOVER, option 50) ◄─silence/NAK── INIT-REBOOT ◄── link set down
- *                       └──ACK: link up again (same address) or a loud error (another one)
+ *                    INIT (DISCOVER, option 50) ◄─silence/NAK── INIT-REBOOT ◄── lease lost
+ *                       └──ACK: the same address back, or a loud problem (another one)
  * </pre>
  *
  * SELECTING and REQUESTING happen inside one {@code DhcpClient.acquire} call, while ADD waits; the
- * machine reports SELECTING for both. A NAK in RENEWING or REBINDING goes straight to INIT. While the
- * lease is lost the pod's link is kept down and brought up only for each attempt to get the address
- * back (a packet cannot be sent on a link that is down).
+ * machine reports SELECTING for both. A NAK in RENEWING or REBINDING goes straight to INIT.
  *
- * <p>Threads: every method is synchronized on the machine, so transitions of one lease never overlap
- * (a DEL waits for an exchange in progress, at most {@code attemptTimeout}); different leases run in
- * parallel on the scheduler's workers. Only {@link #view()} does not wait: listings and metrics must
- * not stall behind an exchange.
+ * <p>This class speaks the protocol only. What a transition means for the pod's link and routes
+ * ({@link PodLink}) and for the lease's record ({@link LeaseRecorder}) is done by the
+ * {@link LeaseListener}s it tells.
+ *
+ * <p>Time: every instant is on the lease timeline ({@link LeaseContext#clock()}, monotonic in the
+ * daemon), so a step of the wall clock moves no lease. Each timer carries the lease's expiry as its
+ * deadline, so a renewal that could only start after the lease lapsed is logged loudly. Leases
+ * resumed after a restart past T1 spread their first attempt over a short window
+ * ({@link #RESUME_SPREAD_MAX}) instead of all firing at one instant.
+ *
+ * <p>Threads: every transition is synchronized on the machine, so transitions of one lease never
+ * overlap; different leases run in parallel on the scheduler's workers. {@link #stop} (DEL) first
+ * cancels an exchange in progress ({@link InFlight}), so it never waits behind a silent server.
+ * Only {@link #view()} does not take the lock: listings and metrics must not stall behind an exchange.
  */
 public final class LeaseMachine {
     /** The client states of RFC 2131 figure 5. */
@@ -55,24 +63,26 @@ public final class LeaseMachine {
     private static final Duration MAX_RETRY_FLOOR = Duration.ofSeconds(60);
     private static final Duration MIN_RETRY_FLOOR = Duration.ofSeconds(1);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(4);
+    /** The widest window over which leases resumed past T1 spread their first attempt. */
+    static final Duration RESUME_SPREAD_MAX = Duration.ofSeconds(30);
 
     private final Attachment attachment;
+    private final LeaseContext context;
     private final LeaseTransport net;
-    private final Scheduler scheduler;
     private final Clock clock;
-    private final Duration attemptTimeout;
-    private final Duration backoffMax;
-    private final LeaseJournal journal;
     private final Consumer<LeaseMachine> onGone;
     private final DaemonMetrics metrics;
     private final AttachmentLog log;
+    private final List<LeaseListener> listeners;
+    private final InFlight inFlight = new InFlight();
 
     // Written under the machine's lock; volatile for view(), which reads them without it.
     private volatile State state = State.INIT;
     private volatile Binding binding;
     private Scheduler.Cancellable timer;
     private boolean stopped;
-    private boolean linkDown;
+    /** Set by stop() before it waits for the lock: an exchange that fails now was cut short by DEL. */
+    private volatile boolean stopping;
     /** The address the pod's interface was configured with at ADD: the one worth regaining. */
     private Inet4Address podAddress;
     /** Whether the lease is lost (expired or refused) and being regained. */
@@ -80,40 +90,33 @@ public final class LeaseMachine {
     private Duration backoff = FIRST_BACKOFF;
     private volatile String problem = "";
 
-    /**
-     * @param attemptTimeout how long one background exchange may take ({@code -timeout})
-     * @param backoffMax     the longest pause between attempts to get a lost lease back ({@code -resendmax})
-     */
+    /** Without a journal (tests). */
     public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
                         Duration attemptTimeout, Duration backoffMax) {
-        this(attachment, net, scheduler, clock, attemptTimeout, backoffMax, LeaseJournal.NONE, m -> { });
+        this(attachment, LeaseContext.of(net, scheduler, clock, attemptTimeout, backoffMax), m -> { });
     }
 
+    /** With a journal (tests). */
     public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
                         Duration attemptTimeout, Duration backoffMax, LeaseJournal journal,
                         Consumer<LeaseMachine> onGone) {
-        this(attachment, net, scheduler, clock, attemptTimeout, backoffMax, journal, onGone, new DaemonMetrics());
+        this(attachment, LeaseContext.of(net, scheduler, clock, attemptTimeout, backoffMax).withJournal(journal),
+                onGone);
     }
 
     /**
-     * @param journal where every change of the lease is made durable
-     * @param onGone  told when the machine ended itself because the pod vanished without DEL
-     * @param metrics counts acquisitions and renewals
+     * @param onGone told when the machine ended itself because the pod vanished without DEL
      */
-    public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
-                        Duration attemptTimeout, Duration backoffMax, LeaseJournal journal,
-                        Consumer<LeaseMachine> onGone, DaemonMetrics metrics) {
+    public LeaseMachine(Attachment attachment, LeaseContext context, Consumer<LeaseMachine> onGone) {
         this.attachment = attachment;
-        this.net = net;
-        this.scheduler = scheduler;
-        this.clock = clock;
-        this.attemptTimeout = attemptTimeout;
-        this.backoffMax = backoffMax;
-        this.journal = journal;
+        this.context = context;
+        this.net = context.transport();
+        this.clock = context.clock();
         this.onGone = onGone;
-        this.metrics = metrics;
+        this.metrics = context.metrics();
         LeaseKey key = attachment.key();
         this.log = new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
+        this.listeners = List.of(new PodLink(attachment, net, log), new LeaseRecorder(attachment, context.journal(), log));
     }
 
     public Attachment attachment() {
@@ -155,18 +158,22 @@ public final class LeaseMachine {
         state = State.SELECTING;
         Binding acquired;
         try {
-            acquired = net.acquire(attachment, null, deadline);
+            acquired = exchange(() -> net.acquire(attachment, null, deadline));
         } catch (AttachmentGoneException e) {
             state = State.INIT;
             throw e;
         } catch (IOException | NoLeaseException | RuntimeException e) {
             state = State.INIT;
-            acquisitionFailed(e);
+            if (!stopping) {
+                acquisitionFailed(e);
+            }
             throw e;
         }
         metrics.acquired();
         try {
-            journal.record(attachment, acquired); // durable before the ADD is answered
+            for (LeaseListener listener : listeners) {
+                listener.acquired(attachment, acquired); // the record is durable before the ADD is answered
+            }
         } catch (IOException e) {
             state = State.INIT;
             try {
@@ -177,14 +184,18 @@ public final class LeaseMachine {
             throw new NotRecordedException("the lease of " + acquired.lease().cidr() + " could not be recorded ("
                     + e.getMessage() + "); it was released, as it would not survive a daemon restart", e);
         }
-        enterBound(acquired, "acquired");
+        enterBound(acquired, "acquired", false);
         return acquired;
     }
 
     /**
      * Takes up a lease recorded before a daemon restart where the clock says it is: BOUND before T1,
-     * RENEWING before T2, REBINDING before expiry, INIT-REBOOT after. A pod whose namespace or
-     * interface is gone has its lease released and the machine ends.
+     * RENEWING before T2, REBINDING before expiry, INIT-REBOOT after. The first attempt of a lease
+     * past T1 is spread over up to a quarter of the time left to its next boundary (at most
+     * {@link #RESUME_SPREAD_MAX}), so that hundreds of leases resumed together do not fire at one
+     * instant. A pod whose namespace or interface is gone has its lease released and the machine ends.
+     *
+     * @param recorded the recorded lease, its times already on the lease timeline
      */
     public synchronized void resume(Binding recorded) {
         if (state != State.INIT || binding != null || stopped) {
@@ -202,21 +213,34 @@ public final class LeaseMachine {
             log.warning("cannot look at the pod's interface (" + describe(e) + "); resuming anyway");
         }
         Instant now = clock.instant();
+        Instant first;
         if (now.isBefore(lease.renewAt())) {
             state = State.BOUND;
-            schedule(lease.renewAt(), this::renewalTimeReached);
+            first = lease.renewAt();
+            schedule(first, this::renewalTimeReached);
         } else if (now.isBefore(lease.rebindAt())) {
             state = State.RENEWING;
-            schedule(now, this::renewAttempt);
+            first = spread(now, lease.rebindAt());
+            schedule(first, this::renewAttempt);
         } else if (now.isBefore(lease.expiresAt())) {
             state = State.REBINDING;
-            schedule(now, this::rebindAttempt);
+            first = spread(now, lease.expiresAt());
+            schedule(first, this::rebindAttempt);
         } else {
             state = State.REBINDING;
-            schedule(now, this::expired);
+            first = now;
+            schedule(first, null, this::expired);
         }
-        log.info("resumed " + lease.cidr() + " in state " + state + " (expires "
-                + lease.expiresAt() + ")");
+        log.info("resumed " + lease.cidr() + " in state " + state + " (expires in "
+                + Duration.between(now, lease.expiresAt()).toSeconds() + " s; next step in "
+                + Duration.between(now, first).toMillis() + " ms)");
+    }
+
+    /** A moment in [now, now + min(RESUME_SPREAD_MAX, (boundary - now) / 4)), drawn from the context's random. */
+    private Instant spread(Instant now, Instant boundary) {
+        Duration quarter = Duration.between(now, boundary).dividedBy(4);
+        long window = min(RESUME_SPREAD_MAX, quarter).toMillis();
+        return window <= 0 ? now : now.plusMillis(context.random().nextLong(window));
     }
 
     /** The pod's namespace or interface vanished without DEL: release from the runtime's namespace, end. */
@@ -233,17 +257,8 @@ public final class LeaseMachine {
                         + describe(e) + "; the server reclaims it when the lease expires");
             }
         }
-        forgetRecord();
+        ended();
         onGone.accept(this);
-    }
-
-    private void forgetRecord() {
-        try {
-            journal.remove(attachment.key());
-        } catch (IOException | RuntimeException e) {
-            log.severe("cannot remove the lease record: " + describe(e)
-                    + "; a restarted daemon will find the pod gone and release it then");
-        }
     }
 
     /** T1: BOUND → RENEWING, and the first unicast REQUEST. */
@@ -273,19 +288,24 @@ public final class LeaseMachine {
      * again, a NAK loses the lease, silence schedules {@code again} at half the time left, or
      * {@code atBoundary} when the boundary comes first.
      */
-    private void extendAttempt(Instant boundary, Extension exchange, String how, Runnable again, Runnable atBoundary) {
+    private void extendAttempt(Instant boundary, Extension extension, String how, Runnable again, Runnable atBoundary) {
         Instant started = clock.instant();
         if (!started.isBefore(boundary)) {
             atBoundary.run();
             return;
         }
+        Binding held = binding;
         try {
-            Lease extended = exchange.extend(attachment, binding, earliest(started.plus(attemptTimeout), boundary));
+            Lease extended = exchange(() -> extension.extend(attachment, held,
+                    earliest(started.plus(context.attemptTimeout()), boundary)));
             metrics.renewed();
-            enterBound(new Binding(binding.identity(), extended), how);
+            enterBound(new Binding(held.identity(), extended), how, true);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException e) {
+            if (stopping) {
+                return;
+            }
             metrics.renewalFailed();
             if (e.nak()) {
                 lost(e.getMessage(), State.INIT);
@@ -293,6 +313,9 @@ public final class LeaseMachine {
                 retryBefore(boundary, again, atBoundary, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
+            if (stopping) {
+                return; // DEL cut the exchange short; stop() takes over
+            }
             metrics.renewalFailed();
             retryBefore(boundary, again, atBoundary, describe(e));
         }
@@ -330,18 +353,21 @@ public final class LeaseMachine {
         if (state != State.INIT_REBOOT || stopped) {
             return;
         }
+        Binding held = binding;
         try {
-            setLink(true);
-            Lease regained = net.reboot(attachment, binding, clock.instant().plus(attemptTimeout));
+            notifyRegaining();
+            Lease regained = exchange(() -> net.reboot(attachment, held, clock.instant().plus(context.attemptTimeout())));
             metrics.acquired();
-            enterBound(new Binding(binding.identity(), regained), "regained (INIT-REBOOT)");
+            enterBound(new Binding(held.identity(), regained), "regained (INIT-REBOOT)", true);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException | IOException | RuntimeException e) {
+            if (stopping) {
+                return;
+            }
             state = State.INIT;
             acquisitionFailed(e);
-            log.warning("INIT-REBOOT for " + binding.lease().address().getHostAddress() + " failed: "
-                    + describe(e)
+            log.warning("INIT-REBOOT for " + held.lease().address().getHostAddress() + " failed: " + describe(e)
                     + "; asking with DHCPDISCOVER");
             discoverAttempt();
         }
@@ -353,38 +379,49 @@ public final class LeaseMachine {
             return;
         }
         try {
-            setLink(true);
-            Binding acquired = net.acquire(attachment, podAddress, clock.instant().plus(attemptTimeout));
+            notifyRegaining();
+            Binding acquired = exchange(() -> net.acquire(attachment, podAddress,
+                    clock.instant().plus(context.attemptTimeout())));
             metrics.acquired();
-            enterBound(acquired, "acquired again");
+            enterBound(acquired, "acquired again", true);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException | IOException | RuntimeException e) {
+            if (stopping) {
+                return;
+            }
             acquisitionFailed(e);
-            quietlySetLinkDown();
+            for (LeaseListener listener : listeners) {
+                listener.regainFailed();
+            }
             Instant next = clock.instant().plus(backoff);
             log.warning("still no lease for " + podAddress.getHostAddress() + " (" + describe(e)
                     + "); link stays down; next attempt in " + backoff.toSeconds() + " s");
-            backoff = min(backoff.multipliedBy(2), backoffMax);
-            schedule(next, this::discoverAttempt);
+            backoff = min(backoff.multipliedBy(2), context.backoffMax());
+            schedule(next, null, this::discoverAttempt);
         }
     }
 
     /**
-     * DEL: stops the timers and releases the lease at its server when one is held.
+     * DEL: cuts an exchange in progress short, stops the timers and releases the lease at its server
+     * when one is held.
      *
      * @return where the release left from, or null when there was nothing to release
      */
-    public synchronized String stop(Path runtimeNetns) throws IOException {
-        stopped = true;
-        cancelTimer();
-        try {
-            if (binding == null || lost) {
-                return null;
+    public String stop(Path runtimeNetns) throws IOException {
+        stopping = true;
+        inFlight.cancel();
+        synchronized (this) {
+            stopped = true;
+            cancelTimer();
+            try {
+                if (binding == null || lost) {
+                    return null;
+                }
+                return net.release(attachment, binding, runtimeNetns != null ? runtimeNetns : attachment.runtimeNetns());
+            } finally {
+                ended();
             }
-            return net.release(attachment, binding, runtimeNetns != null ? runtimeNetns : attachment.runtimeNetns());
-        } finally {
-            forgetRecord();
         }
     }
 
@@ -417,7 +454,28 @@ public final class LeaseMachine {
         }
     }
 
-    private void enterBound(Binding acquired, String how) {
+    /** An exchange that DEL may cut short. */
+    private interface Call<T> {
+        T run() throws IOException, NoLeaseException;
+    }
+
+    private <T> T exchange(Call<T> call) throws IOException, NoLeaseException {
+        inFlight.enter();
+        try {
+            if (stopping) {
+                throw new InterruptedIOException("the lease is being deleted");
+            }
+            return call.run();
+        } finally {
+            inFlight.leave();
+        }
+    }
+
+    /**
+     * BOUND with {@code acquired}; {@code notify}: tell the listeners (the first lease of an ADD was
+     * already told through {@link LeaseListener#acquired}).
+     */
+    private void enterBound(Binding acquired, String how, boolean notify) {
         Lease lease = acquired.lease();
         boolean regained = lost;
         binding = acquired;
@@ -429,21 +487,14 @@ public final class LeaseMachine {
         }
         if (!lease.address().equals(podAddress)) {
             problem = "the server gave " + lease.cidr() + " but the pod's interface has " + podAddress.getHostAddress();
-            quietlySetLinkDown();
             log.severe("ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
                     + " (CHECK fails until then)");
         } else {
             problem = "";
-            if (regained) {
-                restoreLink(lease);
-            }
         }
-        if (!how.equals("acquired")) { // the first ADD records strictly, in start()
-            try {
-                journal.record(attachment, acquired);
-            } catch (IOException | RuntimeException e) {
-                log.severe("cannot record the " + how + " lease: " + describe(e)
-                        + "; a daemon restart would resume it from the previous record");
+        if (notify) {
+            for (LeaseListener listener : listeners) {
+                listener.bound(acquired, how, regained, problem);
             }
         }
         log.info(how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
@@ -452,18 +503,9 @@ public final class LeaseMachine {
         schedule(lease.renewAt(), this::renewalTimeReached);
     }
 
-    /** After regaining the pod's address: link up, and the routes the kernel dropped with it back. */
-    private void restoreLink(Lease lease) {
-        try {
-            setLink(true);
-            List<Route> routes = new ArrayList<>(lease.routes());
-            routes.addAll(attachment.staticRoutes());
-            net.restoreRoutes(attachment, routes);
-            log.info(lease.cidr() + " is back; " + attachment.key().ifname() + " up again with "
-                    + routes.size() + " route(s)");
-        } catch (IOException | RuntimeException e) {
-            log.severe("regained " + lease.cidr() + " but cannot restore the link or its routes: "
-                    + describe(e));
+    private void notifyRegaining() {
+        for (LeaseListener listener : listeners) {
+            listener.regaining(binding.lease());
         }
     }
 
@@ -473,13 +515,21 @@ public final class LeaseMachine {
         lost = true;
         log.severe("LOST " + lease.cidr() + " (" + why + "); setting " + attachment.key().ifname()
                 + " down so the pod stops using it; trying to get " + podAddress.getHostAddress() + " back");
-        quietlySetLinkDown();
+        for (LeaseListener listener : listeners) {
+            listener.lost(lease, why);
+        }
         state = next;
         backoff = FIRST_BACKOFF;
         if (next == State.INIT_REBOOT) {
             rebootAttempt();
         } else {
             discoverAttempt();
+        }
+    }
+
+    private void ended() {
+        for (LeaseListener listener : listeners) {
+            listener.ended(attachment.key());
         }
     }
 
@@ -507,9 +557,14 @@ public final class LeaseMachine {
         return max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lease.leaseTime().dividedBy(16)));
     }
 
+    /** A timer of a lease held: its deadline is the lease's expiry. */
     private void schedule(Instant when, Runnable transition) {
+        schedule(when, binding.lease().expiresAt(), transition);
+    }
+
+    private void schedule(Instant when, Instant deadline, Runnable transition) {
         cancelTimer();
-        timer = scheduler.at(when, () -> {
+        timer = context.scheduler().at(when, deadline, () -> {
             try {
                 transition.run();
             } catch (RuntimeException e) {
@@ -525,22 +580,6 @@ public final class LeaseMachine {
         }
     }
 
-    private void setLink(boolean up) throws IOException {
-        if (linkDown == !up) {
-            return;
-        }
-        net.setLinkUp(attachment, up);
-        linkDown = !up;
-    }
-
-    private void quietlySetLinkDown() {
-        try {
-            setLink(false);
-        } catch (IOException | RuntimeException e) {
-            log.warning("cannot set " + attachment.key().ifname() + " down: " + describe(e));
-        }
-    }
-
     private void acquisitionFailed(Exception e) {
         metrics.acquisitionFailed(clock.instant(), key(), describe(e));
     }
@@ -549,7 +588,7 @@ public final class LeaseMachine {
         return attachment.key().toString();
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 

@@ -3,6 +3,7 @@ package dev.cnidhcp.daemon.lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.log.AttachmentLog;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
+import dev.cnidhcp.daemon.time.Scheduler;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -29,13 +30,7 @@ import java.util.logging.Logger;
 public final class LeaseManager {
     private static final Logger LOG = Logger.getLogger(LeaseManager.class.getName());
 
-    private final LeaseTransport transport;
-    private final Scheduler scheduler;
-    private final Clock clock;
-    private final Duration attemptTimeout;
-    private final Duration backoffMax;
-    private final LeaseJournal journal;
-    private final DaemonMetrics metrics;
+    private final LeaseContext context;
     private final ConcurrentHashMap<LeaseKey, LeaseMachine> leases = new ConcurrentHashMap<>();
 
     /**
@@ -60,18 +55,16 @@ public final class LeaseManager {
      */
     public LeaseManager(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
                         Duration backoffMax, LeaseJournal journal, DaemonMetrics metrics) {
-        this.transport = transport;
-        this.scheduler = scheduler;
-        this.clock = clock;
-        this.attemptTimeout = attemptTimeout;
-        this.backoffMax = backoffMax;
-        this.journal = journal;
-        this.metrics = metrics;
+        this(LeaseContext.of(transport, scheduler, clock, attemptTimeout, backoffMax).withJournal(journal)
+                .withMetrics(metrics));
+    }
+
+    public LeaseManager(LeaseContext context) {
+        this.context = context;
     }
 
     private LeaseMachine newMachine(Attachment attachment) {
-        return new LeaseMachine(attachment, transport, scheduler, clock, attemptTimeout, backoffMax, journal,
-                gone -> leases.remove(gone.attachment().key(), gone), metrics);
+        return new LeaseMachine(attachment, context, gone -> leases.remove(gone.attachment().key(), gone));
     }
 
     /**
@@ -95,7 +88,7 @@ public final class LeaseManager {
 
     /** Whether an ADD can be served now: its lease could be recorded. */
     public void checkCanServeAdd() throws IOException {
-        journal.checkWritable();
+        context.journal().checkWritable();
     }
 
     /**

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class DaemonMetrics {
     /** Upper bounds, in seconds, of the ADD duration buckets; one more bucket holds the rest (+Inf). */
     private static final double[] ADD_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    /** Upper bounds, in seconds, of the lease timer lateness buckets. */
+    private static final double[] LATENESS_BUCKETS = {0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300};
 
     private final LongAdder acquisitionsOk = new LongAdder();
     private final LongAdder acquisitionsFailed = new LongAdder();
@@ -31,14 +33,12 @@ public final class DaemonMetrics {
     private final LongAdder noOffers = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Request, LongAdder> requests = new ConcurrentHashMap<>();
-    private final LongAdder[] addBuckets = new LongAdder[ADD_BUCKETS.length + 1];
-    private final LongAdder addNanos = new LongAdder();
+    private final DurationHistogram addDurations = new DurationHistogram(ADD_BUCKETS);
+    private final DurationHistogram timerLateness = new DurationHistogram(LATENESS_BUCKETS);
+    private final LongAdder deadlinesMissed = new LongAdder();
     private final AtomicReference<Failure> lastAcquisitionFailure = new AtomicReference<>();
 
     public DaemonMetrics() {
-        for (int i = 0; i < addBuckets.length; i++) {
-            addBuckets[i] = new LongAdder();
-        }
     }
 
     /** A CNI request answered: its command and the code it was answered with (0: success). */
@@ -59,7 +59,7 @@ public final class DaemonMetrics {
     }
 
     /**
-     * The ADD durations: counts per bucket (not cumulative; the last one is above every bound), their
+     * Durations (of ADDs, or of timer lateness): counts per bucket (not cumulative; the last one is above every bound), their
      * number and their sum.
      */
     public record Durations(double[] upperBounds, long[] counts, long count, double sumSeconds) {
@@ -120,13 +120,17 @@ public final class DaemonMetrics {
 
     /** An ADD was answered with a lease after {@code took}. */
     public void addAnswered(Duration took) {
-        double seconds = took.toNanos() / 1e9;
-        int bucket = 0;
-        while (bucket < ADD_BUCKETS.length && seconds > ADD_BUCKETS[bucket]) {
-            bucket++;
-        }
-        addBuckets[bucket].increment();
-        addNanos.add(took.toNanos());
+        addDurations.record(took);
+    }
+
+    /** A lease timer started {@code lateness} after it was due. */
+    public void timerRan(Duration lateness) {
+        timerLateness.record(lateness);
+    }
+
+    /** A lease timer started after its lease had expired. */
+    public void timerMissedDeadline() {
+        deadlinesMissed.increment();
     }
 
     // --- reading ---
@@ -188,13 +192,17 @@ public final class DaemonMetrics {
     }
 
     public Durations addDurations() {
-        long[] counts = new long[addBuckets.length];
-        long count = 0;
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = addBuckets[i].sum();
-            count += counts[i];
-        }
-        return new Durations(ADD_BUCKETS.clone(), counts, count, addNanos.sum() / 1e9);
+        return addDurations.snapshot();
+    }
+
+    /** How late lease timers started. */
+    public Durations timerLateness() {
+        return timerLateness.snapshot();
+    }
+
+    /** Lease timers that started after their lease had expired. */
+    public long timerDeadlinesMissed() {
+        return deadlinesMissed.sum();
     }
 
     public Optional<Failure> lastAcquisitionFailure() {

@@ -51,7 +51,12 @@ public final class PrometheusMapping implements MultiCollector {
                         + " no server reachable)", metrics.noOffers()))
                 .metricSnapshot(droppedPackets())
                 .metricSnapshot(requests())
-                .metricSnapshot(addDuration())
+                .metricSnapshot(histogram("add_duration_seconds", "Time the daemon took to answer an ADD with a lease",
+                        metrics.addDurations()))
+                .metricSnapshot(histogram("timer_lateness_seconds", "How long after its due time each lease timer"
+                        + " (T1, T2, retries, expiry) started running", metrics.timerLateness()))
+                .metricSnapshot(counter("timer_deadline_missed", "Lease timers that started only after their lease"
+                        + " had expired (the server was free to give the address away)", metrics.timerDeadlinesMissed()))
                 .build();
     }
 
@@ -99,13 +104,11 @@ public final class PrometheusMapping implements MultiCollector {
         return counter.build();
     }
 
-    private HistogramSnapshot addDuration() {
-        DaemonMetrics.Durations d = metrics.addDurations();
+    private static HistogramSnapshot histogram(String name, String help, DaemonMetrics.Durations d) {
         double[] bounds = new double[d.upperBounds().length + 1];
         System.arraycopy(d.upperBounds(), 0, bounds, 0, d.upperBounds().length);
         bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
-        return HistogramSnapshot.builder().name(PREFIX + "add_duration_seconds")
-                .help("Time the daemon took to answer an ADD with a lease")
+        return HistogramSnapshot.builder().name(PREFIX + name).help(help)
                 .dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, d.counts()))
                         .sum(d.sumSeconds()).build())

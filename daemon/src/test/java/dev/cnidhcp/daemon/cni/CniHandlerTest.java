@@ -14,7 +14,7 @@ import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
-import dev.cnidhcp.daemon.lease.Scheduler;
+import dev.cnidhcp.daemon.time.Scheduler;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
@@ -59,7 +59,7 @@ class CniHandlerTest {
         final List<Instant> scheduled = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public Cancellable at(Instant when, Runnable task) {
+        public Cancellable at(Instant when, Instant deadline, Runnable task) {
             scheduled.add(when);
             return () -> scheduled.remove(when);
         }

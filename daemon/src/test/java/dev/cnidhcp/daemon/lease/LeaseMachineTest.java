@@ -650,31 +650,62 @@ class LeaseMachineTest {
     }
 
     @Test
-    void resumeBetweenT1AndT2RenewsAtOnce() throws Exception {
+    void resumeBetweenT1AndT2RenewsWithinAQuarterOfTheTimeLeftToT2() throws Exception {
         Binding recorded = recordedLease();
         LeaseMachine m = journaled();
-        clock.advanceTo(t1.plusSeconds(5));
+        Instant resumed = clock.advanceTo(t1.plusSeconds(5));
 
         m.resume(recorded);
 
         assertEquals(State.RENEWING, m.state());
-        scheduler.runDue();
+        Instant first = scheduler.nextDue();
+        Duration window = Duration.between(resumed, t2).dividedBy(4);
+        assertFalse(first.isBefore(resumed), "not in the past");
+        assertTrue(first.isBefore(resumed.plus(window)), first + " within " + window + " of " + resumed);
+        assertEquals(expiry, scheduler.deadlines().get(scheduler.deadlines().size() - 1), "deadline: the expiry");
+        scheduler.runNext();
         assertEquals(State.BOUND, m.state());
         assertEquals(1, server.count(Kind.RENEWING));
+        assertEquals(first, server.last(Kind.RENEWING).at());
     }
 
     @Test
-    void resumeBetweenT2AndExpiryRebindsAtOnce() throws Exception {
+    void resumeBetweenT2AndExpiryRebindsWithinAQuarterOfTheTimeLeft() throws Exception {
         Binding recorded = recordedLease();
         LeaseMachine m = journaled();
-        clock.advanceTo(t2.plusSeconds(2));
+        Instant resumed = clock.advanceTo(t2.plusSeconds(2));
 
         m.resume(recorded);
 
         assertEquals(State.REBINDING, m.state());
-        scheduler.runDue();
+        Instant first = scheduler.nextDue();
+        assertTrue(first.isBefore(resumed.plus(Duration.between(resumed, expiry).dividedBy(4))), first.toString());
+        scheduler.runNext();
         assertEquals(State.BOUND, m.state());
         assertEquals(1, server.count(Kind.REBINDING));
+    }
+
+    @Test
+    void leasesResumedTogetherPastT1SpreadTheirFirstRenewalsInsteadOfFiringAtOneInstant() throws Exception {
+        Binding recorded = recordedLease();
+        Instant resumed = clock.advanceTo(t1.plusSeconds(1));
+        java.util.SplittableRandom seeded = new java.util.SplittableRandom(42);
+        LeaseContext context = LeaseContext.of(net, scheduler, clock, ATTEMPT_TIMEOUT, BACKOFF_MAX).withRandom(seeded);
+        for (int i = 0; i < 300; i++) {
+            Attachment a = new Attachment(new LeaseKey("pod" + i, "net1", "eth0"), NETNS, CLIENT_ID,
+                    ClientOptions.defaults());
+            new LeaseMachine(a, context, gone::add).resume(recorded);
+        }
+
+        List<Instant> firsts = scheduler.pending();
+        assertEquals(300, firsts.size());
+        Duration window = LeaseMachine.RESUME_SPREAD_MAX.compareTo(Duration.between(resumed, t2).dividedBy(4)) < 0
+                ? LeaseMachine.RESUME_SPREAD_MAX : Duration.between(resumed, t2).dividedBy(4);
+        assertTrue(firsts.get(firsts.size() - 1).isBefore(resumed.plus(window)), "all within the window");
+        assertTrue(new java.util.HashSet<>(firsts).size() > 250, "spread, not one instant: "
+                + new java.util.HashSet<>(firsts).size() + " distinct times");
+        assertTrue(Duration.between(firsts.get(0), firsts.get(firsts.size() - 1)).compareTo(window.dividedBy(2)) > 0,
+                "over most of the window");
     }
 
     @Test

@@ -44,8 +44,8 @@ class LeaseMetricsTest {
     private final LoopbackLeaseTransport net = new LoopbackLeaseTransport(
             new DhcpClient(LoopbackLeaseTransport.SETTINGS, clock, metrics), server, clock);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final LeaseMachine machine = new LeaseMachine(ATTACHMENT, net, scheduler, clock, ATTEMPT_TIMEOUT,
-            BACKOFF_MAX, LeaseJournal.NONE, m -> { }, metrics);
+    private final LeaseMachine machine = new LeaseMachine(ATTACHMENT,
+            LeaseContext.of(net, scheduler, clock, ATTEMPT_TIMEOUT, BACKOFF_MAX).withMetrics(metrics), m -> { });
 
     @Test
     void anAckCountsOneAcquisition() throws Exception {

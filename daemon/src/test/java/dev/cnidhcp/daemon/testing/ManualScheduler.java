@@ -1,6 +1,6 @@
 package dev.cnidhcp.daemon.testing;
 
-import dev.cnidhcp.daemon.lease.Scheduler;
+import dev.cnidhcp.daemon.time.Scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +26,7 @@ public final class ManualScheduler implements Scheduler {
     private final PriorityQueue<Task> queue = new PriorityQueue<>(
             Comparator.comparing((Task t) -> t.when).thenComparingLong(t -> t.seq));
     private final List<Instant> ranAt = new ArrayList<>();
+    private final List<Instant> deadlines = new ArrayList<>();
     private long seq;
 
     public ManualScheduler(FakeClock clock) {
@@ -54,10 +55,16 @@ public final class ManualScheduler implements Scheduler {
     }
 
     @Override
-    public synchronized Cancellable at(Instant when, Runnable task) {
+    public synchronized Cancellable at(Instant when, Instant deadline, Runnable task) {
         Task t = new Task(when, seq++, task);
         queue.add(t);
+        deadlines.add(deadline);
         return t;
+    }
+
+    /** The deadline given with every task scheduled so far (null: none), in the order scheduled. */
+    public synchronized List<Instant> deadlines() {
+        return new ArrayList<>(deadlines);
     }
 
     /** The times of the tasks still to run, earliest first. */
