@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable {
         MonotonicClock clock = MonotonicClock.start(wall, BootTime.orMonotonic());
         timeline = new Timeline(clock, wall);
         workers = new ElasticExecutor(MAX_LEASE_WORKERS, 30, TimeUnit.SECONDS, new NamedThreads("lease-worker"));
-        timers = new TimerQueue(clock, workers, timerObserver(metrics));
+        timers = new TimerQueue(clock, workers, metrics.timerObserver());
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
                 options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
         NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock, metrics), clock, options.arpCheck(), metrics);
@@ -129,21 +129,6 @@ public final class Daemon implements AutoCloseable {
                 new LinkedBlockingQueue<>(queue), new NamedThreads(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
-    }
-
-    /** Lease timer lateness and missed deadlines into the metrics. */
-    private static TimerQueue.Observer timerObserver(DaemonMetrics metrics) {
-        return new TimerQueue.Observer() {
-            @Override
-            public void ran(Duration lateness) {
-                metrics.timerRan(lateness);
-            }
-
-            @Override
-            public void missedDeadline(Duration by) {
-                metrics.timerMissedDeadline();
-            }
-        };
     }
 
     /** The lease store, or null (logged) when the state directory cannot be used. */

@@ -140,7 +140,8 @@ public final class LeaseManager {
             log(key).info("DEL for no known lease: nothing to release");
             return;
         }
-        String address = machine.binding() == null ? "nothing" : machine.binding().lease().address().getHostAddress();
+        Binding held = machine.view().binding(); // not binding(): that would wait behind an exchange DEL cuts short
+        String address = held == null ? "nothing" : held.lease().address().getHostAddress();
         try {
             String from = machine.stop(runtimeNetns);
             log(key).info(from == null ? "forgotten (no lease held)" : "released " + address + " (sent from " + from + ")");

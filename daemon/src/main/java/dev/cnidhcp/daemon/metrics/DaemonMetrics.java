@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.metrics;
 
+import dev.cnidhcp.daemon.time.TimerQueue;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -131,6 +133,21 @@ public final class DaemonMetrics {
     /** A lease timer started after its lease had expired. */
     public void timerMissedDeadline() {
         deadlinesMissed.increment();
+    }
+
+    /** Counts what a {@link TimerQueue} reports: how late each timer ran, and missed deadlines. */
+    public TimerQueue.Observer timerObserver() {
+        return new TimerQueue.Observer() {
+            @Override
+            public void ran(Duration lateness) {
+                timerRan(lateness);
+            }
+
+            @Override
+            public void missedDeadline(Duration by) {
+                timerMissedDeadline();
+            }
+        };
     }
 
     // --- reading ---

@@ -653,7 +653,8 @@ class LeaseMachineTest {
     void resumeBetweenT1AndT2RenewsWithinAQuarterOfTheTimeLeftToT2() throws Exception {
         Binding recorded = recordedLease();
         LeaseMachine m = journaled();
-        Instant resumed = clock.advanceTo(t1.plusSeconds(5));
+        clock.advanceTo(t1.plusSeconds(5));
+        Instant resumed = clock.instant();
 
         m.resume(recorded);
 
@@ -673,7 +674,8 @@ class LeaseMachineTest {
     void resumeBetweenT2AndExpiryRebindsWithinAQuarterOfTheTimeLeft() throws Exception {
         Binding recorded = recordedLease();
         LeaseMachine m = journaled();
-        Instant resumed = clock.advanceTo(t2.plusSeconds(2));
+        clock.advanceTo(t2.plusSeconds(2));
+        Instant resumed = clock.instant();
 
         m.resume(recorded);
 
@@ -688,7 +690,8 @@ class LeaseMachineTest {
     @Test
     void leasesResumedTogetherPastT1SpreadTheirFirstRenewalsInsteadOfFiringAtOneInstant() throws Exception {
         Binding recorded = recordedLease();
-        Instant resumed = clock.advanceTo(t1.plusSeconds(1));
+        clock.advanceTo(t1.plusSeconds(1));
+        Instant resumed = clock.instant();
         java.util.SplittableRandom seeded = new java.util.SplittableRandom(42);
         LeaseContext context = LeaseContext.of(net, scheduler, clock, ATTEMPT_TIMEOUT, BACKOFF_MAX).withRandom(seeded);
         for (int i = 0; i < 300; i++) {
