@@ -818,6 +818,21 @@ class DhcpClientTest {
      * a start time or a reply in a field would mix them up.
      */
     @Test
+    void classlessRoutesLongerThanOneOptionArriveWhole() throws Exception {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        List<Route> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // 60 routes of 8 bytes: 480 bytes, sent as 255 + 225
+            raw.writeBytes(new byte[] {24, 10, 100, (byte) i, 10, 1, 0, (byte) 254});
+            expected.add(Route.parse("10.100." + i + ".0/24", "10.1.0.254"));
+        }
+        server.classlessRoutes(raw.toByteArray());
+
+        Lease lease = acquire();
+
+        assertEquals(expected, lease.routes(), "dhcp4java kept the last 225 bytes only");
+    }
+
+    @Test
     @Timeout(60)
     void clientIsSafeToShareBetweenIdentitiesOnConcurrentThreads() throws Exception {
         int identities = 48;
