@@ -6,9 +6,12 @@ import java.time.Duration;
  * How persistently the client talks to servers (the daemon's {@code -timeout}, {@code -resendmax},
  * {@code -resendtimeout} and {@code -broadcast} flags).
  *
- * @param replyTimeout   the longest wait for a reply after one send
- * @param resendMax      the cap of the exponential retransmission delay
- * @param giveUpAfter    how long one acquisition keeps trying before it fails
+ * @param replyTimeout   {@code -timeout}: as in the reference plugin, how long one request may wait for
+ *                       its answer; the daemon gives each background exchange (renewal, rebinding,
+ *                       INIT-REBOOT) this long. {@link DhcpClient} does not cut retransmission
+ *                       delays short by it (RFC 2131 4.1 delays of 16 s and more stay as they are)
+ * @param resendMax      {@code -resendmax}: the cap of the exponential retransmission delay
+ * @param giveUpAfter    {@code -resendtimeout}: how long one acquisition keeps trying before it fails
  * @param broadcastFlag  ask servers to broadcast their replies (BOOTP flag)
  * @param firstRetransmit the first retransmission delay (RFC 2131 4.1: 4 s), doubled each time
  */

@@ -2,37 +2,60 @@ package dev.cnidhcp.daemon.dhcp;
 
 import dev.cnidhcp.daemon.log.AttachmentLog;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
-import org.dhcp4java.DHCPConstants;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
 import java.util.logging.Logger;
 
 /**
  * The DHCPv4 exchanges of a client (RFC 2131 section 4.4), each over a {@link DhcpTransport} the
  * caller provides: acquisition (INIT, SELECTING, REQUESTING), INIT-REBOOT, renewal (RENEWING when the
  * transport unicasts, REBINDING when it broadcasts) and release. Stateless between calls and safe to
- * share: a call runs on the caller's thread with the caller's transport. The lease state machine
- * ({@code LeaseMachine}) decides which exchange to run when.
+ * share between threads: a call runs on the caller's thread with the caller's transport, and keeps
+ * its exchange's state (xid, retransmission delay, start time) on that thread's stack. The only
+ * shared mutable things are the metrics (thread-safe) and the jitter source, drawn from under a lock.
+ * The lease state machine ({@code LeaseMachine}) decides which exchange to run when.
  *
  * <p>Time comes from the {@link Clock} given, so tests drive retransmission with a fake clock whose
- * transport advances it while "waiting". Retransmission follows RFC 2131 4.1: first after
- * {@code firstRetransmit}, then doubling, each randomised by up to one second either way, capped by
- * {@code resendMax}, no single wait longer than {@code replyTimeout}.
+ * transport advances it while "waiting". Retransmission follows RFC 2131 4.1: the first after
+ * {@code firstRetransmit} (4 s), then doubling (8, 16, 32, 64 s), each delay capped by
+ * {@code resendMax} ({@code -resendmax}) and then randomised by a uniform jitter of up to one second
+ * either way (at most half the delay for delays under 2 s), drawn from the {@link RandomGenerator}
+ * given, so a seeded generator replays a schedule exactly. A reply to any transmission of the
+ * exchange is taken until the exchange ends, at the caller's deadline; an acquisition also ends at
+ * {@code giveUpAfter} ({@code -resendtimeout}). {@code replyTimeout} ({@code -timeout}) does not
+ * shorten the delays: in the reference plugin it is how long one request may wait for its answer,
+ * never a cap on the back-off, and the daemon gives it to each background exchange as its deadline.
+ *
+ * <p>Every DISCOVER and REQUEST carries {@code secs} (RFC 2131 table 5): the whole seconds since the
+ * exchange began, that is the first DISCOVER of an acquisition (restarts after a NAK included), or
+ * the first transmission of an INIT-REBOOT or renewal request. A REQUEST in SELECTING state carries
+ * the value of the DISCOVER the offer answered (4.4.1: "MUST use the same value ... as the original
+ * DHCPDISCOVER"). DECLINE and RELEASE carry 0, as table 5 says.
  */
 public final class DhcpClient {
     private static final Logger LOG = Logger.getLogger(DhcpClient.class.getName());
     /** The first pause before starting over after a NAK or an unusable ACK; doubled each time. */
     static final long FIRST_RESTART_PAUSE_MILLIS = 1000;
+    /** RFC 2131 4.1: retransmission delays are randomised by up to this much either way. */
+    static final long JITTER_MILLIS = 1000;
+    private static final Set<MessageType> OFFERS = Set.of(MessageType.OFFER);
+    private static final Set<MessageType> ACK_OR_NAK = Set.of(MessageType.ACK, MessageType.NAK);
 
     private final ClientSettings settings;
     private final Clock clock;
     private final LongSupplier xids;
+    private final RandomGenerator jitter;
+    private final Object jitterLock = new Object();
     private final DaemonMetrics metrics;
 
     public DhcpClient(ClientSettings settings, Clock clock) {
@@ -41,7 +64,7 @@ public final class DhcpClient {
 
     /** Counting NAKs, timeouts, dropped replies and acquisitions without any offer into {@code metrics}. */
     public DhcpClient(ClientSettings settings, Clock clock, DaemonMetrics metrics) {
-        this(settings, clock, () -> ThreadLocalRandom.current().nextInt(), metrics);
+        this(settings, clock, () -> ThreadLocalRandom.current().nextInt(), RandomGenerator.getDefault(), metrics);
     }
 
     /** With a chosen source of transaction ids (tests). */
@@ -50,10 +73,22 @@ public final class DhcpClient {
     }
 
     public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids, DaemonMetrics metrics) {
-        this.settings = settings;
-        this.clock = clock;
-        this.xids = xids;
-        this.metrics = metrics;
+        this(settings, clock, xids, RandomGenerator.getDefault(), metrics);
+    }
+
+    /**
+     * @param xids   transaction ids, one per exchange (the low 32 bits are used)
+     * @param jitter the source of the retransmission jitter; the client draws from it under its own
+     *               lock, so it need not be thread-safe. A seeded one ({@code new SplittableRandom(seed)})
+     *               repeats the schedule of a failing run.
+     */
+    public DhcpClient(ClientSettings settings, Clock clock, LongSupplier xids, RandomGenerator jitter,
+                      DaemonMetrics metrics) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.xids = Objects.requireNonNull(xids, "xids");
+        this.jitter = Objects.requireNonNull(jitter, "jitter");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     public ClientSettings settings() {
@@ -78,7 +113,8 @@ public final class DhcpClient {
 
     /**
      * INIT → SELECTING → REQUESTING → BOUND: DISCOVER until an OFFER, REQUEST it until an ACK; a NAK
-     * starts over with a new DISCOVER.
+     * starts over with a new DISCOVER. The lease counts from the first transmission of the REQUEST
+     * that the ACK answers ({@link Lease#acquired()}).
      *
      * @param requested an address to ask for again (option 50 in the DISCOVER), or null
      * @param log       where lines about the client go (they name its container and interface)
@@ -89,35 +125,39 @@ public final class DhcpClient {
         Instant started = clock.instant();
         Instant end = earliest(deadline, started.plus(settings.giveUpAfter()));
         boolean broadcast = settings.broadcastFlag();
+        Elapsed sinceFirstDiscover = new Elapsed();
         String lastProblem = null; // null while no server has made an offer
         long restartPauseMillis = FIRST_RESTART_PAUSE_MILLIS;
         while (clock.instant().isBefore(end)) {
             int xid = (int) xids.getAsLong();
-            DhcpMessages.Reply offer = exchange(transport, id, xid,
-                    DhcpMessages.discover(xid, id, options, broadcast, requested),
-                    Set.of(DHCPConstants.DHCPOFFER), end, Ipv4Udp.ANY);
+            Answer offer = exchange(transport, id, xid, DhcpMessages.discover(xid, id, options, broadcast, requested),
+                    OFFERS, end, Ipv4Udp.ANY, sinceFirstDiscover::secsAt);
             if (offer == null) {
                 break;
             }
+            DhcpMessages.Reply offered = offer.reply();
             // REQUESTING: retransmit for a while, then start over with DISCOVER (RFC 2131 4.4.1)
             Instant requestEnd = earliest(end, clock.instant().plus(settings.firstRetransmit().multipliedBy(4)));
-            byte[] request = DhcpMessages.requestOffer(xid, id, options, broadcast, offer.yiaddr(), offer.serverId());
-            DhcpMessages.Reply answer = exchange(transport, id, xid, request,
-                    Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), requestEnd, Ipv4Udp.ANY);
+            byte[] request = DhcpMessages.requestOffer(xid, id, options, broadcast, offered.yiaddr(),
+                    offered.serverId());
+            long discoverSecs = offer.lastSecs();
+            Answer answer = exchange(transport, id, xid, request, ACK_OR_NAK, requestEnd, Ipv4Udp.ANY,
+                    sent -> discoverSecs);
             if (answer == null) {
-                lastProblem = "no DHCPACK for " + offer.yiaddr().getHostAddress() + " from "
-                        + offer.serverId().getHostAddress();
+                lastProblem = "no DHCPACK for " + offered.yiaddr().getHostAddress() + " from "
+                        + offered.serverId().getHostAddress();
                 continue;
             }
-            if (answer.type() == DHCPConstants.DHCPACK) {
+            if (answer.reply().type().equals(MessageType.ACK)) {
                 try {
-                    return DhcpMessages.leaseOf(answer, clock.instant());
+                    return DhcpMessages.leaseOf(answer.reply(), answer.firstSent());
                 } catch (DhcpParseException e) {
-                    lastProblem = "unusable DHCPACK from " + describeServer(answer) + ": " + e.getMessage();
+                    lastProblem = "unusable DHCPACK from " + describeServer(answer.reply()) + ": " + e.getMessage();
                 }
             } else {
                 metrics.nak();
-                lastProblem = "DHCPNAK for " + offer.yiaddr().getHostAddress() + " from " + describeServer(answer);
+                lastProblem = "DHCPNAK for " + offered.yiaddr().getHostAddress() + " from "
+                        + describeServer(answer.reply());
             }
             // A server that refuses every time must not be flooded: pause before starting over.
             log.warning(lastProblem + "; starting over with DHCPDISCOVER in " + restartPauseMillis + " ms");
@@ -142,9 +182,8 @@ public final class DhcpClient {
                         Instant deadline) throws IOException, NoLeaseException {
         int xid = (int) xids.getAsLong();
         byte[] request = DhcpMessages.requestReboot(xid, id, options, settings.broadcastFlag(), previous);
-        return expectAck(exchange(transport, id, xid, request,
-                Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), deadline, Ipv4Udp.ANY),
-                "INIT-REBOOT request for " + previous.getHostAddress());
+        return expectAck(exchange(transport, id, xid, request, ACK_OR_NAK, deadline, Ipv4Udp.ANY,
+                new Elapsed()::secsAt), "INIT-REBOOT request for " + previous.getHostAddress());
     }
 
     /**
@@ -157,9 +196,8 @@ public final class DhcpClient {
                        Instant deadline) throws IOException, NoLeaseException {
         int xid = (int) xids.getAsLong();
         byte[] request = DhcpMessages.requestRenewal(xid, id, options, lease.address());
-        return expectAck(exchange(transport, id, xid, request,
-                Set.of(DHCPConstants.DHCPACK, DHCPConstants.DHCPNAK), deadline, lease.address()),
-                "renewal of " + lease.address().getHostAddress());
+        return expectAck(exchange(transport, id, xid, request, ACK_OR_NAK, deadline, lease.address(),
+                new Elapsed()::secsAt), "renewal of " + lease.address().getHostAddress());
     }
 
     /** Sends one DHCPDECLINE for a granted address another host uses (servers do not answer it). */
@@ -184,45 +222,84 @@ public final class DhcpClient {
         }
     }
 
-    private Lease expectAck(DhcpMessages.Reply answer, String what) throws NoLeaseException {
+    private Lease expectAck(Answer answer, String what) throws NoLeaseException {
         if (answer == null) {
             throw new NoLeaseException("no answer to the " + what);
         }
-        if (answer.type() == DHCPConstants.DHCPNAK) {
+        if (answer.reply().type().equals(MessageType.NAK)) {
             metrics.nak();
-            throw new NoLeaseException("DHCPNAK from " + describeServer(answer) + " to the " + what, true);
+            throw new NoLeaseException("DHCPNAK from " + describeServer(answer.reply()) + " to the " + what, true);
         }
         try {
-            return DhcpMessages.leaseOf(answer, clock.instant());
+            return DhcpMessages.leaseOf(answer.reply(), answer.firstSent());
         } catch (DhcpParseException e) {
             throw new NoLeaseException("unusable DHCPACK to the " + what + ": " + e.getMessage());
         }
     }
 
-    /** Sends and retransmits {@code message} until an accepted reply arrives; null at the deadline. */
-    private DhcpMessages.Reply exchange(DhcpTransport transport, ClientIdentity id, int xid, byte[] message,
-                                        Set<Byte> accepted, Instant deadline, Inet4Address source) throws IOException {
-        long delayMillis = settings.firstRetransmit().toMillis();
+    /**
+     * An accepted reply and what the client sent for it.
+     *
+     * @param firstSent when the message was first transmitted
+     * @param lastSecs  the {@code secs} of its last transmission before the reply came
+     */
+    private record Answer(DhcpMessages.Reply reply, Instant firstSent, long lastSecs) {
+    }
+
+    /** Seconds since the first transmission it was asked about: one exchange's {@code secs}, on its thread. */
+    private static final class Elapsed {
+        private Instant start;
+
+        long secsAt(Instant sent) {
+            if (start == null) {
+                start = sent;
+            }
+            return Math.max(0, Duration.between(start, sent).getSeconds());
+        }
+    }
+
+    /**
+     * Sends and retransmits {@code message} (RFC 2131 4.1, see the class) until an accepted reply
+     * arrives; null at the deadline. Each transmission carries {@code secs.applyAsLong(now)}.
+     */
+    private Answer exchange(DhcpTransport transport, ClientIdentity id, int xid, byte[] message,
+                            Set<MessageType> accepted, Instant deadline, Inet4Address source,
+                            ToLongFunction<Instant> secs) throws IOException {
+        long delayMillis = Math.max(1, Math.min(settings.firstRetransmit().toMillis(), settings.resendMax().toMillis()));
         long end = deadline.toEpochMilli();
+        Instant firstSent = null;
         while (true) {
-            long now = clock.millis();
-            if (now >= end) {
+            Instant now = clock.instant();
+            if (now.toEpochMilli() >= end) {
                 metrics.timeout();
                 return null;
             }
-            transport.send(message, source);
-            long jitter = ThreadLocalRandom.current().nextLong(-1000, 1001);
-            long wait = Math.max(100, Math.min(delayMillis + jitter, settings.replyTimeout().toMillis()));
-            DhcpMessages.Reply reply = awaitReply(transport, id, xid, accepted, Math.min(end, now + wait));
+            long sentSecs = secs.applyAsLong(now);
+            transport.send(DhcpMessages.withSecs(message, sentSecs), source);
+            if (firstSent == null) {
+                firstSent = now;
+            }
+            long wait = retransmissionWait(delayMillis);
+            DhcpMessages.Reply reply = awaitReply(transport, id, xid, accepted, Math.min(end, now.toEpochMilli() + wait));
             if (reply != null) {
-                return reply;
+                return new Answer(reply, firstSent, sentSecs);
             }
             delayMillis = Math.min(delayMillis * 2, settings.resendMax().toMillis());
         }
     }
 
-    private DhcpMessages.Reply awaitReply(DhcpTransport transport, ClientIdentity id, int xid, Set<Byte> accepted,
-                                          long waitEnd) throws IOException {
+    /** {@code delayMillis} randomised by up to a second either way (at most half the delay). */
+    long retransmissionWait(long delayMillis) {
+        long span = Math.min(JITTER_MILLIS, delayMillis / 2);
+        long offset;
+        synchronized (jitterLock) {
+            offset = jitter.nextLong(-span, span + 1);
+        }
+        return delayMillis + offset;
+    }
+
+    private DhcpMessages.Reply awaitReply(DhcpTransport transport, ClientIdentity id, int xid,
+                                          Set<MessageType> accepted, long waitEnd) throws IOException {
         while (true) {
             long left = waitEnd - clock.millis();
             if (left <= 0) {

@@ -18,9 +18,16 @@ import java.util.Objects;
  * @param domain        option 15, or "" when absent
  * @param searchDomains option 119
  * @param leaseTime     option 51
- * @param renewalTime   T1: option 58, else half the lease
- * @param rebindingTime T2: option 59, else 7/8 of the lease
- * @param acquired      when the ACK arrived
+ * @param renewalTime   T1: option 58, else (missing, zero, not below T2) half the lease
+ * @param rebindingTime T2: option 59, else (missing, zero, not below the lease) 7/8 of the lease;
+ *                      always above T1, so RENEWING always comes before REBINDING
+ * @param acquired      when the client first sent the REQUEST that the ACK answers, the start of the
+ *                      lease's times (RFC 2131 4.4.1: "the time at which the original request was
+ *                      sent"). The first transmission, not the last: the ACK may answer any
+ *                      transmission of that REQUEST, and the server counts its lease from when it
+ *                      received the one it answered, never before the first was sent; counting from
+ *                      the first therefore never lets the client believe in a lease the server has
+ *                      already let go, counting from the last or from the ACK's arrival could.
  */
 public record Lease(Inet4Address address, int prefixLength, Inet4Address serverId, Inet4Address gateway,
                     List<Route> routes, List<Inet4Address> dnsServers, String domain, List<String> searchDomains,

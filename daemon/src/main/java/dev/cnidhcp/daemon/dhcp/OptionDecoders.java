@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Pure decoders for the DHCP options whose layout dhcp4java does not know. */
+/**
+ * Pure decoders of option values (whole values, as {@link DhcpOptions} concatenates them). Every read
+ * goes through a {@link WireReader}, so a short or overlong value is a {@link DhcpParseException}.
+ */
 public final class OptionDecoders {
     private OptionDecoders() {
     }
@@ -16,26 +19,25 @@ public final class OptionDecoders {
      */
     public static List<Route> classlessRoutes(byte[] data) throws DhcpParseException {
         List<Route> routes = new ArrayList<>();
-        int i = 0;
-        while (i < data.length) {
-            int width = data[i] & 0xff;
+        WireReader r = new WireReader(data, "option 121");
+        while (r.hasRemaining()) {
+            int at = r.offset();
+            int width = r.u8("prefix width");
             if (width > 32) {
-                throw new DhcpParseException("option 121: prefix width " + width + " at byte " + i
+                throw new DhcpParseException("option 121: prefix width " + width + " at byte " + at
                         + " (expected: 0..32)");
             }
             int significant = (width + 7) / 8;
-            if (i + 1 + significant + 4 > data.length) {
-                throw new DhcpParseException("option 121: route at byte " + i + " truncated (needs "
-                        + (1 + significant + 4) + " bytes, " + (data.length - i) + " left)");
+            if (significant + 4 > r.remaining()) {
+                throw new DhcpParseException("option 121: route at byte " + at + " truncated (needs "
+                        + (1 + significant + 4) + " bytes, " + (r.remaining() + 1) + " left)");
             }
             int dst = 0;
             for (int k = 0; k < significant; k++) {
-                dst |= (data[i + 1 + k] & 0xff) << (24 - 8 * k);
+                dst |= r.u8("destination") << (24 - 8 * k);
             }
             dst &= Route.mask(width);
-            int router = readInt(data, i + 1 + significant);
-            routes.add(new Route(Route.fromInt(dst), width, Route.fromInt(router)));
-            i += 1 + significant + 4;
+            routes.add(new Route(Route.fromInt(dst), width, r.address("router")));
         }
         return routes;
     }
@@ -49,13 +51,15 @@ public final class OptionDecoders {
             throw new DhcpParseException("option 33: length " + data.length + " (expected: a multiple of 8)");
         }
         List<Route> routes = new ArrayList<>();
-        for (int i = 0; i < data.length; i += 8) {
-            int dst = readInt(data, i);
+        WireReader r = new WireReader(data, "option 33");
+        while (r.hasRemaining()) {
+            int dst = r.s32("destination");
+            Inet4Address router = r.address("router");
             if (dst == 0) {
                 continue;
             }
             int len = classfulPrefix(dst);
-            routes.add(new Route(Route.fromInt(dst & Route.mask(len)), len, Route.fromInt(readInt(data, i + 4))));
+            routes.add(new Route(Route.fromInt(dst & Route.mask(len)), len, router));
         }
         return routes;
     }
@@ -82,8 +86,9 @@ public final class OptionDecoders {
                     + " (expected: a non-zero multiple of 4)");
         }
         List<Inet4Address> out = new ArrayList<>(data.length / 4);
-        for (int i = 0; i < data.length; i += 4) {
-            out.add(Route.fromInt(readInt(data, i)));
+        WireReader r = new WireReader(data, "option " + option);
+        while (r.hasRemaining()) {
+            out.add(r.address("address"));
         }
         return out;
     }
@@ -93,12 +98,20 @@ public final class OptionDecoders {
         if (mask.length != 4) {
             throw new DhcpParseException("option 1: length " + mask.length + " (expected: 4)");
         }
-        int m = readInt(mask, 0);
+        int m = new WireReader(mask, "option 1").s32("mask");
         int len = Integer.bitCount(m);
         if (m != Route.mask(len)) {
             throw new DhcpParseException("option 1: non-contiguous mask " + Route.fromInt(m).getHostAddress());
         }
         return len;
+    }
+
+    /** A 32-bit time in seconds (options 51, 58, 59): exactly 4 bytes. */
+    public static long seconds(int option, byte[] data) throws DhcpParseException {
+        if (data.length != 4) {
+            throw new DhcpParseException("option " + option + ": length " + data.length + " (expected: 4)");
+        }
+        return Integer.toUnsignedLong(new WireReader(data, "option " + option).s32("seconds"));
     }
 
     /**
@@ -107,60 +120,53 @@ public final class OptionDecoders {
      */
     public static List<String> domainSearch(byte[] data) throws DhcpParseException {
         List<String> names = new ArrayList<>();
-        int i = 0;
-        while (i < data.length) {
-            int[] next = new int[1];
-            names.add(readName(data, i, next));
-            i = next[0];
+        WireReader r = new WireReader(data, "option 119");
+        while (r.hasRemaining()) {
+            names.add(readName(r));
         }
         return names;
     }
 
-    private static String readName(byte[] data, int start, int[] end) throws DhcpParseException {
+    /** One name from {@code r}, which is left after it (after its first pointer, if any). */
+    private static String readName(WireReader r) throws DhcpParseException {
         StringBuilder name = new StringBuilder();
-        int i = start;
+        int start = r.offset();
+        WireReader cursor = r; // follows pointers; r itself stops after the first one
         int jumps = 0;
-        end[0] = -1;
         while (true) {
-            if (i >= data.length) {
+            int at = cursor.offset();
+            if (!cursor.hasRemaining()) {
                 throw new DhcpParseException("option 119: name at byte " + start + " runs past the end");
             }
-            int len = data[i] & 0xff;
+            int len = cursor.u8("label length");
             if (len == 0) {
-                if (end[0] < 0) {
-                    end[0] = i + 1;
-                }
                 return name.toString();
             }
             if ((len & 0xc0) == 0xc0) {
-                if (i + 1 >= data.length) {
-                    throw new DhcpParseException("option 119: truncated pointer at byte " + i);
+                if (!cursor.hasRemaining()) {
+                    throw new DhcpParseException("option 119: truncated pointer at byte " + at);
                 }
-                int target = ((len & 0x3f) << 8) | (data[i + 1] & 0xff);
-                if (end[0] < 0) {
-                    end[0] = i + 2;
-                }
-                if (target >= i || ++jumps > 64) {
-                    throw new DhcpParseException("option 119: pointer at byte " + i + " to " + target
+                int target = ((len & 0x3f) << 8) | cursor.u8("pointer");
+                if (target >= at || ++jumps > 64) {
+                    throw new DhcpParseException("option 119: pointer at byte " + at + " to " + target
                             + " does not point backwards");
                 }
-                i = target;
+                cursor = r.at(target);
                 continue;
             }
             if ((len & 0xc0) != 0) {
-                throw new DhcpParseException("option 119: bad label length byte " + len + " at byte " + i);
+                throw new DhcpParseException("option 119: bad label length byte " + len + " at byte " + at);
             }
-            if (i + 1 + len > data.length) {
-                throw new DhcpParseException("option 119: label at byte " + i + " truncated");
+            if (len > cursor.remaining()) {
+                throw new DhcpParseException("option 119: label at byte " + at + " truncated");
             }
             if (name.length() > 0) {
                 name.append('.');
             }
-            name.append(new String(data, i + 1, len, StandardCharsets.US_ASCII));
+            name.append(new String(cursor.bytes(len, "label"), StandardCharsets.US_ASCII));
             if (name.length() > 253) {
                 throw new DhcpParseException("option 119: name at byte " + start + " longer than 253 characters");
             }
-            i += 1 + len;
         }
     }
 

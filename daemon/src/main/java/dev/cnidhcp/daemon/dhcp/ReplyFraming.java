@@ -3,8 +3,9 @@ package dev.cnidhcp.daemon.dhcp;
 /**
  * Checks the framing of a received BOOTP/DHCP message before anything reads its fields (RFC 2131
  * section 2, RFC 2132 section 2): the fixed header is complete, op is BOOTREPLY, the magic cookie is
- * there, and every option's length stays inside the message up to the end option. A pure function
- * over the bytes; it never reads past them.
+ * there, and every option's length stays inside its field ({@link DhcpOptions}: the options field up
+ * to the end option, then {@code file} and {@code sname} when option 52 says so); option 53 has one
+ * byte. A pure function over the bytes; it never reads past them.
  */
 public final class ReplyFraming {
     /** op, htype, hlen, hops, xid, secs, flags, 4 addresses, chaddr, sname, file. */
@@ -15,15 +16,16 @@ public final class ReplyFraming {
     static final int MAX_LENGTH = 1500;
     private static final int BOOTREPLY = 2;
     private static final int[] MAGIC_COOKIE = {99, 130, 83, 99};
-    private static final int PAD = 0;
-    private static final int END = 255;
-    private static final int MESSAGE_TYPE = 53;
 
     private ReplyFraming() {
     }
 
-    /** @throws DhcpParseException naming the first problem, with its {@link DropReason} */
-    public static void check(byte[] m) throws DhcpParseException {
+    /**
+     * @return the message's options, read by {@link DhcpOptions#parse} (instances concatenated,
+     *         option 52 honoured)
+     * @throws DhcpParseException naming the first problem, with its {@link DropReason}
+     */
+    public static DhcpOptions check(byte[] m) throws DhcpParseException {
         if (m.length < MIN_LENGTH || m.length > MAX_LENGTH) {
             throw new DhcpParseException("malformed DHCP message: " + m.length + " bytes (expected: "
                     + MIN_LENGTH + ".." + MAX_LENGTH + ")");
@@ -36,33 +38,12 @@ public final class ReplyFraming {
                 throw new DhcpParseException(DropReason.BAD_COOKIE, "no DHCP magic cookie (a BOOTP message)");
             }
         }
-        int i = MIN_LENGTH;
-        while (true) {
-            if (i >= m.length) {
-                throw new DhcpParseException("malformed DHCP message: no end option");
-            }
-            int code = m[i] & 0xff;
-            if (code == END) {
-                return;
-            }
-            if (code == PAD) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= m.length) {
-                throw new DhcpParseException("malformed DHCP message: option " + code + " at byte " + i
-                        + " has no length");
-            }
-            int length = m[i + 1] & 0xff;
-            if (i + 2 + length > m.length) {
-                throw new DhcpParseException("malformed DHCP message: option " + code + " at byte " + i
-                        + " has length " + length + " but only " + (m.length - i - 2) + " bytes follow");
-            }
-            if (code == MESSAGE_TYPE && length != 1) {
-                throw new DhcpParseException("malformed DHCP message: option 53 has length " + length
-                        + " (expected: 1)");
-            }
-            i += 2 + length;
+        DhcpOptions options = DhcpOptions.parse(m);
+        byte[] type = options.get(OptionCode.MESSAGE_TYPE);
+        if (type != null && type.length != 1) {
+            throw new DhcpParseException("malformed DHCP message: option 53 has length " + type.length
+                    + " (expected: 1)");
         }
+        return options;
     }
 }

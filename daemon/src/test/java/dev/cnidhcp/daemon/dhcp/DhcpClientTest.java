@@ -8,6 +8,7 @@ import dev.cnidhcp.daemon.testing.ScriptedDhcpServer.Kind;
 import dev.cnidhcp.daemon.testing.ScriptedDhcpServer.Received;
 import org.dhcp4java.DHCPConstants;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
 
 import static dev.cnidhcp.daemon.testing.ScriptedDhcpServer.OTHER_SERVER_ID;
 import static dev.cnidhcp.daemon.testing.ScriptedDhcpServer.SERVER_ID;
@@ -185,37 +189,95 @@ class DhcpClientTest {
         assertEquals(discovers.get(1).at(), lease.acquired());
     }
 
-    @Test
-    void retransmissionBackoffDoublesAndIsCappedByResendMax() {
-        client = new DhcpClient(new ClientSettings(Duration.ofSeconds(120), Duration.ofSeconds(20),
-                Duration.ofSeconds(300), false, Duration.ofSeconds(4)), clock, xids::incrementAndGet);
+    /** A jitter source that always draws {@code pick} of its range: -1 the lowest, 0 none, 1 the highest. */
+    private static RandomGenerator always(int pick) {
+        return new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new AssertionError("the client draws a bounded jitter");
+            }
+
+            @Override
+            public long nextLong(long origin, long bound) {
+                return pick < 0 ? origin : pick > 0 ? bound - 1 : (origin + bound - 1) / 2;
+            }
+        };
+    }
+
+    private DhcpClient clientWith(ClientSettings settings, RandomGenerator jitter) {
+        return new DhcpClient(settings, clock, xids::incrementAndGet, jitter, new DaemonMetrics());
+    }
+
+    /** -timeout 10 s, -resendmax 64 s, -resendtimeout 200 s. */
+    private static final ClientSettings RFC_CAP = new ClientSettings(Duration.ofSeconds(10), Duration.ofSeconds(64),
+            Duration.ofSeconds(200), false, Duration.ofSeconds(4));
+
+    private List<Long> discoverGapsWhenNoServerAnswers(DhcpClient c) {
         server.down();
-
-        assertThrows(NoLeaseException.class, () -> client.acquire(server, ID, ClientOptions.defaults(), null,
-                in(120), "test"));
-
-        List<Long> gaps = gapsMillis(server.received(Kind.DISCOVER));
-        long[] expected = {4000, 8000, 16000, 20000, 20000, 20000};
-        assertTrue(gaps.size() >= expected.length, "gaps " + gaps);
-        for (int i = 0; i < expected.length; i++) {
-            long gap = gaps.get(i);
-            assertTrue(Math.abs(gap - expected[i]) <= 1000, "gap " + i + " is " + gap + " ms, expected "
-                    + expected[i] + " ± 1000 ms; all: " + gaps);
-        }
+        assertThrows(NoLeaseException.class, () -> c.acquire(server, ID, ClientOptions.defaults(), null,
+                in(600), "test"));
+        return gapsMillis(server.received(Kind.DISCOVER));
     }
 
     @Test
-    void noSingleWaitIsLongerThanTheReplyTimeout() {
-        server.down(); // SETTINGS: replyTimeout 10 s, resendMax 62 s
+    void retransmissionFollowsTheRfcScheduleNotCutShortByTheReplyTimeout() {
+        List<Long> gaps = discoverGapsWhenNoServerAnswers(clientWith(RFC_CAP, always(0)));
 
-        assertThrows(NoLeaseException.class, () -> acquire());
+        // sent at 0, 4, 12, 28, 60, 124, 188; given up at 200 s (-resendtimeout)
+        assertEquals(List.of(4000L, 8000L, 16000L, 32000L, 64000L, 64000L), gaps);
+        assertEquals(t0.plusSeconds(200), clock.instant());
+    }
 
-        List<Long> gaps = gapsMillis(server.received(Kind.DISCOVER));
-        assertTrue(Math.abs(gaps.get(0) - 4000) <= 1000, "gaps " + gaps);
-        assertTrue(Math.abs(gaps.get(1) - 8000) <= 1000, "gaps " + gaps);
-        for (long gap : gaps.subList(2, gaps.size() - 1)) {
-            assertEquals(10_000, gap, "gaps " + gaps);
+    @Test
+    void retransmissionDelayIsCappedByResendMax() {
+        List<Long> gaps = discoverGapsWhenNoServerAnswers(clientWith(new ClientSettings(Duration.ofSeconds(10),
+                Duration.ofSeconds(20), Duration.ofSeconds(120), false, Duration.ofSeconds(4)), always(0)));
+
+        assertEquals(List.of(4000L, 8000L, 16000L, 20000L, 20000L, 20000L, 20000L), gaps);
+    }
+
+    @Test
+    void jitterIsAtMostOneSecondEitherWay() {
+        assertEquals(List.of(3000L, 7000L, 15000L, 31000L, 63000L, 63000L),
+                discoverGapsWhenNoServerAnswers(clientWith(RFC_CAP, always(-1))));
+        FakeClock other = new FakeClock();
+        ScriptedDhcpServer quiet = new ScriptedDhcpServer(other).down();
+        DhcpClient late = new DhcpClient(RFC_CAP, other, xids::incrementAndGet, always(1), new DaemonMetrics());
+        assertThrows(NoLeaseException.class, () -> late.acquire(quiet, ID, ClientOptions.defaults(), null,
+                other.instant().plusSeconds(600), "test"));
+        assertEquals(List.of(5000L, 9000L, 17000L, 33000L, 65000L, 65000L), gapsMillis(quiet.received(Kind.DISCOVER)));
+    }
+
+    @Test
+    void seededJitterReplaysTheSameSchedule() {
+        long seed = 20240501L;
+        List<Long> gaps = discoverGapsWhenNoServerAnswers(clientWith(RFC_CAP, new SplittableRandom(seed)));
+
+        SplittableRandom replay = new SplittableRandom(seed);
+        long[] delays = {4000, 8000, 16000, 32000, 64000, 64000};
+        List<Long> expected = new ArrayList<>();
+        long sentAt = 0;
+        for (long delay : delays) {
+            long gap = delay + replay.nextLong(-1000, 1001);
+            if (sentAt + gap >= 200_000) {
+                break;
+            }
+            sentAt += gap;
+            expected.add(gap);
         }
+        assertEquals(expected, gaps, "seed " + seed);
+        assertTrue(gaps.stream().anyMatch(g -> g % 1000 != 0), "jittered: " + gaps);
+    }
+
+    @Test
+    void requestingRetransmitsTheRequestOnTheSameSchedule() throws Exception {
+        client = clientWith(SETTINGS, always(0));
+        server.whenType(DHCPConstants.DHCPREQUEST).times(2).reply(Fault.DROP);
+
+        Lease lease = acquire();
+
+        assertEquals(List.of(4000L, 8000L), gapsMillis(server.received(Kind.SELECTING)));
+        assertEquals(FIRST, lease.address());
     }
 
     private static List<Long> gapsMillis(List<Received> messages) {
@@ -629,16 +691,201 @@ class DhcpClientTest {
                 lease.routes());
     }
 
+    // ------------------------------------------------------------------ secs and the lease's start
+
+    private static List<Integer> secs(List<Received> messages) {
+        return messages.stream().map(r -> r.packet().getSecs() & 0xffff).toList();
+    }
+
     @Test
-    void clientIsSafeToShareBetweenIdentities() throws Exception {
-        ClientIdentity second = new ClientIdentity(new byte[] {2, 0x42, 0, 0, 0, 8},
-                ClientIdentity.defaultClientId("c0ffee", "net1", "eth1"));
+    void everyDiscoverCarriesTheSecondsSinceTheFirstAndTheRequestThoseOfTheDiscoverAnswered() throws Exception {
+        client = clientWith(SETTINGS, always(0));
+        server.next(Fault.DROP).next(Fault.DROP);                           // two OFFERs lost
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.DROP); // and the first ACK
 
-        Lease a = acquire();
-        Lease b = client.acquire(server, second, ClientOptions.defaults(), null, in(60), "test");
+        acquire();
 
-        assertEquals(FIRST, a.address());
-        assertEquals(ip("10.1.0.11"), b.address());
-        assertTrue(Arrays.equals(second.clientId(), server.last(Kind.SELECTING).clientId()));
+        assertEquals(List.of(0, 4, 12), secs(server.received(Kind.DISCOVER)));
+        assertEquals(List.of(12, 12), secs(server.received(Kind.SELECTING)),
+                "RFC 2131 4.4.1: the same secs as the DISCOVER, also when retransmitted at 16 s");
+    }
+
+    @Test
+    void secsKeepCountingFromTheFirstDiscoverAfterANak() throws Exception {
+        client = clientWith(SETTINGS, always(0));
+        server.next(Fault.DROP);
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.NAK);
+
+        acquire();
+
+        // DISCOVER at 0 and 4, REQUEST NAKed at 4, a pause of 1 s, a new DISCOVER at 5
+        assertEquals(List.of(0, 4, 5), secs(server.received(Kind.DISCOVER)));
+    }
+
+    @Test
+    void renewalAndRebootCountSecsFromTheirFirstTransmission() throws Exception {
+        client = clientWith(SETTINGS, always(0));
+        Lease lease = acquire();
+        clock.advance(Duration.ofSeconds(30));
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.DROP);
+
+        client.renew(server.unicastTo(SERVER_ID), ID, ClientOptions.defaults(), lease, in(10));
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.DROP);
+        client.reboot(server, ID, ClientOptions.defaults(), lease.address(), in(10));
+
+        assertEquals(List.of(0, 4), secs(server.received(Kind.RENEWING)));
+        assertEquals(List.of(0, 4), secs(server.received(Kind.INIT_REBOOT)));
+    }
+
+    @Test
+    void declineAndReleaseCarrySecsZero() throws Exception {
+        server.next(Fault.DROP);
+        Lease lease = acquire();
+        clock.advance(Duration.ofSeconds(30));
+
+        client.decline(server, ID, lease);
+        client.release(server.unicastTo(SERVER_ID), ID, lease);
+
+        assertEquals(0, server.last(Kind.OTHER).packet().getSecs());
+        assertEquals(0, server.last(Kind.RELEASE).packet().getSecs());
+    }
+
+    @Test
+    void leaseCountsFromWhenTheRequestWasSentNotFromTheAck() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.delay(2500));
+
+        Lease lease = acquire();
+
+        assertEquals(t0.plusMillis(2500), clock.instant(), "the ACK arrived 2.5 s after the REQUEST");
+        assertEquals(t0, lease.acquired());
+        assertEquals(t0.plusSeconds(60), lease.expiresAt());
+        assertFalse(lease.expiresAt().isAfter(server.expiryOf(CLIENT_ID)), "never later than the server's expiry");
+    }
+
+    @Test
+    void leaseCountsFromTheFirstTransmissionOfTheRequestWhenTheAckAnswersARetransmission() throws Exception {
+        client = clientWith(SETTINGS, always(0));
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.DROP);
+
+        Lease lease = acquire();
+
+        List<Received> requests = server.received(Kind.SELECTING);
+        assertEquals(2, requests.size());
+        assertEquals(requests.get(0).at(), lease.acquired());
+        assertEquals(t0.plusSeconds(4), requests.get(1).at());
+    }
+
+    @Test
+    void renewedLeaseCountsFromTheRenewalRequest() throws Exception {
+        Lease lease = acquire();
+        clock.advance(Duration.ofSeconds(30));
+        Instant sent = clock.instant();
+        server.next(Fault.delay(1500));
+
+        Lease renewed = client.renew(server.unicastTo(SERVER_ID), ID, ClientOptions.defaults(), lease, in(10));
+
+        assertEquals(sent, renewed.acquired());
+        assertEquals(sent.plusMillis(1500), clock.instant());
+    }
+
+    // ------------------------------------------------------------------ sharing
+
+    /** A transport that, after each send, waits until every other identity has sent its message too. */
+    private static DhcpTransport inLockstep(DhcpTransport t, Phaser phaser) {
+        return new DhcpTransport() {
+            @Override
+            public void send(byte[] payload, Inet4Address source) throws java.io.IOException {
+                t.send(payload, source);
+                phaser.arriveAndAwaitAdvance();
+            }
+
+            @Override
+            public byte[] receive(long timeoutMillis) throws java.io.IOException {
+                return t.receive(timeoutMillis);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * One client, many identities at once on real threads, each against its own scripted server: all
+     * of them send a DISCOVER before any reads its OFFER, then a REQUEST before any reads its ACK,
+     * then a renewal, so every exchange's state is live on every thread at the same time. Each gets
+     * the address it asked for, on its own xid, with nothing dropped: a client that kept an xid,
+     * a start time or a reply in a field would mix them up.
+     */
+    @Test
+    void classlessRoutesLongerThanOneOptionArriveWhole() throws Exception {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        List<Route> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // 60 routes of 8 bytes: 480 bytes, sent as 255 + 225
+            raw.writeBytes(new byte[] {24, 10, 100, (byte) i, 10, 1, 0, (byte) 254});
+            expected.add(Route.parse("10.100." + i + ".0/24", "10.1.0.254"));
+        }
+        server.classlessRoutes(raw.toByteArray());
+
+        Lease lease = acquire();
+
+        assertEquals(expected, lease.routes(), "dhcp4java kept the last 225 bytes only");
+    }
+
+    @Test
+    @Timeout(60)
+    void clientIsSafeToShareBetweenIdentitiesOnConcurrentThreads() throws Exception {
+        int identities = 48;
+        client = new DhcpClient(SETTINGS, clock, xids::incrementAndGet, new SplittableRandom(7), new DaemonMetrics());
+        Phaser phaser = new Phaser(identities);
+        List<ScriptedDhcpServer> servers = new ArrayList<>();
+        List<ClientIdentity> ids = new ArrayList<>();
+        List<Inet4Address> wanted = new ArrayList<>();
+        Lease[] leases = new Lease[identities];
+        Lease[] renewed = new Lease[identities];
+        Throwable[] failures = new Throwable[identities];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < identities; i++) {
+            servers.add(new ScriptedDhcpServer(clock));
+            ids.add(new ClientIdentity(new byte[] {2, 0x42, 0, 0, (byte) (i >> 8), (byte) i},
+                    ClientIdentity.defaultClientId("c" + i, "net1", "eth0")));
+            wanted.add(ip("10.1.0." + (10 + i % 11)));
+            int n = i;
+            threads.add(new Thread(() -> {
+                try {
+                    DhcpTransport broadcast = inLockstep(servers.get(n), phaser);
+                    leases[n] = client.acquire(broadcast, ids.get(n), ClientOptions.defaults(), wanted.get(n),
+                            clock.instant().plusSeconds(60), "test");
+                    renewed[n] = client.renew(inLockstep(servers.get(n).unicastTo(SERVER_ID), phaser), ids.get(n),
+                            ClientOptions.defaults(), leases[n], clock.instant().plusSeconds(10));
+                } catch (Throwable t) {
+                    failures[n] = t;
+                } finally {
+                    phaser.arriveAndDeregister();
+                }
+            }, "dhcp-client-test-" + i));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+
+        for (int i = 0; i < identities; i++) {
+            int n = i;
+            assertNull(failures[i], () -> "identity " + n + " failed: " + failures[n]);
+            ScriptedDhcpServer s = servers.get(i);
+            assertEquals(List.of(Kind.DISCOVER, Kind.SELECTING, Kind.RENEWING), s.kinds(), "identity " + i);
+            assertEquals(wanted.get(i), leases[i].address(), "identity " + i);
+            assertEquals(wanted.get(i), renewed[i].address(), "identity " + i);
+            assertEquals(wanted.get(i), s.bindingOf(ids.get(i).clientId()));
+            for (Received r : s.received()) {
+                assertArrayEquals(ids.get(i).clientId(), r.clientId(), r.toString());
+                assertArrayEquals(ids.get(i).mac(), r.chaddr(), r.toString());
+            }
+            assertEquals(s.received().get(0).xid(), s.received().get(1).xid(), "the REQUEST keeps its DISCOVER's xid");
+        }
+        assertEquals(identities * 2L, servers.stream().flatMap(s -> s.received().stream())
+                .mapToInt(Received::xid).distinct().count(), "an xid per exchange, none shared");
+        assertEquals(0, client.droppedReplies());
     }
 }

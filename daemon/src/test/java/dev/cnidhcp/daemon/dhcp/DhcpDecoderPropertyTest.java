@@ -57,7 +57,7 @@ class DhcpDecoderPropertyTest {
     private static void decode(byte[] payload) {
         try {
             DhcpMessages.Reply reply = DhcpMessages.parseReply(payload, XID, ID);
-            if (reply.type() == DHCPConstants.DHCPACK) {
+            if (reply.type().equals(MessageType.ACK)) {
                 DhcpMessages.leaseOf(reply, Instant.EPOCH);
             }
         } catch (DhcpParseException dropped) {

@@ -106,6 +106,19 @@ class DhcpMessagesTest {
     }
 
     @Test
+    void builtMessagesHaveSecsZeroAndWithSecsSetsItInACopy() {
+        byte[] discover = DhcpMessages.discover(XID, ID, ClientOptions.defaults(), false, null);
+        byte[] later = DhcpMessages.withSecs(discover, 300);
+
+        assertEquals(0, parse(discover).getSecs());
+        assertEquals(300, parse(later).getSecs());
+        assertEquals(0xffff, parse(DhcpMessages.withSecs(discover, 1_000_000)).getSecs() & 0xffff, "saturates");
+        assertArrayEquals(Arrays.copyOfRange(discover, 10, discover.length),
+                Arrays.copyOfRange(later, 10, later.length), "nothing else changes");
+        assertThrows(IllegalArgumentException.class, () -> DhcpMessages.withSecs(discover, -1));
+    }
+
+    @Test
     void renewalCarriesCiaddrAndNeitherRequestedAddressNorServerId() {
         DHCPPacket p = parse(DhcpMessages.requestRenewal(XID, ID, ClientOptions.defaults(), YIADDR));
         assertCommonRequestFields(p, DHCPConstants.DHCPREQUEST);
@@ -181,7 +194,7 @@ class DhcpMessagesTest {
     @Test
     void parseReplyAcceptsTheAckForThisExchange() throws DhcpParseException {
         DhcpMessages.Reply r = reply(ack());
-        assertEquals(DHCPConstants.DHCPACK, r.type());
+        assertEquals(MessageType.ACK, r.type());
         assertEquals(YIADDR, r.yiaddr());
         assertEquals(SERVER, r.serverId());
     }
@@ -190,14 +203,14 @@ class DhcpMessagesTest {
     void parseReplyAcceptsAnOffer() throws DhcpParseException {
         DHCPPacket p = ack();
         p.setDHCPMessageType(DHCPConstants.DHCPOFFER);
-        assertEquals(DHCPConstants.DHCPOFFER, reply(p).type());
+        assertEquals(MessageType.OFFER, reply(p).type());
     }
 
     @Test
     void parseReplyAcceptsTheClientIdEchoedBack() throws DhcpParseException {
         DHCPPacket p = ack();
         p.setOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER, CLIENT_ID);
-        assertEquals(DHCPConstants.DHCPACK, reply(p).type());
+        assertEquals(MessageType.ACK, reply(p).type());
     }
 
     @Test
@@ -251,7 +264,7 @@ class DhcpMessagesTest {
         p.setDHCPMessageType(DHCPConstants.DHCPNAK);
         p.removeOption(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER);
         DhcpMessages.Reply r = reply(p);
-        assertEquals(DHCPConstants.DHCPNAK, r.type());
+        assertEquals(MessageType.NAK, r.type());
         assertNull(r.serverId());
     }
 
@@ -381,13 +394,93 @@ class DhcpMessagesTest {
     }
 
     @Test
-    void renewalLaterThanRebindingIsClampedToRebinding() throws DhcpParseException {
+    void renewalLaterThanRebindingFallsBackToHalfTheLeaseInsteadOfSkippingRenewing() throws DhcpParseException {
         DHCPPacket p = ack();
         p.setOptionAsInt(DHCPConstants.DHO_DHCP_RENEWAL_TIME, 3000);
         p.setOptionAsInt(DHCPConstants.DHO_DHCP_REBINDING_TIME, 2000);
         Lease lease = lease(p);
-        assertEquals(Duration.ofSeconds(2000), lease.renewalTime());
-        assertEquals(Duration.ofSeconds(2000), lease.rebindingTime());
+        assertEquals(Duration.ofSeconds(1800), lease.renewalTime(), "T1 was clamped to T2 before: no RENEWING");
+        assertEquals(Duration.ofSeconds(2000), lease.rebindingTime(), "the server's T2 still fits");
+    }
+
+    @Test
+    void renewalAndRebindingBothBelowHalfAndOutOfOrderGiveBothDefaults() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_RENEWAL_TIME, 1000);
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_REBINDING_TIME, 600);
+        Lease lease = lease(p);
+        assertEquals(Duration.ofSeconds(1800), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(3150), lease.rebindingTime());
+    }
+
+    /** What a server may send as T1 or T2 for a 3600 s lease: absent, malformed, or a number of seconds. */
+    private static final Integer ABSENT = null;
+    private static final int WRONG_LENGTH = -1;
+
+    private static void setTime(DHCPPacket p, byte option, Integer seconds) {
+        if (seconds == null) {
+            p.removeOption(option);
+        } else if (seconds == WRONG_LENGTH) {
+            p.setOptionRaw(option, bytes(0, 100));
+        } else {
+            p.setOptionAsInt(option, seconds);
+        }
+    }
+
+    /**
+     * Every combination of T1 and T2 values (absent, wrong length, 0, below half the lease, between,
+     * equal to each other, at and past the lease): the lease keeps 0 < T1 < T2 < lease, takes the
+     * server's values when they already fit, and otherwise corrects them as RFC 2131 4.4.5 defaults
+     * (T2 = 7/8 of the lease when it is not below the lease; T1 = half when it is not below T2).
+     */
+    @Test
+    void everyCombinationOfServerT1AndT2GivesRenewingBeforeRebindingBeforeExpiry() throws DhcpParseException {
+        Integer[] values = {ABSENT, WRONG_LENGTH, 0, 600, 1800, 2000, 3000, 3150, 3600, 4000};
+        Duration lease = Duration.ofSeconds(3600);
+        Duration half = Duration.ofSeconds(1800);
+        Duration sevenEighths = Duration.ofSeconds(3150);
+        int checked = 0;
+        for (Integer t1 : values) {
+            for (Integer t2 : values) {
+                DHCPPacket p = ack();
+                setTime(p, DHCPConstants.DHO_DHCP_RENEWAL_TIME, t1);
+                setTime(p, DHCPConstants.DHO_DHCP_REBINDING_TIME, t2);
+                Lease l = lease(p);
+                String what = "T1 " + t1 + ", T2 " + t2 + ": " + l.renewalTime() + " / " + l.rebindingTime();
+                assertTrue(l.renewalTime().compareTo(Duration.ZERO) > 0, what);
+                assertTrue(l.renewalTime().compareTo(l.rebindingTime()) < 0, what);
+                assertTrue(l.rebindingTime().compareTo(lease) < 0, what);
+                boolean t2Usable = t2 != null && t2 > 0 && t2 < 3600;
+                Duration expectedT2 = t2Usable ? Duration.ofSeconds(t2) : sevenEighths;
+                boolean t1Usable = t1 != null && t1 > 0 && t1 < expectedT2.toSeconds();
+                Duration expectedT1 = t1Usable ? Duration.ofSeconds(t1) : half;
+                if (expectedT1.compareTo(expectedT2) >= 0) {
+                    expectedT2 = sevenEighths;
+                }
+                assertEquals(expectedT1, l.renewalTime(), what);
+                assertEquals(expectedT2, l.rebindingTime(), what);
+                checked++;
+            }
+        }
+        assertEquals(values.length * values.length, checked);
+    }
+
+    @Test
+    void consistentServerTimesAreKeptAsSent() throws DhcpParseException {
+        DHCPPacket p = ack(); // T1 1000, T2 3000 of 3600
+        Lease lease = lease(p);
+        assertEquals(Duration.ofSeconds(1000), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(3000), lease.rebindingTime());
+    }
+
+    @Test
+    void serverT2BelowHalfTheLeaseWithoutT1GivesBothDefaults() throws DhcpParseException {
+        DHCPPacket p = ack();
+        p.removeOption(DHCPConstants.DHO_DHCP_RENEWAL_TIME);
+        p.setOptionAsInt(DHCPConstants.DHO_DHCP_REBINDING_TIME, 600);
+        Lease lease = lease(p);
+        assertEquals(Duration.ofSeconds(1800), lease.renewalTime());
+        assertEquals(Duration.ofSeconds(3150), lease.rebindingTime());
     }
 
     @Test

@@ -307,7 +307,10 @@ public final class ScriptedDhcpServer implements DhcpTransport {
         return this;
     }
 
-    /** Raw option 121 sent when requested, or null to leave it out (the default). */
+    /**
+     * Raw option 121 sent when requested, or null to leave it out (the default). A value longer than
+     * 255 bytes is sent as several instances of at most 255 (RFC 3396), as real servers do.
+     */
     public synchronized ScriptedDhcpServer classlessRoutes(byte[] raw) {
         classlessRoutes = raw == null ? null : raw.clone();
         return this;
@@ -335,6 +338,11 @@ public final class ScriptedDhcpServer implements DhcpTransport {
     public synchronized ScriptedDhcpServer next(Fault... faultsForOneReply) {
         nextFaults.add(List.of(faultsForOneReply));
         return this;
+    }
+
+    /** As {@link #whenType(byte)}. */
+    public Rule whenType(dev.cnidhcp.daemon.dhcp.MessageType clientMessageType) {
+        return whenType(clientMessageType.toByte());
     }
 
     /** Starts a rule for the replies to client messages of {@code clientMessageType} (DHCPConstants). */
@@ -662,7 +670,7 @@ public final class ScriptedDhcpServer implements DhcpTransport {
         if (wants(r, 15)) {
             q.setOptionAsString(DHCPConstants.DHO_DOMAIN_NAME, DOMAIN);
         }
-        if (classlessRoutes != null && wants(r, 121)) {
+        if (classlessRoutes != null && classlessRoutes.length <= 255 && wants(r, 121)) {
             q.setOptionRaw((byte) 121, classlessRoutes);
         }
         return q;
@@ -724,6 +732,11 @@ public final class ScriptedDhcpServer implements DhcpTransport {
             reply.setOptionRaw(DHCPConstants.DHO_DHCP_CLIENT_IDENTIFIER, SOMEONE_ELSE);
         }
         byte[] bytes = reply.serialize();
+        Byte replyType = reply.getDHCPMessageType();
+        if (classlessRoutes != null && classlessRoutes.length > 255 && wants(r, 121) && replyType != null
+                && replyType != DHCPConstants.DHCPNAK) {
+            bytes = withSplitOption(bytes, 121, classlessRoutes);
+        }
         if (has(faults, FaultKind.TRUNCATE)) {
             bytes = Arrays.copyOf(bytes, TRUNCATED_LENGTH);
         }
@@ -742,6 +755,24 @@ public final class ScriptedDhcpServer implements DhcpTransport {
         if (has(faults, FaultKind.DUPLICATE)) {
             enqueue(bytes.clone(), now.plusMillis(delay));
         }
+    }
+
+    /** {@code message} with {@code value} as instances of at most 255 bytes inserted before its end option. */
+    private static byte[] withSplitOption(byte[] message, int code, byte[] value) {
+        int end = 240;
+        while ((message[end] & 0xff) != 255) {
+            end += (message[end] & 0xff) == 0 ? 1 : 2 + (message[end + 1] & 0xff);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(message, 0, end);
+        for (int at = 0; at < value.length; at += 255) {
+            int n = Math.min(255, value.length - at);
+            out.write(code);
+            out.write(n);
+            out.write(value, at, n);
+        }
+        out.write(255);
+        return out.toByteArray();
     }
 
     private List<Fault> claimFaults(byte type) {
