@@ -206,16 +206,21 @@ class DurabilityLabTest {
             lab.stopDnsmasq();
             lab.startDnsmasq("--range", "10.99.0.150,10.99.0.150");
             lab.stopDaemon();
-            lab.script(List.of("start-daemon", lab.name), "", Map.of("LAB_DAEMON_FLAGS", "-resendtimeout 6s"))
+            // 20 s: room for the 10 s pause after a DHCPDECLINE (RFC 2131 3.1.5) and one more attempt
+            lab.script(List.of("start-daemon", lab.name), "", Map.of("LAB_DAEMON_FLAGS", "-resendtimeout 20s"))
                     .expectSuccess();
 
+            long started = System.nanoTime();
             Lab.Run onlyTaken = lab.add("c1", "bridge");
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
             assertEquals(1, onlyTaken.exit(), onlyTaken.stdout());
             assertEquals(100, onlyTaken.json().get("code").asInt(), onlyTaken.stdout());
             assertTrue(lab.daemonLog().contains("10.99.0.150 from server 10.99.0.2 is in use by " + squatterMac),
                     lab::diagnostics);
             String dnsmasqLog = java.nio.file.Files.readString(lab.dir.resolve("dnsmasq.log"));
             assertTrue(dnsmasqLog.contains("DHCPDECLINE"), "the server was told" + lab.diagnostics());
+            assertTrue(tookMillis >= 10_000, "the next attempt waited 10 s after the decline; ADD took " + tookMillis + " ms");
+            assertTrue(onlyTaken.json().get("msg").asText().contains("RFC 2131 3.1.5"), onlyTaken.stdout());
 
             lab.stopDnsmasq();
             lab.startDnsmasq("--range", "10.99.0.150,10.99.0.151");

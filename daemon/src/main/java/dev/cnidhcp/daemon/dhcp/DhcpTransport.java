@@ -6,8 +6,8 @@ import java.net.Inet4Address;
 
 /**
  * Moves DHCP messages (the BOOTP payload, without IP and UDP headers) between a client and servers.
- * Implementations: a packet socket on an unconfigured pod interface, a kernel UDP socket for unicast
- * renewals and releases, and scripted peers in tests.
+ * Implementations: a packet socket on the pod's interface (broadcast, or unicast to a server's MAC
+ * for renewals), a kernel UDP socket for releases, and scripted peers in tests.
  */
 public interface DhcpTransport extends Closeable {
 

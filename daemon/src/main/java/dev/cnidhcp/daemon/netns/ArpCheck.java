@@ -9,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * How an offered address is checked for another user before the pod gets it (RFC 5227, the
  * {@code -arpcheck} flag). FAST, the default, sends one probe and listens briefly, which keeps ADD
  * fast and catches a host that is up and answering; FULL follows the RFC's timing (0-1 s wait, three
- * probes 1-2 s apart, 2 s more), about 5 s per ADD.
+ * probes 1-2 s apart, 2 s more), about 5 s per ADD. FAST and FULL also announce a bound address
+ * ({@link ArpAnnounce}); OFF sends no ARP at all.
  */
 public enum ArpCheck {
     OFF(0, 0, 0, 0),
@@ -41,14 +42,23 @@ public enum ArpCheck {
      * Probes for {@code address} on the interface, in the calling thread's namespace.
      *
      * @return the MAC of a host that claims the address, or null (always null when OFF)
+     * @throws CancelledException when the handle is cancelled meanwhile
      */
-    String probe(int ifindex, byte[] ownMac, Inet4Address address) throws IOException, InterruptedException {
+    String probe(int ifindex, byte[] ownMac, Inet4Address address, TaskHandle handle) throws IOException {
         if (probes == 0) {
             return null;
         }
         if (maxInitialWaitMillis > 0) {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(maxInitialWaitMillis + 1));
+            handle.sleep(ThreadLocalRandom.current().nextLong(maxInitialWaitMillis + 1));
         }
-        return ArpProbe.probe(ifindex, ownMac, address, probes, intervalMillis, finalWaitMillis);
+        return ArpProbe.probe(ifindex, ownMac, address, probes, intervalMillis, finalWaitMillis, handle);
+    }
+
+    /**
+     * Whether bound addresses are announced (RFC 5227 2.3): with every mode but OFF, which sends no
+     * ARP at all.
+     */
+    boolean announces() {
+        return this != OFF;
     }
 }

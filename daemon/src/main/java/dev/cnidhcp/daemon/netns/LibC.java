@@ -5,7 +5,7 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The few Linux calls the JDK lacks: namespace entry, packet sockets, interface ioctls, socket
+ * The few Linux calls the JDK lacks: namespace entry, packet sockets, an eventfd to wake a poll, interface ioctls, socket
  * credentials and the socket systemd passes. Structs are passed as byte arrays laid out by the callers
  * (native byte order). Only classes of this package call it.
  */
@@ -22,6 +22,11 @@ public interface LibC {
     int SOCK_DGRAM = 2;
     int SOCK_CLOEXEC = 0x80000;
     int ETH_P_IP = 0x0800;
+    int ETH_P_ARP = 0x0806;
+    /** sll_pkttype of a frame this host sent (packet sockets see those too). */
+    int PACKET_OUTGOING = 4;
+    int EFD_CLOEXEC = 0x80000;
+    int EFD_NONBLOCK = 0x800;
     int SOL_SOCKET = 1;
     int SO_PEERCRED = 17;
     int SO_ATTACH_FILTER = 26;
@@ -75,6 +80,16 @@ public interface LibC {
 
     @SaveError
     long recv(int fd, @Out byte[] buf, long len, int flags);
+
+    /** recv that also fills {@code struct sockaddr_ll} of the sender (packet sockets). */
+    @SaveError
+    long recvfrom(int fd, @Out byte[] buf, long len, int flags, @Out byte[] addr, @In @Out int[] addrlen);
+
+    @SaveError
+    int eventfd(int initval, int flags);
+
+    @SaveError
+    long write(int fd, @In byte[] buf, long count);
 
     @SaveError
     int poll(@In @Out byte[] fds, long nfds, int timeoutMillis);

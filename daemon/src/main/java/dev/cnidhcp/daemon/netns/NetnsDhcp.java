@@ -5,7 +5,6 @@ import dev.cnidhcp.daemon.dhcp.DhcpClient;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
-import dev.cnidhcp.daemon.dhcp.SplitTransport;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.AttachmentGoneException;
 import dev.cnidhcp.daemon.lease.Binding;
@@ -23,16 +22,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
- * DHCP exchanges carried out inside pod namespaces: a packet socket while the client has no usable
- * address or must broadcast (INIT, INIT-REBOOT, REBINDING), for RENEWING a kernel UDP socket bound to
- * the leased address to send and a packet socket to hear the answer (a NAK may come broadcast), and releases from the pod's namespace or, when the pod's interface is
- * already gone, from the runtime's. Every call runs on a fresh thread inside the namespace
- * ({@link Namespaces#call}); the sockets live only as long as the call.
+ * DHCP exchanges carried out inside pod namespaces, every one on a packet socket on the pod's
+ * interface ({@link PacketSocket}), so none depends on the address the interface carries, its
+ * routes or its neighbour table: INIT, INIT-REBOOT and REBINDING broadcast; RENEWING unicasts from
+ * the leased address to the server in a frame to the MAC the server last answered from
+ * ({@link ServerMacs}; the broadcast MAC when unknown). While a renewal or rebinding runs on an
+ * interface that lacks the leased address, an {@link ArpResponder} answers the server's ARP request
+ * for it, so that its unicast DHCPACK can be delivered. Releases leave from the pod's namespace or,
+ * when the pod's interface is already gone, from the runtime's (a kernel UDP socket).
+ *
+ * <p>After a lease is bound (acquisition whose ARP probe passed, or INIT-REBOOT), two RFC 5227
+ * announcements go out: the first before the result is returned, the second 2 s later from the same
+ * namespace thread, after the result was handed over, so ADD does not wait for it. After a
+ * DHCPDECLINE the next attempt waits {@link DeclinePause} (10 s).
+ *
+ * <p>Every call runs on a fresh thread inside the namespace ({@link Namespaces#call}); the sockets
+ * live only as long as the call. A caller that gives up cancels it; a lease that acquisition still
+ * obtains after that is released from the namespace thread.
  */
 public final class NetnsDhcp implements LeaseTransport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp.class.getName());
@@ -46,15 +56,23 @@ public final class NetnsDhcp implements LeaseTransport {
     private final Clock clock;
     private final ArpCheck arpCheck;
     private final DaemonMetrics metrics;
+    private final DeclinePause declinePause;
+    private final ServerMacs serverMacs = new ServerMacs();
 
     /**
      * @param metrics counts the addresses declined because another host uses them
      */
     public NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics) {
+        this(client, clock, arpCheck, metrics, DeclinePause.RFC_2131);
+    }
+
+    /** With another pause after a DHCPDECLINE than the RFC's 10 s (tests). */
+    NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics, Duration declinePause) {
         this.client = client;
         this.clock = clock;
         this.arpCheck = arpCheck;
         this.metrics = metrics;
+        this.declinePause = new DeclinePause(declinePause, clock);
     }
 
     @Override
@@ -62,7 +80,7 @@ public final class NetnsDhcp implements LeaseTransport {
         String ifname = a.key().ifname();
         LeaseKey key = a.key();
         AttachmentLog log = new AttachmentLog(LOG, key.containerId(), ifname, key.networkName());
-        return inNamespace(a.netns(), ifname, deadline, () -> {
+        return inNamespace(a.netns(), ifname, deadline, handle -> {
             int index = requireInterface(a);
             byte[] mac = Links.mac(ifname);
             long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), millisUntil(deadline) * 1_000_000L);
@@ -70,12 +88,22 @@ public final class NetnsDhcp implements LeaseTransport {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
-            try (PacketSocket socket = PacketSocket.open(index)) {
+            try (PacketSocket socket = PacketSocket.open(index, handle)) {
                 Inet4Address ask = requested;
                 for (int declined = 0; ; declined++) {
                     Lease lease = client.acquire(socket, id, a.options(), ask, deadline, log);
-                    String claimant = arpCheck.probe(index, mac, lease.address());
+                    byte[] serverMac = socket.lastSenderMac();
+                    String claimant;
+                    try {
+                        claimant = arpCheck.probe(index, mac, lease.address(), handle);
+                    } catch (IOException | RuntimeException e) {
+                        // the server granted the lease: never leave it there unrecorded
+                        sendReleaseQuietly(socket, id, lease, serverMac, log, "the ARP probe failed: " + e.getMessage());
+                        throw e;
+                    }
                     if (claimant == null) {
+                        serverMacs.learn(key, lease.serverId(), serverMac);
+                        announce(handle, index, mac, lease.address(), ifname);
                         return new Binding(id, lease);
                     }
                     metrics.declined();
@@ -87,49 +115,69 @@ public final class NetnsDhcp implements LeaseTransport {
                         throw new NoLeaseException("every address offered was in use by another host (last: "
                                 + lease.address().getHostAddress() + " at " + claimant + ")");
                     }
+                    declinePause.await(deadline, lease.address(), handle::sleep);
                     ask = null;
                 }
             }
-        });
+        }, binding -> releaseOrphan(a, binding, log));
     }
 
     @Override
     public Lease renew(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         Lease lease = binding.lease();
-        return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
-            try (PacketSocket replies = PacketSocket.open(requireInterface(a));
-                 UdpTransport udp = UdpTransport.open(lease.address(), lease.serverId())) {
-                return client.renew(new SplitTransport(udp, replies), binding.identity(), a.options(), lease, deadline);
+        LeaseKey key = a.key();
+        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
+            int index = requireInterface(a);
+            try (PacketSocket socket = PacketSocket.open(index, handle);
+                 ArpResponder responder = responderIfMissing(key.ifname(), index, lease.address())) {
+                socket.answerArpWith(responder);
+                Lease renewed = client.renew(socket.toServer(lease.serverId(), serverMacs.of(key, lease.serverId())),
+                        binding.identity(), a.options(), lease, deadline);
+                serverMacs.learn(key, renewed.serverId(), socket.lastSenderMac());
+                return renewed;
             }
-        });
+        }, null);
     }
 
     @Override
     public Lease rebind(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
-        return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
-            try (PacketSocket socket = PacketSocket.open(requireInterface(a))) {
-                return client.renew(socket, binding.identity(), a.options(), binding.lease(), deadline);
+        Lease lease = binding.lease();
+        LeaseKey key = a.key();
+        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
+            int index = requireInterface(a);
+            try (PacketSocket socket = PacketSocket.open(index, handle);
+                 ArpResponder responder = responderIfMissing(key.ifname(), index, lease.address())) {
+                socket.answerArpWith(responder);
+                Lease renewed = client.renew(socket, binding.identity(), a.options(), lease, deadline);
+                serverMacs.learn(key, renewed.serverId(), socket.lastSenderMac());
+                return renewed;
             }
-        });
+        }, null);
     }
 
     @Override
     public Lease reboot(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
-        return inNamespace(a.netns(), a.key().ifname(), deadline, () -> {
-            try (PacketSocket socket = PacketSocket.open(requireInterface(a))) {
-                return client.reboot(socket, binding.identity(), a.options(), binding.lease().address(), deadline);
+        LeaseKey key = a.key();
+        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
+            int index = requireInterface(a);
+            try (PacketSocket socket = PacketSocket.open(index, handle)) {
+                Lease regained = client.reboot(socket, binding.identity(), a.options(), binding.lease().address(), deadline);
+                serverMacs.learn(key, regained.serverId(), socket.lastSenderMac());
+                announce(handle, index, Links.mac(key.ifname()), regained.address(), key.ifname());
+                return regained;
             }
-        });
+        }, null);
     }
 
     @Override
     public String release(Attachment a, Binding binding, Path fallbackNetns) throws IOException {
+        serverMacs.forget(a.key());
         String ifname = a.key().ifname();
         Lease lease = binding.lease();
         IOException podProblem = null;
         if (a.netns() != null && Files.exists(a.netns())) {
             try {
-                boolean sent = shortCall(a.netns(), ifname, () -> {
+                boolean sent = shortCall(a.netns(), ifname, handle -> {
                     if (Links.index(ifname) == 0 || !lease.address().equals(Links.address(ifname))) {
                         return false;
                     }
@@ -148,7 +196,7 @@ public final class NetnsDhcp implements LeaseTransport {
                     + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")")
                     + " and the caller's namespace is unknown");
         }
-        shortCall(fallbackNetns, ifname, () -> {
+        shortCall(fallbackNetns, ifname, handle -> {
             sendRelease(binding);
             return null;
         });
@@ -157,7 +205,7 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public void setLinkUp(Attachment a, boolean up) throws IOException {
-        shortCall(a.netns(), a.key().ifname(), () -> {
+        shortCall(a.netns(), a.key().ifname(), handle -> {
             requireInterface(a);
             Links.setUp(a.key().ifname(), up);
             return null;
@@ -166,7 +214,7 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public void restoreRoutes(Attachment a, List<Route> routes) throws IOException {
-        shortCall(a.netns(), a.key().ifname(), () -> {
+        shortCall(a.netns(), a.key().ifname(), handle -> {
             requireInterface(a);
             // routes on the link first: a gateway must be reachable before a route can use it
             for (Route r : routes) {
@@ -185,7 +233,7 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public Inet4Address interfaceAddress(Attachment a) throws IOException {
-        return shortCall(a.netns(), a.key().ifname(), () -> {
+        return shortCall(a.netns(), a.key().ifname(), handle -> {
             requireInterface(a);
             return Links.address(a.key().ifname());
         });
@@ -198,6 +246,75 @@ public final class NetnsDhcp implements LeaseTransport {
         }
     }
 
+    /**
+     * An acquisition finished after its caller gave up (the caller saw a failure and recorded
+     * nothing): release the lease from the pod's interface, on the namespace thread.
+     */
+    private void releaseOrphan(Attachment a, Binding binding, AttachmentLog log) throws IOException {
+        Lease lease = binding.lease();
+        byte[] serverMac = serverMacs.of(a.key(), lease.serverId());
+        serverMacs.forget(a.key());
+        int index = requireInterface(a);
+        try (PacketSocket socket = PacketSocket.open(index, TaskHandle.uncancellable())) {
+            client.release(socket.toServer(lease.serverId(), serverMac), binding.identity(), lease);
+        }
+        log.warning("the lease " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
+                + " came after its caller stopped waiting; released it (DHCPRELEASE)");
+    }
+
+    /** Releases a lease held by an exchange that is failing; a failure to send is logged, not thrown. */
+    private void sendReleaseQuietly(PacketSocket socket, ClientIdentity id, Lease lease, byte[] serverMac,
+                                    AttachmentLog log, String why) {
+        try {
+            client.release(socket.toServer(lease.serverId(), serverMac), id, lease);
+            log.warning(why + "; released " + lease.cidr() + " (DHCPRELEASE)");
+        } catch (IOException | RuntimeException e) {
+            log.warning(why + "; releasing " + lease.cidr() + " failed too: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Announces {@code address} now and {@link ArpAnnounce#INTERVAL_MILLIS} later, the second after the
+     * result was handed over (RFC 5227 2.3); not with {@code -arpcheck off}. A failure is logged only.
+     */
+    private void announce(TaskHandle handle, int index, byte[] mac, Inet4Address address, String ifname) {
+        if (!arpCheck.announces()) {
+            return;
+        }
+        announceQuietly(index, mac, address, ifname);
+        for (int i = 1; i < ArpAnnounce.COUNT; i++) {
+            handle.afterHandover(h -> {
+                h.sleep(ArpAnnounce.INTERVAL_MILLIS);
+                if (Links.index(ifname) == index) {
+                    announceQuietly(index, mac, address, ifname);
+                }
+            });
+        }
+    }
+
+    private static void announceQuietly(int index, byte[] mac, Inet4Address address, String ifname) {
+        try {
+            ArpAnnounce.send(index, mac, address);
+        } catch (IOException e) {
+            LOG.fine(() -> "ARP announcement of " + address.getHostAddress() + " on " + ifname + " failed: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * An ARP responder for {@code address} when the interface does not carry it (else null: the
+     * kernel answers). Only the interface's first IPv4 address is compared ({@code SIOCGIFADDR}); with
+     * the leased address as a secondary one, the answer is given twice, by the kernel and by the
+     * responder, with the same MAC.
+     */
+    private static ArpResponder responderIfMissing(String ifname, int index, Inet4Address address) throws IOException {
+        if (address.equals(Links.address(ifname))) {
+            return null;
+        }
+        LOG.fine(() -> ifname + " does not carry " + address.getHostAddress() + "; answering ARP for it during the exchange");
+        return ArpResponder.open(index, Links.mac(ifname), address);
+    }
+
     private static int requireInterface(Attachment a) throws IOException {
         int index = Links.index(a.key().ifname());
         if (index == 0) {
@@ -207,9 +324,9 @@ public final class NetnsDhcp implements LeaseTransport {
     }
 
     /** A short task in a namespace that obtains no lease (releases, link and address queries). */
-    private <T> T shortCall(Path netns, String ifname, Callable<T> task) throws IOException {
+    private <T> T shortCall(Path netns, String ifname, Namespaces.Task<T> task) throws IOException {
         try {
-            return inNamespace(netns, ifname, shortDeadline(), task);
+            return inNamespace(netns, ifname, shortDeadline(), task, null);
         } catch (NoLeaseException e) {
             throw new AssertionError("a short namespace task does not acquire leases", e);
         }
@@ -224,8 +341,8 @@ public final class NetnsDhcp implements LeaseTransport {
     }
 
     /** Runs a task in a namespace, unwrapping what it threw. */
-    private <T> T inNamespace(Path netns, String ifname, Instant deadline, Callable<T> task)
-            throws IOException, NoLeaseException {
+    private <T> T inNamespace(Path netns, String ifname, Instant deadline, Namespaces.Task<T> task,
+                              Namespaces.Orphan<? super T> orphan) throws IOException, NoLeaseException {
         if (netns == null) {
             throw new IOException("no network namespace given");
         }
@@ -234,14 +351,15 @@ public final class NetnsDhcp implements LeaseTransport {
         }
         long waitMillis = millisUntil(deadline) + 2_000;
         try {
-            return Namespaces.call(netns, ifname, waitMillis, task);
+            return Namespaces.call(netns, ifname, waitMillis, task, orphan);
         } catch (IOException e) {
             if (e.getCause() instanceof NoLeaseException nle) {
                 throw nle;
             }
             throw e;
         } catch (TimeoutException e) {
-            throw new IOException("no result from namespace " + netns + " within " + waitMillis + " ms");
+            throw new IOException("no result from namespace " + netns + " within " + waitMillis
+                    + " ms; the exchange was cancelled");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while working in " + netns);

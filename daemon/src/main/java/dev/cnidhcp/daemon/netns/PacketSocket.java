@@ -5,61 +5,119 @@ import dev.cnidhcp.daemon.dhcp.Ipv4Udp;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
- * A DHCP client transport on an interface that has no address yet: an {@code AF_PACKET/SOCK_DGRAM}
- * socket bound to the interface, which sends IPv4/UDP datagrams from 0.0.0.0:68 to
- * 255.255.255.255:67 in Ethernet broadcast frames and receives every IPv4 packet on the interface,
- * keeping only UDP to port 68 (a kernel BPF filter drops the rest before the daemon wakes).
- * This is how a reply unicast to a not-yet-configured address still arrives.
+ * A DHCP client transport on the pod's interface that needs neither an address on it nor the kernel's
+ * routing or neighbour table: an {@code AF_PACKET/SOCK_DGRAM} socket bound to the interface, which
+ * builds the IPv4/UDP datagrams itself and receives every IPv4 packet on the interface, keeping only
+ * UDP to port 68 (a kernel BPF filter, attached before the socket is bound, drops the rest before the
+ * daemon wakes). This is how a reply unicast to an address the interface does not carry still arrives.
+ *
+ * <p>{@link #send} broadcasts (0.0.0.0 or ciaddr to 255.255.255.255:67, broadcast frame: INIT,
+ * INIT-REBOOT, REBINDING); {@link #toServer} unicasts to one server (RENEWING, DHCPRELEASE) in a
+ * frame to that server's MAC. Each reply's source MAC is remembered ({@link #lastSenderMac}), so the
+ * caller learns where the server is. With {@link #answerArpWith} set, ARP requests for the leased
+ * address are answered while a reply is awaited.
  *
  * <p>Open it on a thread inside the pod's namespace ({@link Namespaces#call}); it stays bound to
- * that interface. Not thread-safe: one exchange uses it at a time.
+ * that interface. Not thread-safe: one exchange uses it at a time, on that thread.
  */
 public final class PacketSocket implements DhcpTransport {
     private static final int MAX_PACKET = 1500 + 64;
 
     private final int fd;
-    private final byte[] broadcastAddress;
+    private final int ifindex;
+    private final TaskHandle handle;
     private final byte[] buffer = new byte[MAX_PACKET];
+    private final byte[] from = new byte[PacketSockets.SOCKADDR_LL_SIZE];
+    private byte[] lastSenderMac;
+    private ArpResponder responder;
     private boolean closed;
 
-    private PacketSocket(int fd, byte[] broadcastAddress) {
+    private PacketSocket(int fd, int ifindex, TaskHandle handle) {
         this.fd = fd;
-        this.broadcastAddress = broadcastAddress;
+        this.ifindex = ifindex;
+        this.handle = handle;
     }
 
-    /** Opens and binds a packet socket on the interface with the given index. */
-    public static PacketSocket open(int ifindex) throws IOException {
-        int fd = PacketSockets.open(LibC.ETH_P_IP, "IPv4");
-        try {
-            attachUdpPort68Filter(fd);
-            PacketSockets.bind(fd, ifindex, LibC.ETH_P_IP);
-            return new PacketSocket(fd, PacketSockets.sockaddrLl(ifindex, LibC.ETH_P_IP, PacketSockets.BROADCAST_MAC));
-        } catch (IOException | RuntimeException e) {
-            Native.LIBC.close(fd);
-            throw e;
-        }
+    /**
+     * Opens a packet socket on the interface with the given index; its waits end early, with
+     * {@link CancelledException}, when {@code handle} is cancelled.
+     */
+    public static PacketSocket open(int ifindex, TaskHandle handle) throws IOException {
+        Objects.requireNonNull(handle, "handle");
+        int fd = PacketSockets.openFiltered(ifindex, LibC.ETH_P_IP, Bpf.udpToPort(Ipv4Udp.CLIENT_PORT), "IPv4");
+        return new PacketSocket(fd, ifindex, handle);
     }
 
+    /** Broadcasts: from {@code source}:68 to 255.255.255.255:67 in an Ethernet broadcast frame. */
     @Override
     public void send(byte[] dhcpPayload, Inet4Address source) throws IOException {
-        byte[] packet = Ipv4Udp.wrap(dhcpPayload, source, Ipv4Udp.BROADCAST, Ipv4Udp.CLIENT_PORT, Ipv4Udp.SERVER_PORT);
-        long sent = Native.LIBC.sendto(fd, packet, packet.length, 0, broadcastAddress, PacketSockets.SOCKADDR_LL_SIZE);
-        if (sent != packet.length) {
-            throw Native.failure("sendto", "AF_PACKET broadcast");
-        }
+        sendFrame(dhcpPayload, source, Ipv4Udp.BROADCAST, PacketSockets.BROADCAST_MAC);
     }
 
+    /**
+     * A view of this socket that unicasts to {@code server}:67, in frames to {@code serverMac} (the
+     * MAC the server's last reply came from) or, when that is not known, to the broadcast MAC: the
+     * server's kernel takes a frame to the broadcast MAC whose IP destination is its own address.
+     * It receives as this socket does; closing it closes nothing.
+     */
+    public DhcpTransport toServer(Inet4Address server, byte[] serverMac) {
+        Objects.requireNonNull(server, "server");
+        byte[] mac = serverMac == null ? PacketSockets.BROADCAST_MAC : serverMac.clone();
+        if (mac.length != 6) {
+            throw new IllegalArgumentException("serverMac: " + mac.length + " bytes (expected: 6)");
+        }
+        return new DhcpTransport() {
+            @Override
+            public void send(byte[] dhcpPayload, Inet4Address source) throws IOException {
+                sendFrame(dhcpPayload, source, server, mac);
+            }
+
+            @Override
+            public byte[] receive(long timeoutMillis) throws IOException {
+                return PacketSocket.this.receive(timeoutMillis);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** While waiting for replies, also answer ARP requests through {@code arpResponder} (or stop: null). */
+    void answerArpWith(ArpResponder arpResponder) {
+        this.responder = arpResponder;
+    }
+
+    /** The source MAC of the frame that carried the last message {@link #receive} returned, or null. */
+    public byte[] lastSenderMac() {
+        return lastSenderMac == null ? null : lastSenderMac.clone();
+    }
+
+    /**
+     * The next UDP payload to port 68, or null at the timeout.
+     *
+     * @throws CancelledException when the handle is cancelled meanwhile
+     */
     @Override
     public byte[] receive(long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (PacketSockets.awaitReadable(fd, deadline)) {
-            int n = PacketSockets.receive(fd, buffer);
+        int[] fds = responder == null ? new int[] {fd} : new int[] {fd, responder.fd()};
+        int ready;
+        while ((ready = PacketSockets.awaitAny(fds, deadline, handle)) >= 0) {
+            if (ready == 1) {
+                responder.answerOne();
+                continue;
+            }
+            int n = PacketSockets.receiveFrom(fd, buffer, from);
+            if (PacketSockets.outgoing(from)) {
+                continue;
+            }
             byte[] payload = Ipv4Udp.unwrap(buffer, n, Ipv4Udp.CLIENT_PORT);
             if (payload != null) {
+                lastSenderMac = PacketSockets.sourceMac(from);
                 return payload;
             }
         }
@@ -74,36 +132,10 @@ public final class PacketSocket implements DhcpTransport {
         }
     }
 
-    /**
-     * Classic BPF: accept IPv4 UDP, not a fragment, destination port 68; drop everything else.
-     * On a SOCK_DGRAM packet socket offsets start at the IP header.
-     */
-    private static void attachUdpPort68Filter(int fd) throws IOException {
-        int[][] program = {
-            // code, jt, jf, k
-            {0x30, 0, 0, 9},          // ldb [9]            (IP protocol)
-            {0x15, 0, 6, 17},         // jeq #17 (UDP)      else drop
-            {0x28, 0, 0, 6},          // ldh [6]            (flags + fragment offset)
-            {0x45, 4, 0, 0x1fff},     // jset #0x1fff       fragment -> drop
-            {0xb1, 0, 0, 0},          // ldxb 4*([0]&0xf)   (IP header length)
-            {0x48, 0, 0, 2},          // ldh [x+2]          (UDP destination port)
-            {0x15, 0, 1, Ipv4Udp.CLIENT_PORT}, // jeq #68   else drop
-            {0x06, 0, 0, 0xffff},     // ret #65535         accept
-            {0x06, 0, 0, 0},          // ret #0             drop
-        };
-        ByteBuffer filters = ByteBuffer.allocate(program.length * 8).order(ByteOrder.nativeOrder());
-        for (int[] insn : program) {
-            filters.putShort((short) insn[0]).put((byte) insn[1]).put((byte) insn[2]).putInt(insn[3]);
-        }
-        jnr.ffi.Pointer memory = jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(Native.LIBC), filters.capacity());
-        memory.put(0, filters.array(), 0, filters.capacity());
-        long address = memory.address();
-        // struct sock_fprog { unsigned short len; struct sock_filter *filter; } (padded to 16 bytes)
-        ByteBuffer fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        fprog.putShort((short) program.length).putShort((short) 0).putInt(0).putLong(address);
-        if (Native.LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ATTACH_FILTER, fprog.array(), 16) != 0) {
-            throw Native.failure("setsockopt", "SO_ATTACH_FILTER");
-        }
-        java.lang.ref.Reference.reachabilityFence(memory);
+    private void sendFrame(byte[] dhcpPayload, Inet4Address source, Inet4Address destination, byte[] mac)
+            throws IOException {
+        byte[] packet = Ipv4Udp.wrap(dhcpPayload, source, destination, Ipv4Udp.CLIENT_PORT, Ipv4Udp.SERVER_PORT);
+        PacketSockets.send(fd, packet, PacketSockets.sockaddrLl(ifindex, LibC.ETH_P_IP, mac),
+                "AF_PACKET to " + destination.getHostAddress());
     }
 }

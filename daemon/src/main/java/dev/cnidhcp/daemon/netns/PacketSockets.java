@@ -4,29 +4,47 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** What the packet-socket users ({@link PacketSocket}, {@link ArpProbe}) share: addresses and waiting. */
+/**
+ * What the packet-socket users ({@link PacketSocket}, {@link ArpProbe}, {@link ArpResponder},
+ * {@link ArpAnnounce}) share: opening in the safe order, addresses and waiting.
+ */
 final class PacketSockets {
     static final int SOCKADDR_LL_SIZE = 20;
     static final byte[] BROADCAST_MAC = {-1, -1, -1, -1, -1, -1};
+    /** Offset of sll_pkttype and of sll_addr in {@code struct sockaddr_ll}. */
+    private static final int SLL_PKTTYPE = 10;
+    private static final int SLL_ADDR = 12;
 
     private PacketSockets() {
     }
 
-    /** Opens an {@code AF_PACKET/SOCK_DGRAM} socket for one ethertype, not yet bound. */
-    static int open(int ethertype, String what) throws IOException {
-        int protocol = Short.toUnsignedInt(Short.reverseBytes((short) ethertype));
-        int fd = Native.LIBC.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, protocol);
+    /**
+     * Opens an {@code AF_PACKET/SOCK_DGRAM} socket that hears only what {@code filter} accepts, for one
+     * ethertype, on one interface. The socket is created with protocol 0, which receives nothing; the
+     * filter is attached; only then does bind give it the interface and the ethertype. Created with
+     * the ethertype instead, it would queue every such frame of every interface from the start.
+     */
+    static int openFiltered(int ifindex, int ethertype, int[][] filter, String what) throws IOException {
+        int fd = openUnbound(what);
+        try {
+            Bpf.attach(fd, filter);
+            if (Native.LIBC.bind(fd, sockaddrLl(ifindex, ethertype, null), SOCKADDR_LL_SIZE) != 0) {
+                throw Native.failure("bind", "AF_PACKET " + what + " ifindex " + ifindex);
+            }
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            Native.LIBC.close(fd);
+            throw e;
+        }
+    }
+
+    /** A packet socket with protocol 0: it receives nothing and sends to whatever sockaddr_ll names. */
+    static int openUnbound(String what) throws IOException {
+        int fd = Native.LIBC.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw Native.failure("socket", "AF_PACKET " + what);
         }
         return fd;
-    }
-
-    /** Binds a packet socket to one interface. */
-    static void bind(int fd, int ifindex, int ethertype) throws IOException {
-        if (Native.LIBC.bind(fd, sockaddrLl(ifindex, ethertype, null), SOCKADDR_LL_SIZE) != 0) {
-            throw Native.failure("bind", "AF_PACKET ifindex " + ifindex);
-        }
     }
 
     /** {@code struct sockaddr_ll} for an interface, an ethertype and (to send) a destination MAC. */
@@ -44,26 +62,57 @@ final class PacketSockets {
         return b.array();
     }
 
-    /** Waits until the socket is readable; false when {@code deadlineNanos} passes first. */
-    static boolean awaitReadable(int fd, long deadlineNanos) throws IOException {
+    /** Sends one frame's payload to {@code sockaddrLl}; a short or failed send is an IOException. */
+    static void send(int fd, byte[] packet, byte[] sockaddrLl, String what) throws IOException {
+        if (Native.LIBC.sendto(fd, packet, packet.length, 0, sockaddrLl, SOCKADDR_LL_SIZE) != packet.length) {
+            throw Native.failure("sendto", what);
+        }
+    }
+
+    /**
+     * Waits until one of {@code fds} is readable or {@code deadlineNanos} passes; the handle's eventfd
+     * is polled with them.
+     *
+     * @return the index in {@code fds} of a readable descriptor, or -1 when the deadline passed
+     * @throws CancelledException when the handle was cancelled
+     */
+    static int awaitAny(int[] fds, long deadlineNanos, TaskHandle handle) throws IOException {
+        int n = fds.length + 1;
+        byte[] pollfds = new byte[8 * n];
+        ByteBuffer b = ByteBuffer.wrap(pollfds).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            b.putInt(8 * i, i < fds.length ? fds[i] : handle.wakeFd()).putShort(8 * i + 4, LibC.POLLIN);
+        }
         while (true) {
-            long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+            handle.checkCancelled();
+            long left = (deadlineNanos - System.nanoTime() + 999_999L) / 1_000_000L;
             if (left <= 0) {
-                return false;
+                return -1;
             }
-            byte[] pollfd = new byte[8];
-            ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(fd).putShort(LibC.POLLIN);
-            int ready = Native.LIBC.poll(pollfd, 1, (int) Math.min(left, Integer.MAX_VALUE));
-            if (ready > 0) {
-                return true;
+            int ready = Native.LIBC.poll(pollfds, n, (int) Math.min(left, Integer.MAX_VALUE));
+            if (ready < 0) {
+                if (Native.errno() != LibC.EINTR) {
+                    throw Native.failure("poll", "AF_PACKET");
+                }
+                continue;
             }
             if (ready == 0) {
-                return false;
+                continue; // the deadline check above ends the wait
             }
-            if (Native.errno() != LibC.EINTR) {
-                throw Native.failure("poll", "AF_PACKET");
+            if (b.getShort(8 * fds.length + 6) != 0) {
+                throw new CancelledException("the caller stopped waiting");
+            }
+            for (int i = 0; i < fds.length; i++) {
+                if (b.getShort(8 * i + 6) != 0) {
+                    return i;
+                }
             }
         }
+    }
+
+    /** Waits until {@code fd} is readable; false when {@code deadlineNanos} passes first. */
+    static boolean awaitReadable(int fd, long deadlineNanos, TaskHandle handle) throws IOException {
+        return awaitAny(new int[] {fd}, deadlineNanos, handle) == 0;
     }
 
     /** Receives one packet into {@code buffer}; returns its length. */
@@ -73,5 +122,33 @@ final class PacketSockets {
             throw Native.failure("recv", "AF_PACKET");
         }
         return (int) n;
+    }
+
+    /**
+     * Receives one packet into {@code buffer} and its sender's {@code struct sockaddr_ll} into
+     * {@code from} ({@link #SOCKADDR_LL_SIZE} bytes); returns the packet's length.
+     */
+    static int receiveFrom(int fd, byte[] buffer, byte[] from) throws IOException {
+        int[] length = {from.length};
+        long n = Native.LIBC.recvfrom(fd, buffer, buffer.length, 0, from, length);
+        if (n < 0) {
+            throw Native.failure("recvfrom", "AF_PACKET");
+        }
+        return (int) n;
+    }
+
+    /** The 6-byte source MAC in a received {@code struct sockaddr_ll}, or null when it names none. */
+    static byte[] sourceMac(byte[] sockaddrLl) {
+        if (sockaddrLl[SLL_ADDR - 1] != 6) {
+            return null;
+        }
+        byte[] mac = new byte[6];
+        System.arraycopy(sockaddrLl, SLL_ADDR, mac, 0, 6);
+        return mac;
+    }
+
+    /** Whether a received {@code struct sockaddr_ll} describes a frame this host sent. */
+    static boolean outgoing(byte[] sockaddrLl) {
+        return sockaddrLl[SLL_PKTTYPE] == LibC.PACKET_OUTGOING;
     }
 }

@@ -12,8 +12,8 @@ import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
- * A kernel UDP socket that unicasts to one DHCP server: used once the client has an address
- * (RENEWING) and for DHCPRELEASE. Open it on a thread inside the namespace the datagrams must leave
+ * A kernel UDP socket that unicasts to one DHCP server: used for DHCPRELEASE (renewals go through
+ * {@link PacketSocket#toServer}, which needs no address on the interface). Open it on a thread inside the namespace the datagrams must leave
  * from ({@link Namespaces#call}); the socket stays in that namespace.
  */
 public final class UdpTransport implements DhcpTransport {

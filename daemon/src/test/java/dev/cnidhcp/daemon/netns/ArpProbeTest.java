@@ -27,7 +27,7 @@ class ArpProbeTest {
 
     @Test
     void probeIsAnArpRequestFromSenderZeroForTheAddress() {
-        assertArrayEquals(arp(1, OWN, ZERO, ADDRESS.getAddress()), ArpProbe.probePacket(OWN, ADDRESS));
+        assertArrayEquals(arp(1, OWN, ZERO, ADDRESS.getAddress()), ArpPackets.probe(OWN, ADDRESS));
     }
 
     @Test
@@ -44,7 +44,7 @@ class ArpProbeTest {
 
     @Test
     void ourOwnProbeAndUnrelatedTrafficAreNoConflict() {
-        byte[] ours = ArpProbe.probePacket(OWN, ADDRESS);
+        byte[] ours = ArpPackets.probe(OWN, ADDRESS);
         assertNull(ArpProbe.conflict(ours, ours.length, OWN, ADDRESS.getAddress()));
         byte[] unrelated = arp(2, OTHER, Route.parseAddress("10.99.0.151", "b").getAddress(), ZERO);
         assertNull(ArpProbe.conflict(unrelated, unrelated.length, OWN, ADDRESS.getAddress()));
@@ -63,6 +63,6 @@ class ArpProbeTest {
 
     @Test
     void offNeverProbes() throws Exception {
-        assertNull(ArpCheck.OFF.probe(-1, OWN, ADDRESS), "no socket is opened: ifindex -1 would fail");
+        assertNull(ArpCheck.OFF.probe(-1, OWN, ADDRESS, TaskHandle.uncancellable()), "no socket is opened: ifindex -1 would fail");
     }
 }
