@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once it has sent the request (so the end of the stream is normal), then reads. Only when its
  * process closes the socket (it gave up, was killed or timed out) does the kernel mark this end
  * hung up: {@link #peerClosed} asks poll(2) for POLLHUP, which a half-close does not raise (it raises
- * POLLRDHUP only). A zero-length write would not tell: it succeeds either way on some kernels.
+ * POLLRDHUP only); ConnectionTest shows both on real sockets. A zero-length write is no probe from
+ * Java: the JDK's channels return without a system call for an empty buffer, and poll tells without
+ * writing anything.
  */
 final class Connection implements AutoCloseable {
     private final int fd;
