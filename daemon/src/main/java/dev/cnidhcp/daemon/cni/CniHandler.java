@@ -134,7 +134,8 @@ public final class CniHandler implements RequestHandler {
         CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
         IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
         return switch (request.command()) {
-            case ADD -> new Answer(new WireResponse(0, add(request, config, peer)), () -> releaseUndelivered(request));
+            case ADD -> new Answer(new WireResponse(0, add(request, config, peer)),
+                    () -> releaseUndelivered(request));
             case DEL -> {
                 delete(request, peer);
                 yield Answer.of(new WireResponse(0, ""));
