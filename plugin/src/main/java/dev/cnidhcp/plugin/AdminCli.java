@@ -86,7 +86,7 @@ public final class AdminCli {
         IOException[] failure = new IOException[1];
         Thread call = new Thread(() -> {
             try {
-                WireResponse response = new DaemonClient(socket).call(AdminCommand.request(command));
+                WireResponse response = new DaemonClient(socket, ANSWER_TIMEOUT.plusSeconds(1)).call(AdminCommand.request(command));
                 if (response.exitCode() != 0) {
                     if (isTryAgainLater(response.stdout())) {
                         throw new BusyException(response.stdout());

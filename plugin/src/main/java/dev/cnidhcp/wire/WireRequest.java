@@ -18,8 +18,11 @@ import java.util.TreeMap;
  * @param stdin the network configuration exactly as received
  */
 public record WireRequest(Map<String, String> env, String stdin) {
-    /** Requests larger than this are refused by the daemon. */
-    public static final int MAX_BYTES = 1 << 20;
+    /**
+     * Requests larger than this are refused by the daemon (and not sent by the plugin): room for the
+     * plugin's largest stdin (1 MiB) with its JSON escapes and the environment.
+     */
+    public static final int MAX_BYTES = 2 << 20;
 
     public WireRequest {
         env = Map.copyOf(env);

@@ -267,4 +267,87 @@ class PluginTest {
             assertTrue(((String) json.get("msg")).contains("malformed answer"), stdout());
         }
     }
+
+    // --- bounds: stdin size, the plugin's deadline ---
+
+    /** An endless stdin that counts what was taken from it. */
+    private static final class EndlessInput extends InputStream {
+        long read;
+
+        @Override
+        public int read() {
+            read++;
+            return ' ';
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) ' ');
+            read += len;
+            return len;
+        }
+    }
+
+    @Test
+    void stdinLargerThanOneMebibyteIsCode7NamingTheLimitAndIsNotReadToTheEnd() throws JsonException {
+        EndlessInput stdin = new EndlessInput();
+        int exit = run(addEnv(), stdin);
+        assertEquals(1, exit);
+        Map<?, ?> json = stdoutJson();
+        assertEquals(7L, json.get("code"), stdout());
+        assertTrue(((String) json.get("msg")).contains(Plugin.MAX_STDIN_BYTES + " bytes"), stdout());
+        assertTrue(stdin.read <= Plugin.MAX_STDIN_BYTES + 8192L, "read " + stdin.read + " bytes");
+    }
+
+    @Test
+    void twentyMegabytesOfStdinIsCode7() throws JsonException {
+        byte[] big = new byte[20 << 20];
+        java.util.Arrays.fill(big, (byte) ' ');
+        assertEquals(1, run(addEnv(), new ByteArrayInputStream(big)));
+        assertEquals(7L, stdoutJson().get("code"), stdout());
+    }
+
+    @Test
+    void aConfigOfExactlyTheLimitReachesTheDaemon() throws Exception {
+        Path socket = dir.resolve("d.sock");
+        String config = config("1.0.0", socket);
+        String padded = config + " ".repeat(Plugin.MAX_STDIN_BYTES - config.length());
+        try (OneShotDaemon daemon = new OneShotDaemon(socket, "0\n{}")) {
+            assertEquals(0, run(addEnv(), padded), stdout());
+            assertEquals(padded, daemon.request().stdin());
+        }
+    }
+
+    @Test
+    void aDaemonThatNeverAnswersIsCode11NamingThePluginsDeadline() throws Exception {
+        Path socket = dir.resolve("mute.sock");
+        try (ServerSocketChannel mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            mute.bind(UnixDomainSocketAddress.of(socket)); // accepts nothing, answers nothing
+            Map<String, String> env = addEnv();
+            env.put(Plugin.DEADLINE_VARIABLE, "1");
+            long started = System.nanoTime();
+            int exit = run(env, config("1.0.0", socket));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(1, exit);
+            Map<?, ?> json = stdoutJson();
+            assertEquals(11L, json.get("code"), stdout());
+            assertTrue(((String) json.get("msg")).contains("deadline of 1 s"), stdout());
+            assertTrue(millis >= 900 && millis < 5000, millis + " ms");
+        }
+    }
+
+    @Test
+    void theDeadlineIsTwoHundredFortySecondsUnlessTheVariableSetsIt() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(240), Plugin.deadline(null));
+        assertEquals(java.time.Duration.ofSeconds(600), Plugin.deadline("600"));
+    }
+
+    @Test
+    void aDeadlineVariableThatIsNoNumberOfSecondsIsCode4() throws JsonException {
+        Map<String, String> env = addEnv();
+        env.put(Plugin.DEADLINE_VARIABLE, "4m");
+        assertEquals(1, run(env, config("1.0.0", dir.resolve("x.sock"))));
+        assertEquals(4L, stdoutJson().get("code"), stdout());
+        assertTrue(stdout().contains(Plugin.DEADLINE_VARIABLE), stdout());
+    }
 }

@@ -69,6 +69,40 @@ class DistPluginTest {
         assertEquals(11, out.json().get("code").asInt(), out.stderr());
     }
 
+    /**
+     * A 20 MB network configuration: the plugin reads 1 MiB of it and answers error 7 naming the
+     * limit, as JSON on stdout (unbounded, it ran out of heap and printed no JSON). It exits without
+     * reading the rest, so the writer sees a broken pipe, which is expected.
+     */
+    @Test
+    void twentyMegabytesOnStdinIsCode7NamingTheLimit() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(DHCP.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CNI_"));
+        pb.environment().putAll(addEnv());
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        Thread writer = new Thread(() -> {
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            try (var stdin = p.getOutputStream()) {
+                for (int i = 0; i < 20; i++) {
+                    stdin.write(chunk);
+                }
+            } catch (IOException e) {
+                // the plugin stopped reading at its limit
+            }
+        }, "stdin-writer");
+        writer.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        writer.join(10_000);
+        JsonNode json = JSON.readTree(Files.readString(out));
+        assertEquals(1, p.exitValue());
+        assertEquals(7, json.get("code").asInt(), Files.readString(err));
+        assertTrue(json.get("msg").asText().contains("1048576 bytes"), json.toString());
+    }
+
     @Test
     void versionListsAllSevenSpecVersions() throws Exception {
         Out out = run(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"1.0.0\"}");

@@ -23,6 +23,7 @@ import dev.cnidhcp.daemon.netns.BootTime;
 import dev.cnidhcp.daemon.netns.Namespaces;
 import dev.cnidhcp.daemon.netns.NetnsDhcp;
 import dev.cnidhcp.daemon.server.PeerPolicy;
+import dev.cnidhcp.daemon.server.RequestLanes;
 import dev.cnidhcp.daemon.server.SocketGroup;
 import dev.cnidhcp.daemon.server.SocketPolicy;
 import dev.cnidhcp.daemon.server.SocketServer;
@@ -35,7 +36,6 @@ import dev.cnidhcp.daemon.time.Timeline;
 import dev.cnidhcp.daemon.time.TimerQueue;
 
 import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +46,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,8 @@ import java.util.logging.Logger;
  * Wires the daemon together and owns its life cycle: start (native layer, lease manager, socket,
  * pidfile) and stop (socket and pidfile removed; a socket passed by systemd is left to systemd).
  *
- * <p>Threads: {@code cni-accept} accepts; {@code cni-request-N} answer requests (bounded);
+ * <p>Threads: {@code cni-io} accepts connections and reads their requests; {@code cni-add-N} answer
+ * ADDs and {@code cni-request-N} every other request (two bounded lanes, so nothing waits behind an ADD);
  * {@code lease-timer} keeps the lease timers and hands due ones to {@code lease-worker-N}, which run
  * renewals (up to {@link #MAX_LEASE_WORKERS} at once, more wait; none is ever dropped, and idle
  * workers end after 30 s); {@code netns-*}
@@ -66,8 +67,11 @@ import java.util.logging.Logger;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
-    /** Requests answered at once; more wait in the queue. */
-    static final int MAX_CONCURRENT_REQUESTS = 128;
+    /** ADDs answered at once (each may wait up to -resendtimeout for a server); more wait in the queue. */
+    static final int MAX_CONCURRENT_ADDS = 128;
+    /** DEL, CHECK, GC, STATUS, VERSION and admin requests answered at once; more wait in their queue. */
+    static final int MAX_CONCURRENT_OTHERS = 16;
+    /** Requests waiting in each lane's queue at most; beyond, the answer is "busy, retry" (11). */
     private static final int MAX_QUEUED_REQUESTS = 1024;
 
     /** Lease exchanges run at once at most; more wait (late, never dropped) for a worker. */
@@ -107,8 +111,9 @@ public final class Daemon implements AutoCloseable {
         AdminRequests admin = new AdminRequests(new LeaseListing(leases, timeline), status);
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout(), clock, metrics, admin);
-        ExecutorService requests = bounded(MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, "cni-request");
-        server = new SocketServer(socketPath, handler, requests,
+        RequestLanes lanes = new RequestLanes(bounded(MAX_CONCURRENT_ADDS, MAX_QUEUED_REQUESTS, "cni-add"),
+                bounded(MAX_CONCURRENT_OTHERS, MAX_QUEUED_REQUESTS, "cni-request"));
+        server = new SocketServer(socketPath, handler, lanes,
                 SocketPolicy.of(socketGroup(options), options.hostPrefix()));
     }
 
@@ -164,19 +169,16 @@ public final class Daemon implements AutoCloseable {
     public void start() throws IOException {
         long started = System.nanoTime();
         Namespaces.preload();
-        Optional<ServerSocketChannel> passed = SystemdActivation.listeningSocket();
+        OptionalInt passed = SystemdActivation.passedSocket();
         recoverLeases();
         if (options.metrics().isPresent()) {
             startMetrics(options.metrics().get());
         }
         String listening = options.socketPath();
         if (passed.isPresent()) {
-            listening = String.valueOf(passed.get().getLocalAddress());
-            if (passed.get().getLocalAddress() instanceof java.net.UnixDomainSocketAddress unix
-                    && !unix.getPath().toString().isEmpty()) {
-                status.servingOn(unix.getPath());
-            }
-            server.start(passed.get());
+            Optional<Path> bound = server.startInherited(passed.getAsInt());
+            listening = bound.map(Path::toString).orElse("an unnamed socket");
+            bound.ifPresent(status::servingOn);
             LOG.info("socket activation: serving the listening socket passed as fd " + SystemdActivation.LISTEN_FDS_START
                     + " (" + listening + ") instead of binding -socketpath; its owner keeps the socket file at exit");
         } else {

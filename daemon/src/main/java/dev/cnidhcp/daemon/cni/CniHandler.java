@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * to {@link AdminRequests}. Every answer is counted by command and code, and the time of every ADD
  * answered with a lease is observed.
  */
-public final class CniHandler {
+public final class CniHandler implements RequestHandler {
     private static final Logger LOG = Logger.getLogger(CniHandler.class.getName());
     /** The command label of requests that name no known command. */
     static final String OTHER_COMMAND = "other";
@@ -71,32 +71,48 @@ public final class CniHandler {
         this.admin = admin;
     }
 
-    /** Decodes and answers raw request bytes; never throws. */
+    /** Decodes and answers raw request bytes; never throws. Nothing is undone: the caller delivers. */
     public WireResponse handle(byte[] rawRequest, Peer peer) {
         WireRequest request;
         try {
             request = WireRequest.decode(rawRequest);
         } catch (JsonException e) {
-            metrics.request(OTHER_COMMAND, ErrorCode.DECODING_FAILURE);
-            return error(new CniException(ErrorCode.DECODING_FAILURE, "malformed request to the daemon: "
-                    + e.getMessage()), CniVersion.LATEST);
+            return undecodable(e).response();
         }
         return handle(request, peer);
     }
 
+    /** {@link #answer}'s response, for callers that always deliver it. */
     public WireResponse handle(WireRequest wire, Peer peer) {
+        return answer(wire, peer).response();
+    }
+
+    @Override
+    public Answer undecodable(JsonException e) {
+        metrics.request(OTHER_COMMAND, ErrorCode.DECODING_FAILURE);
+        return Answer.of(error(new CniException(ErrorCode.DECODING_FAILURE, "malformed request to the daemon: "
+                + e.getMessage()), CniVersion.LATEST));
+    }
+
+    /**
+     * Answers one request; never throws. The answer to an ADD that obtained a lease carries its
+     * release (a DEL of the attachment from the caller's namespace), for when the caller is gone.
+     */
+    @Override
+    public Answer answer(WireRequest wire, Peer peer) {
         String command = wire.env().get("CNI_COMMAND");
         if (AdminCommand.isAdmin(command)) {
             metrics.request(command, 0);
-            return admin.answer(command);
+            return Answer.of(admin.answer(command));
         }
         if ("VERSION".equalsIgnoreCase(command)) {
             metrics.request("VERSION", 0);
-            return new WireResponse(0, CniVersion.versionInfoJson(CniRequest.versionOf(wire.stdin(), CniVersion.LATEST)));
+            return Answer.of(new WireResponse(0,
+                    CniVersion.versionInfoJson(CniRequest.versionOf(wire.stdin(), CniVersion.LATEST))));
         }
         long started = System.nanoTime();
         try {
-            WireResponse answer = answer(wire, peer);
+            Answer answer = answerCommand(wire, peer);
             metrics.request(commandLabel(command), 0);
             if ("ADD".equals(commandLabel(command))) {
                 metrics.addAnswered(Duration.ofNanos(System.nanoTime() - started));
@@ -105,35 +121,36 @@ public final class CniHandler {
         } catch (CniException e) {
             metrics.request(commandLabel(command), e.code());
             log(wire).info("answered " + commandLabel(command) + " with error " + e.code() + ": " + e.getMessage());
-            return error(e, CniRequest.versionOf(wire.stdin())); // parsed again only on failure
+            return Answer.of(error(e, CniRequest.versionOf(wire.stdin()))); // parsed again only on failure
         } catch (RuntimeException e) {
             metrics.request(commandLabel(command), ErrorCode.INTERNAL);
             log(wire).log(Level.SEVERE, commandLabel(command) + ": unexpected failure", e);
-            return error(new CniException(ErrorCode.INTERNAL, "internal error in the DHCP daemon: " + e),
-                    CniRequest.versionOf(wire.stdin()));
+            return Answer.of(error(new CniException(ErrorCode.INTERNAL, "internal error in the DHCP daemon: " + e),
+                    CniRequest.versionOf(wire.stdin())));
         }
     }
 
-    private WireResponse answer(WireRequest wire, Peer peer) throws CniException {
+    private Answer answerCommand(WireRequest wire, Peer peer) throws CniException {
         CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
         IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
         return switch (request.command()) {
-            case ADD -> new WireResponse(0, add(request, config, peer));
+            case ADD -> new Answer(new WireResponse(0, add(request, config, peer)),
+                    () -> releaseUndelivered(request));
             case DEL -> {
                 delete(request, peer);
-                yield new WireResponse(0, "");
+                yield Answer.of(new WireResponse(0, ""));
             }
             case CHECK -> {
                 check(request);
-                yield new WireResponse(0, "");
+                yield Answer.of(new WireResponse(0, ""));
             }
             case GC -> {
                 collectGarbage(request, peer);
-                yield new WireResponse(0, "");
+                yield Answer.of(new WireResponse(0, ""));
             }
             case STATUS -> {
                 status();
-                yield new WireResponse(0, "");
+                yield Answer.of(new WireResponse(0, ""));
             }
             case VERSION -> throw new AssertionError("answered above");
         };
@@ -160,6 +177,21 @@ public final class CniHandler {
         } catch (IOException e) {
             throw new CniException(ErrorCode.NETNS_FAILURE, "cannot run DHCP for " + key + " in " + netns + ": "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * An ADD's lease whose answer never reached the caller: released as a DEL would release it, from
+     * the namespace recorded at ADD (the caller's process is gone).
+     */
+    private void releaseUndelivered(CniRequest request) {
+        LeaseKey key = keyOf(request);
+        new AttachmentLog(LOG, request.containerId(), request.ifname(), request.networkName())
+                .warning("the caller of ADD had gone when its lease was ready; releasing the lease");
+        try {
+            leases.delete(key, null);
+        } catch (IOException e) {
+            // logged by the lease manager; the lease is forgotten and expires at the server
         }
     }
 

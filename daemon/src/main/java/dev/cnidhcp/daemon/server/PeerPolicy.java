@@ -44,9 +44,7 @@ public final class PeerPolicy {
     /** Why {@code peer} is refused, or empty when it may use the socket. */
     public Optional<String> refusal(Peer peer) {
         if (peer.uid() < 0) {
-            return Optional.of("the caller's credentials (SO_PEERCRED) could not be read, so it is refused;"
-                    + " the daemon must run with --add-opens java.base/sun.nio.ch=ALL-UNNAMED (the dhcp launcher"
-                    + " passes it)");
+            return Optional.of("the caller's credentials (SO_PEERCRED) could not be read, so it is refused");
         }
         if (peer.uid() == 0 || peer.uid() == ownUid) {
             return Optional.empty();

@@ -1,9 +1,6 @@
 package dev.cnidhcp.daemon.server;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +10,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Creates the listening socket file with its final mode and group from the first moment it has its
- * name: the socket is bound inside a fresh private directory (mode 0700, next to the final path),
+ * name: the socket is bound (and listening) inside a fresh private directory (mode 0700, next to the final path),
  * given mode 0600, or 0660 and its group, and only then renamed onto the final path. No other user
  * can connect in between: the JVM has no umask, and a plain bind followed by chmod leaves a window in
  * which the file has the umask's mode.
  */
 public final class SocketFile {
+    /** Connections the kernel queues before the daemon accepts them (the kernel caps it at somaxconn). */
+    static final int BACKLOG = 1024;
+
     private SocketFile() {
     }
 
@@ -26,13 +26,24 @@ public final class SocketFile {
      * Binds a Unix socket at {@code path}, which must not exist; mode 0600, or 0660 with group
      * {@code gid} when it is not {@link PeerPolicy#NO_GROUP}.
      */
-    public static ServerSocketChannel bind(Path path, int gid) throws IOException {
+    static Listener bind(Path path, int gid) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         Path privateDir = privateDirectory(parent);
         Path staging = privateDir.resolve("s");
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        int fd = SocketNative.LIBC.socket(SocketLibC.AF_UNIX,
+                SocketLibC.SOCK_STREAM | SocketLibC.SOCK_NONBLOCK | SocketLibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            Files.deleteIfExists(privateDir);
+            throw SocketNative.failure("socket", "AF_UNIX for " + path);
+        }
         try {
-            server.bind(UnixDomainSocketAddress.of(staging));
+            byte[] address = Listener.address(staging);
+            if (SocketNative.LIBC.bind(fd, address, address.length) != 0) {
+                throw SocketNative.failure("bind", staging.toString());
+            }
+            if (SocketNative.LIBC.listen(fd, BACKLOG) != 0) {
+                throw SocketNative.failure("listen", staging.toString());
+            }
             if (gid != PeerPolicy.NO_GROUP) {
                 Files.setAttribute(staging, "unix:gid", gid);
                 Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-rw----"));
@@ -40,9 +51,9 @@ public final class SocketFile {
                 Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
             }
             Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
-            return server;
+            return new Listener(fd);
         } catch (IOException | RuntimeException e) {
-            server.close();
+            SocketNative.LIBC.close(fd);
             Files.deleteIfExists(staging);
             throw e;
         } finally {

@@ -1,21 +1,20 @@
 package dev.cnidhcp.daemon.server;
 
 import dev.cnidhcp.daemon.cni.Peer;
-import dev.cnidhcp.daemon.netns.SocketCredentials;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * How the socket server guards itself: the socket file's group ({@link PeerPolicy#NO_GROUP}: mode
  * 0600, else 0660 with that group), who may talk to it, how a peer is identified, and how long a
- * client may take to send its request (connect, write, half-close).
+ * client may take to send its request (from its accept to its half-close); the same time bounds
+ * writing the answer. {@code credentials} reads a connected socket's peer by its descriptor.
  */
-public record SocketPolicy(int socketGroup, PeerPolicy peers, Function<SocketChannel, Peer> credentials,
+public record SocketPolicy(int socketGroup, PeerPolicy peers, IntFunction<Peer> credentials,
                            Duration readTimeout) {
     /** Long enough for any plugin on a loaded node; a plugin sends its request right after connecting. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);

@@ -1,13 +1,11 @@
 package dev.cnidhcp.daemon.server;
 
-import dev.cnidhcp.daemon.netns.InheritedSocket;
 import dev.cnidhcp.daemon.netns.ProcessEnvironment;
 
 import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.logging.Logger;
 
 /**
@@ -56,13 +54,14 @@ public final class SystemdActivation {
     }
 
     /**
-     * The listening socket passed to this process, or empty when none was. The activation variables
-     * are removed from the process environment either way, so that no process the daemon starts
-     * takes them for its own.
+     * The descriptor of the listening socket passed to this process, or empty when none was (it is
+     * checked when served: {@link SocketServer#startInherited}). The activation variables are removed
+     * from the process environment either way, so that no process the daemon starts takes them for
+     * its own.
      *
-     * @throws IOException when the variables are malformed, or fd 3 is not a listening Unix stream socket
+     * @throws IOException when the variables are malformed
      */
-    public static Optional<ServerSocketChannel> listeningSocket() throws IOException {
+    public static OptionalInt passedSocket() throws IOException {
         Map<String, String> env = System.getenv();
         int passed;
         try {
@@ -73,16 +72,12 @@ public final class SystemdActivation {
             }
         }
         if (passed == 0) {
-            return Optional.empty();
+            return OptionalInt.empty();
         }
         if (passed > 1) {
             LOG.warning("systemd passed " + passed + " descriptors; serving fd " + LISTEN_FDS_START
                     + " and ignoring the others (the socket unit should have one ListenStream=)");
         }
-        try {
-            return Optional.of(InheritedSocket.adoptListeningUnix(LISTEN_FDS_START));
-        } catch (IOException e) {
-            throw new IOException("socket activation (LISTEN_FDS=" + env.get("LISTEN_FDS") + "): " + e.getMessage(), e);
-        }
+        return OptionalInt.of(LISTEN_FDS_START);
     }
 }

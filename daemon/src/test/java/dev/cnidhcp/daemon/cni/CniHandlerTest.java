@@ -403,6 +403,27 @@ class CniHandlerTest {
     }
 
     @Test
+    void anAddAnswerUndoneBecauseItsCallerHadGoneReleasesTheLease() {
+        Answer answer = handler().answer(new WireRequest(env("ADD", "eth0"), config("1.0.0")), RUNTIME);
+        assertEquals(0, answer.response().exitCode(), answer.response().stdout());
+        assertTrue(answer.undoable());
+        answer.undo().run();
+        assertEquals(1, transport.released.size(), "released");
+        assertNull(leases.get(new LeaseKey("c0ffee", "net1", "eth0")), "and forgotten");
+        assertEquals(transport.acquired.get(0).runtimeNetns(), transport.releaseFallbacks.get(0),
+                "sent from the namespace recorded at ADD");
+    }
+
+    @Test
+    void answersThatGrantNothingHaveNothingToUndo() {
+        Answer failed = handler().answer(new WireRequest(env("ADD", "eth0"), "{}"), RUNTIME);
+        assertEquals(1, failed.response().exitCode());
+        assertFalse(failed.undoable());
+        add("eth0");
+        assertFalse(handler().answer(new WireRequest(env("DEL", "eth0"), config("1.0.0")), RUNTIME).undoable());
+    }
+
+    @Test
     void delOfOneInterfaceKeepsTheOther() {
         add("eth0");
         add("net1");

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,7 +25,7 @@ class SocketFileTest {
     @Test
     void socketIsMode0600AndNoStagingDirectoryIsLeft() throws IOException {
         Path path = dir.resolve("dhcp.sock");
-        try (ServerSocketChannel ignored = SocketFile.bind(path, PeerPolicy.NO_GROUP)) {
+        try (Listener ignored = SocketFile.bind(path, PeerPolicy.NO_GROUP)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
             assertEquals(List.of(path), files());
         }
@@ -36,7 +35,7 @@ class SocketFileTest {
     void socketGroupGivesMode0660AndThatGroup() throws IOException {
         int gid = (Integer) Files.getAttribute(dir, "unix:gid");
         Path path = dir.resolve("dhcp.sock");
-        try (ServerSocketChannel ignored = SocketFile.bind(path, gid)) {
+        try (Listener ignored = SocketFile.bind(path, gid)) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
             assertEquals(gid, Files.getAttribute(path, "unix:gid"));
             assertEquals(List.of(path), files());
