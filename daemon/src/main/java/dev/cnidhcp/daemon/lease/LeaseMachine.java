@@ -60,11 +60,9 @@ public final class LeaseMachine {
     }
 
     private static final Logger LOG = Logger.getLogger(LeaseMachine.class.getName());
-    private static final Duration MAX_RETRY_FLOOR = Duration.ofSeconds(60);
-    private static final Duration MIN_RETRY_FLOOR = Duration.ofSeconds(1);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(4);
     /** The widest window over which leases resumed past T1 spread their first attempt. */
-    static final Duration RESUME_SPREAD_MAX = Duration.ofSeconds(30);
+    static final Duration RESUME_SPREAD_MAX = RetryPolicy.RESUME_SPREAD_MAX;
+    private static final Duration FIRST_BACKOFF = RetryPolicy.FIRST_BACKOFF;
 
     private final Attachment attachment;
     private final LeaseContext context;
@@ -236,11 +234,8 @@ public final class LeaseMachine {
                 + Duration.between(now, first).toMillis() + " ms)");
     }
 
-    /** A moment in [now, now + min(RESUME_SPREAD_MAX, (boundary - now) / 4)), drawn from the context's random. */
     private Instant spread(Instant now, Instant boundary) {
-        Duration quarter = Duration.between(now, boundary).dividedBy(4);
-        long window = min(RESUME_SPREAD_MAX, quarter).toMillis();
-        return window <= 0 ? now : now.plusMillis(context.random().nextLong(window));
+        return RetryPolicy.spread(now, boundary, context.random());
     }
 
     /** The pod's namespace or interface vanished without DEL: release from the runtime's namespace, end. */
@@ -397,7 +392,7 @@ public final class LeaseMachine {
             Instant next = clock.instant().plus(backoff);
             log.warning("still no lease for " + podAddress.getHostAddress() + " (" + describe(e)
                     + "); link stays down; next attempt in " + backoff.toSeconds() + " s");
-            backoff = min(backoff.multipliedBy(2), context.backoffMax());
+            backoff = RetryPolicy.nextBackoff(backoff, context.backoffMax());
             schedule(next, null, this::discoverAttempt);
         }
     }
@@ -427,31 +422,10 @@ public final class LeaseMachine {
 
     /**
      * CHECK: the lease is held, names {@code expected} (the address of prevResult, or null to skip),
-     * and the pod's interface carries it.
+     * and the pod's interface carries it. Does not wait behind an exchange in progress.
      */
-    public synchronized void check(Inet4Address expected) throws CheckFailedException {
-        if (binding == null || lost || !problem.isEmpty()
-                || (state != State.BOUND && state != State.RENEWING && state != State.REBINDING)) {
-            throw new CheckFailedException("the lease of " + key() + " is not held (state " + state
-                    + (problem.isEmpty() ? "" : ": " + problem) + ")");
-        }
-        Inet4Address leased = binding.lease().address();
-        if (expected != null && !expected.equals(leased)) {
-            throw new CheckFailedException("prevResult names " + expected.getHostAddress() + " but the lease of "
-                    + key() + " is " + binding.lease().cidr());
-        }
-        Inet4Address onInterface;
-        try {
-            onInterface = net.interfaceAddress(attachment);
-        } catch (IOException e) {
-            throw new CheckFailedException("cannot read the address of " + attachment.key().ifname() + " in "
-                    + attachment.netns() + ": " + e.getMessage());
-        }
-        if (!leased.equals(onInterface)) {
-            throw new CheckFailedException(attachment.key().ifname() + " in " + attachment.netns() + " carries "
-                    + (onInterface == null ? "no IPv4 address" : onInterface.getHostAddress())
-                    + ", not the leased " + leased.getHostAddress());
-        }
+    public void check(Inet4Address expected) throws CheckFailedException {
+        LeaseCheck.check(view(), net, expected);
     }
 
     /** An exchange that DEL may cut short. */
@@ -533,28 +507,18 @@ public final class LeaseMachine {
         }
     }
 
-    /**
-     * Schedules the next attempt at half the time left (from now, after the failed attempt) to
-     * {@code boundary} (RFC 2131 4.4.5), no sooner than the retry floor; at the boundary itself when
-     * that comes first.
-     */
+    /** The next attempt as {@link RetryPolicy#nextAttempt} says, or the boundary's own step. */
     private void retryBefore(Instant boundary, Runnable again, Runnable atBoundary, String why) {
         Instant now = clock.instant();
-        Duration left = Duration.between(now, boundary);
-        Duration wait = max(left.dividedBy(2), retryFloor(binding.lease()));
-        Instant next = now.plus(wait);
-        if (!next.isBefore(boundary)) {
+        Instant next = RetryPolicy.nextAttempt(now, boundary, binding.lease());
+        if (next == null) {
             log.warning(state + " attempt failed: " + why + "; next step at " + boundary);
             schedule(boundary, atBoundary);
         } else {
-            log.warning(state + " attempt failed: " + why + "; retrying in " + wait.toSeconds() + " s");
+            log.warning(state + " attempt failed: " + why + "; retrying in " + Duration.between(now, next).toSeconds()
+                    + " s");
             schedule(next, again);
         }
-    }
-
-    /** At least 60 s between renewal attempts (RFC 2131), less for short leases: 1/16 of the lease. */
-    static Duration retryFloor(Lease lease) {
-        return max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lease.leaseTime().dividedBy(16)));
     }
 
     /** A timer of a lease held: its deadline is the lease's expiry. */
@@ -594,13 +558,5 @@ public final class LeaseMachine {
 
     private static Instant earliest(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }
