@@ -553,14 +553,14 @@ class LeaseMachineTest {
 
     @Test
     void retryFloorIsAtMostSixtySecondsAndScalesDownForShortLeases() {
-        assertEquals(Duration.ofMillis(3750), LeaseMachine.retryFloor(leaseOf(Duration.ofSeconds(60))));
-        assertEquals(Duration.ofSeconds(60), LeaseMachine.retryFloor(leaseOf(Duration.ofMinutes(16))));
-        assertEquals(Duration.ofSeconds(60), LeaseMachine.retryFloor(leaseOf(Duration.ofHours(1))));
-        assertEquals(Duration.ofSeconds(60), LeaseMachine.retryFloor(leaseOf(Duration.ofDays(1))));
-        assertEquals(Duration.ofSeconds(30), LeaseMachine.retryFloor(leaseOf(Duration.ofMinutes(8))));
-        assertEquals(Duration.ofSeconds(1), LeaseMachine.retryFloor(leaseOf(Duration.ofSeconds(10))),
+        assertEquals(Duration.ofMillis(3750), RetryPolicy.retryFloor(leaseOf(Duration.ofSeconds(60))));
+        assertEquals(Duration.ofSeconds(60), RetryPolicy.retryFloor(leaseOf(Duration.ofMinutes(16))));
+        assertEquals(Duration.ofSeconds(60), RetryPolicy.retryFloor(leaseOf(Duration.ofHours(1))));
+        assertEquals(Duration.ofSeconds(60), RetryPolicy.retryFloor(leaseOf(Duration.ofDays(1))));
+        assertEquals(Duration.ofSeconds(30), RetryPolicy.retryFloor(leaseOf(Duration.ofMinutes(8))));
+        assertEquals(Duration.ofSeconds(1), RetryPolicy.retryFloor(leaseOf(Duration.ofSeconds(10))),
                 "never below one second");
-        assertEquals(Duration.ofSeconds(1), LeaseMachine.retryFloor(leaseOf(Duration.ofSeconds(1))));
+        assertEquals(Duration.ofSeconds(1), RetryPolicy.retryFloor(leaseOf(Duration.ofSeconds(1))));
     }
 
     private static Lease leaseOf(Duration leaseTime) {
