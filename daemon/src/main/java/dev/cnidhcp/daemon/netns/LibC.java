@@ -28,7 +28,6 @@ public interface LibC {
     int EFD_CLOEXEC = 0x80000;
     int EFD_NONBLOCK = 0x800;
     int SOL_SOCKET = 1;
-    int SO_PEERCRED = 17;
     int SO_ATTACH_FILTER = 26;
     short POLLIN = 1;
     long SIOCGIFFLAGS = 0x8913;
@@ -43,19 +42,6 @@ public interface LibC {
     int IFF_UP = 0x1;
     int IFF_RUNNING = 0x40;
     int EINTR = 4;
-    int EBADF = 9;
-    int ENOTSOCK = 88;
-    int AF_UNIX = 1;
-    int SOCK_STREAM = 1;
-    int SO_TYPE = 3;
-    int SO_ACCEPTCONN = 30;
-    int SO_DOMAIN = 39;
-    int F_GETFD = 1;
-    int F_SETFD = 2;
-    int F_GETFL = 3;
-    int F_SETFL = 4;
-    int FD_CLOEXEC = 1;
-    int O_NONBLOCK = 0x800;
 
     @SaveError
     int open(String path, int flags);
@@ -98,9 +84,6 @@ public interface LibC {
     int ioctl(int fd, long request, @In @Out byte[] ifreq);
 
     @SaveError
-    int getsockopt(int fd, int level, int optname, @Out byte[] optval, @In @Out int[] optlen);
-
-    @SaveError
     int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
 
     @SaveError
@@ -111,9 +94,6 @@ public interface LibC {
     jnr.ffi.Pointer if_nameindex();
 
     void if_freenameindex(jnr.ffi.Pointer list);
-
-    @SaveError
-    int fcntl(int fd, int cmd, int arg);
 
     @SaveError
     int unsetenv(String name);

@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.netns;
 
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.dhcp.DhcpTransport;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
@@ -124,23 +125,21 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public Lease renew(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
-        Lease lease = binding.lease();
-        LeaseKey key = a.key();
-        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
-            int index = requireInterface(a);
-            try (PacketSocket socket = PacketSocket.open(index, handle);
-                 ArpResponder responder = responderIfMissing(key.ifname(), index, lease.address())) {
-                socket.answerArpWith(responder);
-                Lease renewed = client.renew(socket.toServer(lease.serverId(), serverMacs.of(key, lease.serverId())),
-                        binding.identity(), a.options(), lease, deadline);
-                serverMacs.learn(key, renewed.serverId(), socket.lastSenderMac());
-                return renewed;
-            }
-        }, null);
+        return extend(a, binding, deadline, true);
     }
 
     @Override
     public Lease rebind(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
+        return extend(a, binding, deadline, false);
+    }
+
+    /**
+     * RENEWING ({@code unicast}: to the server, in a frame to the MAC it last answered from) or
+     * REBINDING (broadcast), both on a packet socket; ARP for the leased address is answered during
+     * the exchange when the interface does not carry it.
+     */
+    private Lease extend(Attachment a, Binding binding, Instant deadline, boolean unicast)
+            throws IOException, NoLeaseException {
         Lease lease = binding.lease();
         LeaseKey key = a.key();
         return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
@@ -148,7 +147,9 @@ public final class NetnsDhcp implements LeaseTransport {
             try (PacketSocket socket = PacketSocket.open(index, handle);
                  ArpResponder responder = responderIfMissing(key.ifname(), index, lease.address())) {
                 socket.answerArpWith(responder);
-                Lease renewed = client.renew(socket, binding.identity(), a.options(), lease, deadline);
+                DhcpTransport path = unicast ? socket.toServer(lease.serverId(), serverMacs.of(key, lease.serverId()))
+                        : socket;
+                Lease renewed = client.renew(path, binding.identity(), a.options(), lease, deadline);
                 serverMacs.learn(key, renewed.serverId(), socket.lastSenderMac());
                 return renewed;
             }
