@@ -74,8 +74,11 @@ public final class Daemon implements AutoCloseable {
     /** Requests waiting in each lane's queue at most; beyond, the answer is "busy, retry" (11). */
     private static final int MAX_QUEUED_REQUESTS = 1024;
 
-    /** Lease exchanges run at once at most; more wait (late, never dropped) for a worker. */
-    static final int MAX_LEASE_WORKERS = 256;
+    /**
+     * Lease exchanges run at once at most (each worker waits for its netns thread, so a burst costs
+     * twice as many threads); more wait, late but never dropped, for a worker.
+     */
+    static final int MAX_LEASE_WORKERS = 128;
 
     private final DaemonOptions options;
     private final TimerQueue timers;

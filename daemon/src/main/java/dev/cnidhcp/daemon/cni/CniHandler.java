@@ -27,6 +27,7 @@ import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +101,12 @@ public final class CniHandler implements RequestHandler {
      */
     @Override
     public Answer answer(WireRequest wire, Peer peer) {
+        return answer(wire, peer, System.nanoTime());
+    }
+
+    /** As {@link #answer(WireRequest, Peer)}, for a request that arrived at {@code receivedNanos} ({@code System.nanoTime}). */
+    @Override
+    public Answer answer(WireRequest wire, Peer peer, long receivedNanos) {
         String command = wire.env().get("CNI_COMMAND");
         if (AdminCommand.isAdmin(command)) {
             metrics.request(command, 0);
@@ -112,7 +119,7 @@ public final class CniHandler implements RequestHandler {
         }
         long started = System.nanoTime();
         try {
-            Answer answer = answerCommand(wire, peer);
+            Answer answer = answerCommand(wire, peer, receivedNanos);
             metrics.request(commandLabel(command), 0);
             if ("ADD".equals(commandLabel(command))) {
                 metrics.addAnswered(Duration.ofNanos(System.nanoTime() - started));
@@ -130,12 +137,11 @@ public final class CniHandler implements RequestHandler {
         }
     }
 
-    private Answer answerCommand(WireRequest wire, Peer peer) throws CniException {
+    private Answer answerCommand(WireRequest wire, Peer peer, long receivedNanos) throws CniException {
         CniRequest request = CniRequest.parse(wire.env(), wire.stdin());
         IpamConfig config = IpamConfig.parse(request.ipam(), request.args());
         return switch (request.command()) {
-            case ADD -> new Answer(new WireResponse(0, add(request, config, peer)),
-                    () -> releaseUndelivered(request));
+            case ADD -> add(request, config, peer, receivedNanos);
             case DEL -> {
                 delete(request, peer);
                 yield Answer.of(new WireResponse(0, ""));
@@ -156,7 +162,11 @@ public final class CniHandler implements RequestHandler {
         };
     }
 
-    private String add(CniRequest request, IpamConfig config, Peer peer) throws CniException {
+    /**
+     * The ADD's result, and its undo for when the caller is gone: the lease is taken back only when
+     * this ADD obtained it and no retry has been handed it since ({@link LeaseManager#revoke}).
+     */
+    private Answer add(CniRequest request, IpamConfig config, Peer peer, long receivedNanos) throws CniException {
         LeaseKey key = keyOf(request);
         Path netns = NetnsPathPolicy.of(paths).check(request.netns());
         byte[] clientId = config.options().provided().get(61);
@@ -166,8 +176,11 @@ public final class CniHandler implements RequestHandler {
         Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
                 paths.durableNetnsOf(peer));
         try {
-            Binding binding = leases.add(attachment, clock.instant().plus(addTimeout));
-            return renderer.render(binding.lease(), config, request.cniVersion());
+            // The deadline counts from when the request arrived, not from when a thread took it up.
+            Instant arrived = clock.instant().minusNanos(Math.max(0, System.nanoTime() - receivedNanos));
+            LeaseManager.Grant grant = leases.grant(attachment, arrived.plus(addTimeout));
+            return new Answer(new WireResponse(0, renderer.render(grant.binding().lease(), config,
+                    request.cniVersion())), () -> leases.revoke(grant));
         } catch (NoLeaseException e) {
             throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
                     "is a DHCP server reachable from interface " + key.ifname() + " and does its pool have room?");
@@ -177,21 +190,6 @@ public final class CniHandler implements RequestHandler {
         } catch (IOException e) {
             throw new CniException(ErrorCode.NETNS_FAILURE, "cannot run DHCP for " + key + " in " + netns + ": "
                     + e.getMessage());
-        }
-    }
-
-    /**
-     * An ADD's lease whose answer never reached the caller: released as a DEL would release it, from
-     * the namespace recorded at ADD (the caller's process is gone).
-     */
-    private void releaseUndelivered(CniRequest request) {
-        LeaseKey key = keyOf(request);
-        new AttachmentLog(LOG, request.containerId(), request.ifname(), request.networkName())
-                .warning("the caller of ADD had gone when its lease was ready; releasing the lease");
-        try {
-            leases.delete(key, null);
-        } catch (IOException e) {
-            // logged by the lease manager; the lease is forgotten and expires at the server
         }
     }
 

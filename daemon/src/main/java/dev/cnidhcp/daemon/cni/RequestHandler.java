@@ -16,6 +16,15 @@ import dev.cnidhcp.wire.WireResponse;
 public interface RequestHandler {
     Answer answer(WireRequest request, Peer peer);
 
+    /**
+     * As {@link #answer(WireRequest, Peer)} for a request whose connection was accepted at
+     * {@code receivedNanos} ({@code System.nanoTime}): deadlines count from then, not from when a
+     * thread took the request up.
+     */
+    default Answer answer(WireRequest request, Peer peer, long receivedNanos) {
+        return answer(request, peer);
+    }
+
     /** The answer to bytes that do not decode as a request. */
     default Answer undecodable(JsonException e) {
         return Answer.of(new WireResponse(1, new CniException(ErrorCode.DECODING_FAILURE,

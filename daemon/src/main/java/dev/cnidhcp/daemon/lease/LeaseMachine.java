@@ -63,6 +63,8 @@ public final class LeaseMachine {
     /** The widest window over which leases resumed past T1 spread their first attempt. */
     static final Duration RESUME_SPREAD_MAX = RetryPolicy.RESUME_SPREAD_MAX;
     private static final Duration FIRST_BACKOFF = RetryPolicy.FIRST_BACKOFF;
+    /** How soon a lease whose transition failed unexpectedly tries again. */
+    private static final Duration SAFETY_RETRY = Duration.ofSeconds(5);
 
     private final Attachment attachment;
     private final LeaseContext context;
@@ -87,6 +89,8 @@ public final class LeaseMachine {
     private volatile boolean lost;
     private Duration backoff = FIRST_BACKOFF;
     private volatile String problem = "";
+    /** How many ADDs this lease was handed out to (the one that obtained it, and retries that found it). */
+    private int handouts;
 
     /** Without a journal (tests). */
     public LeaseMachine(Attachment attachment, LeaseTransport net, Scheduler scheduler, Clock clock,
@@ -141,6 +145,16 @@ public final class LeaseMachine {
      */
     public LeaseView view() {
         return new LeaseView(attachment, state, binding, lost, problem);
+    }
+
+    /** Counts one more ADD answered with this lease; returns which hand-out it is (1: the first). */
+    synchronized int handOut() {
+        return ++handouts;
+    }
+
+    /** How many ADDs were answered with this lease. */
+    synchronized int handouts() {
+        return handouts;
     }
 
     /** Whether a stop() ended this machine. */
@@ -521,9 +535,13 @@ public final class LeaseMachine {
         }
     }
 
-    /** A timer of a lease held: its deadline is the lease's expiry. */
+    /**
+     * A timer of a lease held: one due before the lease's expiry has the expiry as its deadline; the
+     * expiry step itself (due at or after it) has none.
+     */
     private void schedule(Instant when, Runnable transition) {
-        schedule(when, binding.lease().expiresAt(), transition);
+        Instant expiry = binding.lease().expiresAt();
+        schedule(when, when.isBefore(expiry) ? expiry : null, transition);
     }
 
     private void schedule(Instant when, Instant deadline, Runnable transition) {
@@ -532,9 +550,26 @@ public final class LeaseMachine {
             try {
                 transition.run();
             } catch (RuntimeException e) {
-                log.log(Level.SEVERE, "unexpected failure in a lease timer", e);
+                log.log(Level.SEVERE, "unexpected failure in a lease timer; trying again in "
+                        + SAFETY_RETRY.toSeconds() + " s", e);
+                safetyRetry();
             }
         });
+    }
+
+    /** After a bug in a transition: the lease must not be left without a timer. */
+    private synchronized void safetyRetry() {
+        if (stopped || binding == null) {
+            return;
+        }
+        Runnable next = switch (state) {
+            case BOUND -> this::renewalTimeReached;
+            case RENEWING -> this::renewAttempt;
+            case REBINDING -> this::rebindAttempt;
+            case INIT_REBOOT -> this::rebootAttempt;
+            default -> this::discoverAttempt;
+        };
+        schedule(clock.instant().plus(SAFETY_RETRY), null, next);
     }
 
     private void cancelTimer() {

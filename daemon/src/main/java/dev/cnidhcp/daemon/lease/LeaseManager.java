@@ -92,10 +92,22 @@ public final class LeaseManager {
     }
 
     /**
+     * One ADD's answer: the lease, and which hand-out of its machine it was (1 for the ADD that
+     * obtained it, 2 and up for ADDs that found it held).
+     */
+    public record Grant(Binding binding, LeaseMachine machine, int handout) {
+    }
+
+    /**
      * Returns the lease of the attachment, obtaining one when there is none yet. The same key added
      * twice returns the lease it already has.
      */
     public Binding add(Attachment attachment, Instant deadline) throws IOException, NoLeaseException {
+        return grant(attachment, deadline).binding();
+    }
+
+    /** As {@link #add}, saying which hand-out of the lease this is, so that it can be {@link #revoke}d. */
+    public Grant grant(Attachment attachment, Instant deadline) throws IOException, NoLeaseException {
         LeaseKey key = attachment.key();
         while (true) {
             LeaseMachine machine = leases.computeIfAbsent(key, k -> newMachine(attachment));
@@ -110,14 +122,14 @@ public final class LeaseManager {
                                 + machine.problem() + "); the daemon keeps trying to get it back");
                     }
                     log(key).info("ADD for a lease already held: " + held.lease().cidr() + " (" + machine.state() + ")");
-                    return held;
+                    return new Grant(held, machine, machine.handOut());
                 }
                 long started = System.nanoTime();
                 try {
                     Binding acquired = machine.start(deadline);
                     log(key).info("ADD answered with " + acquired.lease().cidr() + " after "
                             + (System.nanoTime() - started) / 1_000_000 + " ms");
-                    return acquired;
+                    return new Grant(acquired, machine, machine.handOut());
                 } catch (IOException | NoLeaseException | RuntimeException e) {
                     machine.stop(null);
                     leases.remove(key, machine);
@@ -126,6 +138,37 @@ public final class LeaseManager {
                 }
             }
         }
+    }
+
+    /**
+     * Takes back a lease whose ADD answer never reached its caller: released as a DEL would, but
+     * only when that ADD obtained it and no later ADD has handed it out since (a runtime that retried
+     * got it, and its pod uses it), and only while it is still the key's lease.
+     *
+     * @return whether the lease was released
+     */
+    public boolean revoke(Grant grant) {
+        LeaseMachine machine = grant.machine();
+        LeaseKey key = machine.attachment().key();
+        synchronized (machine) {
+            if (grant.handout() != 1 || machine.handouts() != 1 || machine.stopped()) {
+                log(key).info("the caller of an ADD had gone, but the lease was handed out again (or already"
+                        + " ended): kept");
+                return false;
+            }
+            if (!leases.remove(key, machine)) {
+                return false;
+            }
+        }
+        log(key).warning("the caller of ADD had gone when its lease was ready; releasing the lease");
+        try {
+            String from = machine.stop(null);
+            log(key).info("released " + grant.binding().lease().address().getHostAddress() + " (sent from " + from + ")");
+        } catch (IOException | RuntimeException e) {
+            log(key).warning("could not send DHCPRELEASE for an undelivered ADD: " + e.getMessage()
+                    + "; the server reclaims it when the lease expires");
+        }
+        return true;
     }
 
     /**

@@ -121,7 +121,12 @@ final class ConnectionLoop implements Runnable {
     public void run() {
         try {
             while (!stopping) {
-                round();
+                try {
+                    round();
+                } catch (RuntimeException | Error e) { // a bug must not end the daemon's only acceptor
+                    LOG.log(Level.SEVERE, "cni-io: unexpected failure; going on in 200 ms", e);
+                    backOff();
+                }
             }
         } finally {
             for (Reading r : reading) {
@@ -129,6 +134,14 @@ final class ConnectionLoop implements Runnable {
                 r.connection.close();
             }
             reading.clear();
+        }
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

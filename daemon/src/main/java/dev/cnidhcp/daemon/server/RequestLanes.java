@@ -59,7 +59,7 @@ public final class RequestLanes {
         try {
             WireRequest wire = WireRequest.decode(request.raw());
             command = String.valueOf(wire.env().get("CNI_COMMAND"));
-            work = () -> handler.answer(wire, request.connection().peer());
+            work = () -> handler.answer(wire, request.connection().peer(), request.connection().acceptedNanos());
         } catch (JsonException e) {
             command = "undecodable request";
             work = () -> handler.undecodable(e);

@@ -56,46 +56,62 @@ public final class ElasticExecutor implements Executor {
                 return; // queued: the next thread to finish takes it
             }
             Thread worker = threads.newThread(this::work);
+            try {
+                worker.start();
+            } catch (RuntimeException | Error e) { // no native thread left
+                if (workers.isEmpty()) {
+                    queue.removeLastOccurrence(task);
+                    throw e; // nobody would run it: the caller keeps it and tries again
+                }
+                LOG.warning("cannot start another worker (" + e + "); the task waits for one of the "
+                        + workers.size() + " running");
+                return;
+            }
             workers.add(worker);
-            worker.start();
         }
     }
 
     private void work() {
-        try {
-            Runnable task;
-            while ((task = next()) != null) {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    LOG.log(Level.SEVERE, "a task failed on " + Thread.currentThread().getName(), e);
-                }
-            }
-        } finally {
-            synchronized (this) {
-                workers.remove(Thread.currentThread());
+        Runnable task;
+        while ((task = next()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "a task failed on " + Thread.currentThread().getName(), e);
             }
         }
     }
 
-    /** The next task, waiting up to keep-alive for one; null when the thread should end. */
+    /**
+     * The next task, waiting up to keep-alive for one; null when the thread should end, in which case
+     * it has already left {@code workers} (under the same lock, so {@link #execute} never counts a
+     * thread that is ending).
+     */
     private synchronized Runnable next() {
         long deadline = System.nanoTime() + keepAliveNanos;
         while (queue.isEmpty()) {
             long left = deadline - System.nanoTime();
             if (shutdown || left <= 0) {
+                workers.remove(Thread.currentThread());
                 return null;
             }
             idle++;
             try {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
-                return null;
+                if (shutdown) {
+                    workers.remove(Thread.currentThread());
+                    return null;
+                }
             } finally {
                 idle--;
             }
         }
-        return shutdown ? null : queue.pollFirst();
+        if (shutdown) {
+            workers.remove(Thread.currentThread());
+            return null;
+        }
+        return queue.pollFirst();
     }
 
     /** Threads alive now (busy or idle). */

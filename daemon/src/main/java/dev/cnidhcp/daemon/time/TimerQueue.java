@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -181,14 +182,42 @@ public final class TimerQueue implements Scheduler, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            for (Entry entry : due) {
+            for (int i = 0; i < due.size(); i++) {
+                Entry entry = due.get(i);
                 try {
                     workers.execute(entry::run);
                 } catch (RejectedExecutionException e) {
                     LOG.fine("timer not run: the daemon is stopping");
+                } catch (RuntimeException | Error e) { // e.g. no native thread: keep the timer, try again
+                    LOG.log(Level.SEVERE, "cannot hand a due lease timer to a worker; retrying in 1 s", e);
+                    requeue(due.subList(i, due.size()));
+                    sleepQuietly(MAX_SLEEP);
+                    break;
                 }
             }
             due.clear();
+        }
+    }
+
+    /** Puts entries that could not be handed to a worker back, still due. */
+    private void requeue(List<Entry> entries) {
+        lock.lock();
+        try {
+            for (Entry e : entries) {
+                if (!e.cancelled) {
+                    queue.add(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void sleepQuietly(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -170,6 +171,38 @@ class LeaseTimersOnRealThreadsTest {
         assertEquals(4, net.releases());
         assertEquals(0, leases.all().size());
         assertTrue(eventually(Duration.ofSeconds(2), () -> workers.queued() == 0));
+    }
+
+    @Test
+    void anExpiryOnTimeDuringAnOutageIsNotCountedAsAMissedDeadline() throws Exception {
+        InstantLeaseTransport net = new InstantLeaseTransport(clock, Duration.ofSeconds(4), Duration.ZERO);
+        LeaseManager leases = manager(net);
+        leases.add(attachment(1), clock.instant().plusSeconds(10));
+        net.silence(); // T1 at 2 s, retries, T2 at 3.5 s, expiry at 4 s: no server answers
+
+        assertTrue(eventually(Duration.ofSeconds(8), () -> net.reboots() > 0), "expired and INIT-REBOOT tried");
+
+        assertTrue(net.renewals() > 0 && net.rebindings() > 0, "RENEWING and REBINDING ran first");
+        assertEquals(0, metrics.timerDeadlinesMissed(), "every timer ran in time, the expiry step included");
+    }
+
+    @Test
+    void theUndoOfAnUndeliveredAddReleasesOnlyALeaseNoLaterAddWasGiven() throws Exception {
+        InstantLeaseTransport net = new InstantLeaseTransport(clock, Duration.ofSeconds(60), Duration.ZERO);
+        LeaseManager leases = manager(net);
+
+        LeaseManager.Grant first = leases.grant(attachment(1), clock.instant().plusSeconds(10));
+        LeaseManager.Grant retried = leases.grant(attachment(1), clock.instant().plusSeconds(10)); // the runtime retried
+
+        assertFalse(leases.revoke(first), "the retry's caller got this lease: it stays");
+        assertFalse(leases.revoke(retried), "a retry never obtained the lease: its undo does not release it");
+        assertEquals(0, net.releases());
+        assertEquals(1, leases.all().size());
+
+        LeaseManager.Grant alone = leases.grant(attachment(2), clock.instant().plusSeconds(10));
+        assertTrue(leases.revoke(alone), "nobody else has it: released");
+        assertEquals(1, net.releases());
+        assertEquals(null, leases.get(attachment(2).key()));
     }
 
     private static boolean eventually(Duration within, BooleanSupplier condition) throws InterruptedException {

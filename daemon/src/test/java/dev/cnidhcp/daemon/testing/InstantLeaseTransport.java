@@ -36,6 +36,7 @@ public final class InstantLeaseTransport implements LeaseTransport {
     private final AtomicInteger releases = new AtomicInteger();
     private final AtomicInteger nextHost = new AtomicInteger(10);
     private volatile CountDownLatch hanging;
+    private volatile boolean silent;
 
     public InstantLeaseTransport(Clock clock, Duration leaseTime, Duration exchangeTime) {
         this.clock = clock;
@@ -47,6 +48,11 @@ public final class InstantLeaseTransport implements LeaseTransport {
     public CountDownLatch hang(int expected) {
         hanging = new CountDownLatch(expected);
         return hanging;
+    }
+
+    /** From now on renewals, rebindings and INIT-REBOOTs get no answer (a server that went away). */
+    public void silence() {
+        silent = true;
     }
 
     public int acquisitions() {
@@ -88,23 +94,26 @@ public final class InstantLeaseTransport implements LeaseTransport {
     }
 
     @Override
-    public Lease renew(Attachment attachment, Binding binding, Instant deadline) throws IOException {
+    public Lease renew(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         exchange();
         renewals.incrementAndGet();
+        unlessSilent();
         return lease(binding.lease().address(), clock.instant());
     }
 
     @Override
-    public Lease rebind(Attachment attachment, Binding binding, Instant deadline) throws IOException {
+    public Lease rebind(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         exchange();
         rebindings.incrementAndGet();
+        unlessSilent();
         return lease(binding.lease().address(), clock.instant());
     }
 
     @Override
-    public Lease reboot(Attachment attachment, Binding binding, Instant deadline) throws IOException {
+    public Lease reboot(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         exchange();
         reboots.incrementAndGet();
+        unlessSilent();
         return lease(binding.lease().address(), clock.instant());
     }
 
@@ -125,6 +134,12 @@ public final class InstantLeaseTransport implements LeaseTransport {
     @Override
     public Inet4Address interfaceAddress(Attachment attachment) {
         return null;
+    }
+
+    private void unlessSilent() throws NoLeaseException {
+        if (silent) {
+            throw new NoLeaseException("no answer");
+        }
     }
 
     private void exchange() throws IOException {
