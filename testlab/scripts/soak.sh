@@ -203,7 +203,7 @@ scenario_begin() { # LETTER
     SCENARIO_T0=$(now)
     say "scenario $1: preparing"
     repair
-    row "pods" "$(pod_count)"
+    row "pods at the start" "$(pod_count)"
     row "pods re-attached first (lease lost before this scenario)" "$REPAIRED"
     sample_idle
 }
@@ -233,7 +233,7 @@ scenario_a() {
     end_checks
     renewed=$(awk 'FNR == NR { old[$1] = $4; next } $5 == "live" && $4 > old[$1] {n++} END {print n + 0}' \
         "$TMP/census.before-a" "$TMP/census")
-    row "killed after the attach; restarted after the last T1 (s after the kill)" "$(( restarted - (e_max - LEASE) ))"
+    row "restart, s after the newest lease began (its T1: $T1 s)" "$(( restarted - (e_max - LEASE) ))"
     row "leases renewed after the restart (server expiry moved on)" "$renewed of $(pod_count)"
     scenario_end a "daemon killed with SIGKILL, restarted after T1 of every lease"
 }
