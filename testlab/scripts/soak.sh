@@ -1,6 +1,7 @@
 #!/bin/bash
 # Soak: PODS pods attached through the reference bridge plugin on a /20 (dnsmasq, 120 s leases) and
-# held by one daemon through four scenarios, in this order, in one lab:
+# held by one daemon through four scenarios, in one lab, in the order SCENARIOS names them (b first by
+# default: it needs the leases' expiries close together, as they are right after the first attach):
 #   a. the daemon killed with SIGKILL (by its pid) and restarted once T1 had passed for every lease
 #   b. dnsmasq stopped from before the earliest T1 until after the latest T2 and started again before
 #      the earliest expiry
@@ -27,7 +28,7 @@
 # host-wide change it makes, said so when made) and restores the previous values on exit; a real
 # DHCP server keeps its ARP table in its own kernel.
 #
-#   soak.sh [PODS=300] [SCENARIOS=abcd]
+#   soak.sh [PODS=300] [SCENARIOS=bacd]
 # Environment: PARALLEL=25 DELS=100 DEL_PARALLEL=5 DEL_LIMIT_MS=2000 PENDING_ADDS=10 LOSS=30
 #   IDLE_WAIT=35 SETTLE=60 THREAD_SLACK=2 RSS_SLACK_MIB=16 RSS_SLACK_PCT=25 MARGIN=10
 set -euo pipefail
@@ -35,7 +36,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB_SH=$HERE/lab.sh
 PODS=${1:-300}
-SCENARIOS=${2:-abcd}
+SCENARIOS=${2:-bacd}
 PARALLEL=${PARALLEL:-25}
 DELS=${DELS:-100}
 DEL_PARALLEL=${DEL_PARALLEL:-5}
@@ -52,7 +53,8 @@ LEASE=120            # dnsmasq's --dhcp-range lease time in lab.sh (its minimum)
 T1=$((LEASE / 2))
 T2=$((LEASE * 7 / 8)) # dnsmasq's T2: 7/8 of the lease time
 [[ $PODS =~ ^[0-9]+$ ]] && [ "$PODS" -ge 1 ] && [ "$PODS" -le 3000 ] || { echo "soak: PODS 1-3000" >&2; exit 2; }
-[[ $SCENARIOS =~ ^a?b?c?d?$ ]] && [ -n "$SCENARIOS" ] || { echo "soak: SCENARIOS: a subset of abcd, in order" >&2; exit 2; }
+[[ $SCENARIOS =~ ^[abcd]{1,4}$ ]] && [ "$(grep -o . <<<"$SCENARIOS" | sort -u | wc -l)" -eq ${#SCENARIOS} ] \
+    || { echo "soak: SCENARIOS: some of a, b, c, d, each once, in the order to run them" >&2; exit 2; }
 [[ $SCENARIOS != *c* ]] || [ "$DELS" -lt "$PODS" ] || { echo "soak: DELS must be below PODS" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "soak: needs root (network namespaces)" >&2; exit 2; }
 
@@ -146,7 +148,12 @@ repair() {
     mapfile -t lost < <(awk '$5 != "live" {print $1}' "$TMP/census")
     if [ ${#lost[@]} -gt 0 ]; then
         say "re-attaching ${#lost[@]} pod(s) whose lease is not live"
-        for pod in "${lost[@]}"; do "$LAB_SH" del "$LAB" "$pod" bridge >/dev/null 2>&1 || true; done
+        local i p pids
+        for ((i = 0; i < ${#lost[@]}; i += PARALLEL)); do # DELs in parallel, as the ADDs
+            pids=()
+            for pod in "${lost[@]:i:PARALLEL}"; do "$LAB_SH" del "$LAB" "$pod" bridge >/dev/null 2>&1 & pids+=($!); done
+            for p in "${pids[@]}"; do wait "$p" || true; done
+        done
         grep -vxF -f <(printf '%s\n' "${lost[@]}") "$TMP/pods" >"$TMP/pods.kept" || true
         mv "$TMP/pods.kept" "$TMP/pods"
         attach "${lost[@]}" >/dev/null
@@ -276,9 +283,10 @@ scenario_b() {
 # c. DELs while dnsmasq is down, with ADDs waiting on the outage.
 scenario_c() {
     scenario_begin c
-    local victims i j pod t0 pids=() max=0 slow=0 failed=0 pending=() pending_pids=() back ok=0
+    local victims i j pod t0 pids=() max=0 slow=0 failed=0 pending=() pending_pids=() down_at back ok=0
     mapfile -t victims < <(tail -n "$DELS" "$TMP/pods")
     "$LAB_SH" stop-dnsmasq "$LAB"
+    down_at=$(now)
     say "dnsmasq stopped; $PENDING_ADDS ADDs of new pods wait on the outage"
     for i in $(seq 1 "$PENDING_ADDS"); do
         pending+=("q$i")
@@ -304,7 +312,8 @@ scenario_c() {
     mv "$TMP/pods.kept" "$TMP/pods"
     "$LAB_SH" start-dnsmasq "$LAB"
     back=$(now)
-    say "dnsmasq started again after $(( back - SCENARIO_T0 )) s"
+    say "dnsmasq started again after $(( back - down_at )) s"
+    row "outage (s)" "$(( back - down_at ))"
     read -r max slow failed <<<"$(awk -v lim="$DEL_LIMIT_MS" '{ if ($3 > m) m = $3; if ($3 > lim) s++; if ($2 != 0) f++ }
         END {print m + 0, s + 0, f + 0}' "$TMP/dels")"
     check "DELs answered with success" "$(( ${#victims[@]} - failed )) of ${#victims[@]}" "failed == 0"
