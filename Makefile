@@ -8,7 +8,7 @@
 #   make bench    five scenarios, ours and the reference side by side (~30 min; bench.sh --quick: 3)
 #   make faults   10 kill -9/restart cycles of the daemon with 50 leases held: nothing lost (~5 min)
 #   make soak     300 leases through a daemon crash, a server outage, DELs during it and a lossy server:
-#                 nothing lost, nothing given twice (~20 min; SOAK_PODS=N, SOAK_SCENARIOS=bacd; not in test)
+#                 nothing lost, nothing given twice (~17 min; SOAK_PODS=N, SOAK_SCENARIOS=bacd; not in test)
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
