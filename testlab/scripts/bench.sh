@@ -8,6 +8,8 @@
 #     a. single ADD latency, SEQUENTIAL pods one after another: median and p95
 #     b. burst: BURST pods ADD in parallel: wall time, successes, duplicate addresses
 #     c. scale: SCALE leases held for HOLD seconds (a /20): daemon RSS, threads, CPU seconds
+#   b and c also count the leases live at the server at their end: the pod's address leased to the
+#   pod's MAC in dnsmasq's lease file with an expiry after now (lab.sh census)
 #     d. plugin process cost: VERSION and a failing ADD (daemon down): wall and CPU per invocation
 #     e. DEL of the BURST pods in parallel: wall time
 # Environment: SEQUENTIAL=20 BURST=100 SCALE=1000 HOLD=300 ROUNDS=2 (--quick: 10/20/100/60/1).
@@ -37,10 +39,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
-ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 p95() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; print a[i]}'; }
 ratio() { awk -v r="$1" -v o="$2" 'BEGIN { if (o > 0) printf "%.1fx", r / o; else print "-" }'; }
+# shellcheck source=labkit.sh
+. "$HERE/labkit.sh" # ms_since, daemon_pid, parallel_adds, leases_live
 
 new_lab() { # IMPL [FLAGS...] -> lab name
     local impl=$1 lab flags=()
@@ -50,29 +53,6 @@ new_lab() { # IMPL [FLAGS...] -> lab name
     "$LAB_SH" up "$lab" "${flags[@]}" "$@" >&2
     LABS+=("$lab")
     echo "$lab"
-}
-
-daemon_pid() { # LAB: the daemon process (our pidfile, or the launcher pid of the reference)
-    local dir=${TMPDIR:-/tmp}/cni-dhcp-lab.$1
-    if [ -f "$dir/daemon.pid" ]; then cat "$dir/daemon.pid"; else cat "$dir/daemon.launch.pid"; fi
-}
-
-# Attaches pods NAMES... in parallel through the bridge plugin; prints "wall_ms ok unique".
-parallel_adds() { # LAB NAMES...
-    local lab=$1 t0 pids=() failed=0 n=0
-    shift
-    for pod in "$@"; do "$LAB_SH" netns "$lab" "$pod"; done
-    t0=$(date +%s%N)
-    for pod in "$@"; do
-        "$LAB_SH" cni "$lab" "$pod" bridge ADD 1.0.0 >"$TMP/$lab.$pod" 2>&1 &
-        pids+=($!)
-    done
-    for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
-    local wall
-    wall=$(ms_since "$t0")
-    n=$#
-    echo "$wall $((n - failed)) $(cat "$TMP/$lab".* 2>/dev/null | grep -o '"address": *"[^"]*"' | sort -u | wc -l)"
-    rm -f "$TMP/$lab".*
 }
 
 parallel_dels() { # LAB NAMES... -> wall_ms
@@ -115,6 +95,7 @@ round() { # IMPL ROUND
     add_sample "$impl.burst" "$wall"
     add_sample "$impl.burst_ok" "$ok"
     add_sample "$impl.burst_unique" "$unique"
+    add_sample "$impl.burst_live" "$(leases_live "$lab" "${pods[@]}")"
     add_sample "$impl.del" "$(parallel_dels "$lab" "${pods[@]}")"
     plugin=$DIST/bin/dhcp
     [ "$impl" = reference ] && plugin=/usr/lib/cni/dhcp
@@ -152,7 +133,9 @@ scale() { # IMPL
     R[$impl.scale_threads]=$(ls "/proc/$pid/task" | wc -l)
     R[$impl.scale_cpu]=$(awk -v d=$((ticks1 - ticks0)) -v hz="$hz" 'BEGIN {printf "%.1f", d / hz}')
     R[$impl.scale_renewed]=$(grep -c "renewed" "${TMPDIR:-/tmp}/cni-dhcp-lab.$lab/daemon.log" || true)
-    log "$impl: RSS ${R[$impl.scale_rss]} MiB, ${R[$impl.scale_threads]} threads, ${R[$impl.scale_cpu]} CPU-s in $HOLD s"
+    R[$impl.scale_live]=$(leases_live "$lab" "${pods[@]}")
+    log "$impl: RSS ${R[$impl.scale_rss]} MiB, ${R[$impl.scale_threads]} threads, ${R[$impl.scale_cpu]} CPU-s in $HOLD s;" \
+        "${R[$impl.scale_live]} of $held leases live at the server at the end"
     "$LAB_SH" down "$lab" >&2
 }
 
@@ -184,8 +167,10 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     row "a. single ADD, p95" "$(stat_of ours.single p95)" "$(stat_of reference.single p95)" ms
     row "b. $BURST ADDs in parallel, wall (median of rounds)" "$(stat_of ours.burst median)" "$(stat_of reference.burst median)" ms
     echo "| b. succeeded / unique addresses (all rounds) | $(sum_of ours.burst_ok) / $(sum_of ours.burst_unique) | $(sum_of reference.burst_ok) / $(sum_of reference.burst_unique) | of $((BURST * ROUNDS)) |"
+    echo "| b. leases live at the server at the end of the burst (all rounds) | $(sum_of ours.burst_live) | $(sum_of reference.burst_live) | of $((BURST * ROUNDS)) |"
     if [ "$SCALE" -gt 0 ]; then
         echo "| c. leases held | ${R[ours.scale_held]} | ${R[reference.scale_held]} | |"
+        echo "| c. leases live at the server at the end of the $HOLD s | ${R[ours.scale_live]} | ${R[reference.scale_live]} | of $SCALE |"
         row "c. daemon RSS with them" "${R[ours.scale_rss]}" "${R[reference.scale_rss]}" MiB
         row "c. daemon threads" "${R[ours.scale_threads]}" "${R[reference.scale_threads]}" ""
         row "c. daemon CPU while holding them $HOLD s" "${R[ours.scale_cpu]}" "${R[reference.scale_cpu]}" s

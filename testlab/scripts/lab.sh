@@ -25,6 +25,11 @@
 #   lab.sh exec LAB POD CMD...            run a command in the pod's namespace
 #   lab.sh node-exec LAB CMD...           run a command in the node's namespace (where the daemon runs)
 #   lab.sh leases LAB                     dnsmasq's lease file
+#   lab.sh census LAB [POD...]            one line per pod (all of the lab's pods when none is named):
+#                                         POD MAC ADDRESSES SERVER_EXPIRY STATE, where STATE is what
+#                                         dnsmasq's lease file says of the pod's first address: live
+#                                         (leased to the pod's MAC, expiry after now), expired, other
+#                                         (leased to another MAC), none (not leased), noaddr (no address)
 #   lab.sh kill-daemon LAB                kill -9 the daemon (crash test); start-daemon LAB restarts it
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
@@ -249,6 +254,30 @@ cmd_leases() {
     cat "$DIR/dnsmasq.leases" 2>/dev/null || true
 }
 
+cmd_census() { # LAB [POD...]
+    lab_vars "$1"; shift
+    local pods=("$@") pod ifname=${LAB_IFNAME:-eth0}
+    if [ ${#pods[@]} -eq 0 ]; then
+        mapfile -t pods < <(ip netns list | awk '{print $1}' | sed -n "s/^$LAB-//p" | grep -vxE 'node|srv|squat' | sort -V)
+    fi
+    for pod in "${pods[@]}"; do
+        # one `ip` per pod: link/ether gives the MAC, every inet line an address
+        ip -n "$LAB-$pod" addr show dev "$ifname" 2>/dev/null \
+            | awk -v pod="$pod" '/link\/ether/ {mac = $2} /inet / {sub(/\/.*/, "", $2); a = a (a ? "," : "") $2}
+                                 END {print pod, (mac ? mac : "-"), (a ? a : "-")}' || echo "$pod - -"
+    done | awk -v now="$(date +%s)" -v leases="$DIR/dnsmasq.leases" '
+        BEGIN { while ((getline line < leases) > 0) { split(line, f, " "); expiry[f[3]] = f[1]; mac[f[3]] = f[2] } }
+        {
+            split($3, a, ","); ip = a[1]
+            if (ip == "-") state = "noaddr"
+            else if (!(ip in expiry)) state = "none"
+            else if (mac[ip] != $2) state = "other"
+            else if (expiry[ip] > now) state = "live"
+            else state = "expired"
+            print $1, $2, $3, (ip in expiry ? expiry[ip] : "-"), state
+        }'
+}
+
 stop_pid() { # FILE: stop the process we started, by its PID, and wait for it
     local file=$1 pid
     [ -f "$file" ] || return 0
@@ -322,6 +351,7 @@ case $command in
     netns) cmd_netns "$@" ;;
     rmns) cmd_rmns "$@" ;;
     leases) cmd_leases "$@" ;;
+    census) cmd_census "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
     kill-daemon) cmd_kill_daemon "$@" ;;
     squat) cmd_squat "$@" ;;

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.cnidhcp.testlab.BridgeLabTest.addressOf;
 import static dev.cnidhcp.testlab.CniCommandsLabTest.ipOf;
@@ -34,11 +38,51 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Execution(ExecutionMode.CONCURRENT)
 class DurabilityLabTest {
     private static final long LEASE_SECONDS = 120;
+    /** A DHCPDISCOVER line of dnsmasq's log; group 1 is the client's MAC. */
+    private static final Pattern DISCOVER = Pattern.compile("DHCPDISCOVER\\(eth0\\) ([0-9a-f:]{17})");
 
     /** Expiry (epoch seconds) of an address in dnsmasq's lease file, or -1. */
     private static long serverExpiry(Lab lab, String ip) throws Exception {
         return lab.serverLeases().stream().filter(l -> l[2].equals(ip)).mapToLong(l -> Long.parseLong(l[0]))
                 .findFirst().orElse(-1);
+    }
+
+    /** The MACs dnsmasq's log shows a DHCPDISCOVER from. */
+    private static Set<String> discoveringMacs(Lab lab) throws IOException {
+        Path log = lab.dir.resolve("dnsmasq.log");
+        Set<String> macs = new HashSet<>();
+        if (Files.exists(log)) {
+            Matcher m = DISCOVER.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            while (m.find()) {
+                macs.add(m.group(1));
+            }
+        }
+        return macs;
+    }
+
+    /**
+     * Sends SIGKILL to the daemon ({@code pid}) as soon as more pods outside {@code heldMacs} have sent
+     * a DISCOVER than {@code adds} have returned: at that instant an exchange the daemon began is not
+     * answered. Polls every 5 ms. Returns how many were unanswered then, or 0 when every ADD returned
+     * (or {@code timeout} passed) first, in which case nothing is killed.
+     */
+    private static long killWhenUnanswered(Lab lab, long pid, Set<String> heldMacs, List<Future<Lab.Run>> adds,
+            Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            Set<String> begun = discoveringMacs(lab);
+            begun.removeAll(heldMacs);
+            long answered = adds.stream().filter(Future::isDone).count();
+            if (begun.size() > answered) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL, by pid
+                return begun.size() - answered;
+            }
+            if (answered == adds.size()) {
+                return 0;
+            }
+            Thread.sleep(5);
+        }
+        return 0;
     }
 
     @Test
@@ -49,15 +93,20 @@ class DurabilityLabTest {
             for (int i = 0; i < 4; i++) {
                 addresses.put("h" + i, ipOf(addressOf(lab.add("h" + i, "bridge").expectSuccess().json())));
             }
-            // ADDs in flight when the daemon dies
+            // ADDs in flight when the daemon dies: it is killed once the server has seen an exchange
+            // begin that no ADD has answered yet (more new MACs sending DISCOVER than ADDs returned)
+            Set<String> heldMacs = discoveringMacs(lab);
+            long pid = Long.parseLong(Files.readString(lab.dir.resolve("daemon.pid")).trim());
             ExecutorService pool = Executors.newFixedThreadPool(6);
             List<Future<Lab.Run>> inFlight = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 String pod = "f" + i;
                 inFlight.add(pool.submit(() -> lab.add(pod, "bridge")));
             }
-            Thread.sleep(150);
-            lab.script(List.of("kill-daemon", lab.name)).expectSuccess();
+            long unansweredAtKill = killWhenUnanswered(lab, pid, heldMacs, inFlight, Duration.ofSeconds(60));
+            assertTrue(unansweredAtKill > 0, () -> "no ADD was seen in flight before all were answered"
+                    + lab.diagnostics());
+            lab.script(List.of("kill-daemon", lab.name)).expectSuccess(); // waits until it is gone
             List<String> failed = new ArrayList<>();
             for (int i = 0; i < inFlight.size(); i++) {
                 Lab.Run run = inFlight.get(i).get();
@@ -67,6 +116,8 @@ class DurabilityLabTest {
                     failed.add("f" + i);
                 }
             }
+            assertFalse(failed.isEmpty(), () -> unansweredAtKill + " ADD(s) were in flight at the kill, yet all"
+                    + " succeeded" + lab.diagnostics());
             pool.shutdown();
             lab.startDaemon();
             assertTrue(lab.daemonLog().contains("recovered "), lab::diagnostics);

@@ -1,0 +1,43 @@
+# Shell functions shared by bench.sh and soak.sh (sourced, not run). They drive labs through lab.sh
+# ($LAB_SH) and keep their scratch files in $TMP, which the sourcing script creates and removes.
+
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+lab_dir() { echo "${TMPDIR:-/tmp}/cni-dhcp-lab.$1"; }
+
+daemon_pid() { # LAB: the daemon process (our pidfile, or the launcher pid of the reference)
+    local dir
+    dir=$(lab_dir "$1")
+    if [ -f "$dir/daemon.pid" ]; then cat "$dir/daemon.pid"; else cat "$dir/daemon.launch.pid"; fi
+}
+
+# Attaches pods NAMES... in parallel through the bridge plugin; prints "wall_ms ok unique". The names
+# of the pods whose ADD succeeded are appended to $TMP/LAB.attached.
+parallel_adds() { # LAB NAMES...
+    local lab=$1 t0 pids=() failed=0 n=0 i=0
+    shift
+    for pod in "$@"; do "$LAB_SH" netns "$lab" "$pod"; done
+    t0=$(date +%s%N)
+    for pod in "$@"; do
+        "$LAB_SH" cni "$lab" "$pod" bridge ADD 1.0.0 >"$TMP/$lab.add.$pod" 2>&1 &
+        pids+=($!)
+    done
+    for pod in "$@"; do
+        if wait "${pids[i]}"; then echo "$pod" >>"$TMP/$lab.attached"; else failed=$((failed + 1)); fi
+        i=$((i + 1))
+    done
+    local wall
+    wall=$(ms_since "$t0")
+    n=$#
+    echo "$wall $((n - failed)) $(cat "$TMP/$lab".add.* 2>/dev/null | grep -o '"address": *"[^"]*"' | sort -u | wc -l)"
+    rm -f "$TMP/$lab".add.*
+}
+
+# How many of the lab's pods hold a lease that dnsmasq's lease file shows live (the pod's address,
+# leased to the pod's MAC, expiring after now): lab.sh census, counted.
+leases_live() { # LAB [POD...]
+    "$LAB_SH" census "$@" | awk '$5 == "live" {n++} END {print n + 0}'
+}
+
+proc_threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
+proc_rss_mib() { awk '/^VmRSS:/ {printf "%d\n", $2 / 1024}' "/proc/$1/status"; }
