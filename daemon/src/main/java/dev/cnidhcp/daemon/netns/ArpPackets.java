@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * The ARP packets (RFC 826, Ethernet and IPv4, 28 bytes without the Ethernet header) the daemon sends
- * and reads: RFC 5227 probes and announcements, and replies for a leased address. Pure functions.
+ * and reads: RFC 5227 probes and announcements, replies for a leased address, and requests that
+ * resolve a renewal's next hop ({@link ArpResolver}). Pure functions.
  */
 final class ArpPackets {
     static final int SIZE = 28;
@@ -31,13 +32,35 @@ final class ArpPackets {
         return packet(REQUEST, ownMac, address.getAddress(), NO_MAC, address.getAddress());
     }
 
+    /** An ARP request from {@code sender} asking who has {@code target} (RFC 826). */
+    static byte[] request(byte[] ownMac, Inet4Address sender, Inet4Address target) {
+        return packet(REQUEST, ownMac, sender.getAddress(), NO_MAC, target.getAddress());
+    }
+
+    /**
+     * The MAC of {@code target} when {@code p} is an ARP packet (reply, or a request of its own) sent
+     * by {@code target} from another MAC than ours; null for anything else (another sender, our own
+     * frame, a zero or broadcast MAC, malformed).
+     */
+    static byte[] macOf(byte[] p, int length, byte[] ownMac, Inet4Address target) {
+        if (length < SIZE || !ethernetIpv4(p) || !Arrays.equals(p, 14, 18, target.getAddress(), 0, 4)) {
+            return null;
+        }
+        int op = operation(p);
+        byte[] mac = senderMac(p);
+        if ((op != REQUEST && op != REPLY) || Arrays.equals(mac, ownMac) || Arrays.equals(mac, NO_MAC)
+                || Arrays.equals(mac, PacketSockets.BROADCAST_MAC)) {
+            return null;
+        }
+        return mac;
+    }
+
     /**
      * The reply to {@code request} when it asks for {@code address} and comes from another MAC; null
      * for anything else (not a request, another address, our own frame, malformed).
      */
     static byte[] replyTo(byte[] request, int length, byte[] ownMac, Inet4Address address) {
-        if (length < SIZE || request[0] != 0 || request[1] != 1 || request[2] != 8 || request[3] != 0
-                || request[4] != 6 || request[5] != 4 || operation(request) != REQUEST) {
+        if (length < SIZE || !ethernetIpv4(request) || operation(request) != REQUEST) {
             return null;
         }
         byte[] senderMac = Arrays.copyOfRange(request, 8, 14);
@@ -50,6 +73,11 @@ final class ArpPackets {
     /** The sender hardware address of an ARP packet (where a reply to it goes). */
     static byte[] senderMac(byte[] p) {
         return Arrays.copyOfRange(p, 8, 14);
+    }
+
+    /** Hardware type Ethernet, protocol IPv4, address lengths 6 and 4. */
+    private static boolean ethernetIpv4(byte[] p) {
+        return p[0] == 0 && p[1] == 1 && p[2] == 8 && p[3] == 0 && p[4] == 6 && p[5] == 4;
     }
 
     private static int operation(byte[] p) {

@@ -31,7 +31,9 @@ import java.util.logging.Logger;
  * interface ({@link PacketSocket}), so none depends on the address the interface carries, its
  * routes or its neighbour table: INIT, INIT-REBOOT and REBINDING broadcast; RENEWING unicasts from
  * the leased address to the server in a frame to the MAC the server last answered from
- * ({@link ServerMacs}; the broadcast MAC when unknown). While a renewal or rebinding runs on an
+ * ({@link ServerMacs}); when that is unknown (after a daemon restart), to the MAC of the next hop
+ * towards the server, asked by ARP before the first send ({@link ArpResolver}), or to the broadcast
+ * MAC when nobody answers. While a renewal or rebinding runs on an
  * interface that lacks the leased address, an {@link ArpResponder} answers the server's ARP request
  * for it, so that its unicast DHCPACK can be delivered. Releases leave from the pod's namespace or,
  * when the pod's interface is already gone, from the runtime's (a kernel UDP socket).
@@ -144,10 +146,12 @@ public final class NetnsDhcp implements LeaseTransport {
         LeaseKey key = a.key();
         return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
             int index = requireInterface(a);
+            boolean carried = lease.address().equals(Links.address(key.ifname()));
             try (PacketSocket socket = PacketSocket.open(index, handle);
-                 ArpResponder responder = responderIfMissing(key.ifname(), index, lease.address())) {
+                 ArpResponder responder = carried ? null : responder(key.ifname(), index, lease.address())) {
                 socket.answerArpWith(responder);
-                DhcpTransport path = unicast ? socket.toServer(lease.serverId(), serverMacs.of(key, lease.serverId()))
+                DhcpTransport path = unicast
+                        ? socket.toServer(lease.serverId(), serverMac(key, lease, index, carried, deadline, handle))
                         : socket;
                 Lease renewed = client.renew(path, binding.identity(), a.options(), lease, deadline);
                 serverMacs.learn(key, renewed.serverId(), socket.lastSenderMac());
@@ -303,15 +307,55 @@ public final class NetnsDhcp implements LeaseTransport {
     }
 
     /**
-     * An ARP responder for {@code address} when the interface does not carry it (else null: the
-     * kernel answers). Only the interface's first IPv4 address is compared ({@code SIOCGIFADDR}); with
+     * The MAC a renewal to the lease's server is framed for: the one its last reply came from; else,
+     * resolved now by ARP and remembered, the MAC of the next hop towards it ({@link ArpResolver});
+     * else null (the broadcast MAC: a server on the link takes it, a router does not).
+     *
+     * @param carried whether the interface carries the leased address (the ARP request's sender)
+     */
+    private byte[] serverMac(LeaseKey key, Lease lease, int index, boolean carried, Instant deadline,
+                             TaskHandle handle) throws IOException {
+        byte[] known = serverMacs.of(key, lease.serverId());
+        if (known != null) {
+            return known;
+        }
+        String ifname = key.ifname();
+        String server = lease.serverId().getHostAddress();
+        Inet4Address hop = ArpResolver.nextHop(lease);
+        if (hop == null) {
+            LOG.fine(() -> "server " + server + " is off " + lease.cidr() + " on " + ifname
+                    + " and the lease names no router; renewing in a frame to the broadcast MAC");
+            return null;
+        }
+        byte[] ownMac = Links.mac(ifname);
+        byte[] request = ArpResolver.request(ownMac, lease.address(), carried, hop);
+        byte[] mac;
+        try {
+            mac = ArpResolver.resolve(index, ownMac, request, hop, Math.min(ArpResolver.WAIT_MILLIS, millisUntil(deadline)),
+                    handle);
+        } catch (CancelledException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.fine(() -> "ARP for " + hop.getHostAddress() + " on " + ifname + " failed (" + e.getMessage()
+                    + "); renewing in a frame to the broadcast MAC");
+            return null;
+        }
+        if (mac == null) {
+            LOG.fine(() -> hop.getHostAddress() + " (next hop to server " + server + ") did not answer ARP on " + ifname
+                    + " within " + ArpResolver.WAIT_MILLIS + " ms; renewing in a frame to the broadcast MAC");
+            return null;
+        }
+        serverMacs.learn(key, lease.serverId(), mac);
+        return mac;
+    }
+
+    /**
+     * An ARP responder for {@code address}, which the interface does not carry (else the kernel
+     * answers). Only the interface's first IPv4 address is compared ({@code SIOCGIFADDR}); with
      * the leased address as a secondary one, the answer is given twice, by the kernel and by the
      * responder, with the same MAC.
      */
-    private static ArpResponder responderIfMissing(String ifname, int index, Inet4Address address) throws IOException {
-        if (address.equals(Links.address(ifname))) {
-            return null;
-        }
+    private static ArpResponder responder(String ifname, int index, Inet4Address address) throws IOException {
         LOG.fine(() -> ifname + " does not carry " + address.getHostAddress() + "; answering ARP for it during the exchange");
         return ArpResponder.open(index, Links.mac(ifname), address);
     }

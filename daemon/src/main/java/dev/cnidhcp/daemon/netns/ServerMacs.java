@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The MAC each lease's server last answered from (the source of the frame that carried its reply:
  * the server itself, or the router towards it), so that a renewal can be framed for it without the
- * pod's ARP table. Learnt from every reply that grants or extends a lease, forgotten on release; not
- * persisted, so after a daemon restart the first renewal goes to the broadcast MAC.
+ * pod's ARP table. Learnt from every reply that grants or extends a lease, and from the ARP answer of
+ * the next hop when a renewal starts without one ({@link ArpResolver}); forgotten on release; not
+ * persisted, so after a daemon restart the first renewal asks by ARP first.
  *
  * <p>Thread-safe: namespace threads of different leases learn and read concurrently.
  */

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** The ARP packets the daemon sends: RFC 5227 announcements and the responder's replies. */
+/** The ARP packets the daemon sends and reads: announcements, the responder's replies, next-hop answers. */
 class ArpPacketsTest {
     private static final byte[] OWN = {2, 0, 0, 0, 0, 1};
     private static final byte[] SERVER_MAC = {2, 0, 0, 0, 0, 9};
@@ -55,5 +55,36 @@ class ArpPacketsTest {
         byte[] notEthernet = request.clone();
         notEthernet[1] = 6;
         assertNull(ArpPackets.replyTo(notEthernet, notEthernet.length, OWN, LEASED));
+    }
+
+    @Test
+    void theNextHopsMacIsReadFromItsReplyOrItsOwnRequest() {
+        byte[] toProbe = arp(2, SERVER_MAC, SERVER.getAddress(), OWN, new byte[4]);
+        assertArrayEquals(SERVER_MAC, ArpPackets.macOf(toProbe, toProbe.length, OWN, SERVER), "reply to a probe");
+        byte[] toRequest = arp(2, SERVER_MAC, SERVER.getAddress(), OWN, LEASED.getAddress());
+        assertArrayEquals(SERVER_MAC, ArpPackets.macOf(toRequest, toRequest.length, OWN, SERVER));
+        byte[] itsRequest = arp(1, SERVER_MAC, SERVER.getAddress(), NO_MAC, LEASED.getAddress());
+        assertArrayEquals(SERVER_MAC, ArpPackets.macOf(itsRequest, itsRequest.length, OWN, SERVER));
+    }
+
+    @Test
+    void noMacIsTakenFromAnotherSenderOurOwnFrameOrAMalformedPacket() {
+        byte[] ourRequest = ArpPackets.request(OWN, LEASED, SERVER);
+        assertNull(ArpPackets.macOf(ourRequest, ourRequest.length, OWN, SERVER), "our request names it as target only");
+        byte[] fromOther = arp(2, SERVER_MAC, LEASED.getAddress(), OWN, SERVER.getAddress());
+        assertNull(ArpPackets.macOf(fromOther, fromOther.length, OWN, SERVER));
+        byte[] fromUs = arp(2, OWN, SERVER.getAddress(), OWN, LEASED.getAddress());
+        assertNull(ArpPackets.macOf(fromUs, fromUs.length, OWN, SERVER));
+        byte[] broadcastMac = arp(2, PacketSockets.BROADCAST_MAC, SERVER.getAddress(), OWN, LEASED.getAddress());
+        assertNull(ArpPackets.macOf(broadcastMac, broadcastMac.length, OWN, SERVER));
+        byte[] zeroMac = arp(2, NO_MAC, SERVER.getAddress(), OWN, LEASED.getAddress());
+        assertNull(ArpPackets.macOf(zeroMac, zeroMac.length, OWN, SERVER));
+        byte[] reply = arp(2, SERVER_MAC, SERVER.getAddress(), OWN, LEASED.getAddress());
+        assertNull(ArpPackets.macOf(reply, 27, OWN, SERVER), "truncated");
+        byte[] rarp = arp(3, SERVER_MAC, SERVER.getAddress(), OWN, LEASED.getAddress());
+        assertNull(ArpPackets.macOf(rarp, rarp.length, OWN, SERVER), "not a request or reply");
+        byte[] notIpv4 = reply.clone();
+        notIpv4[2] = (byte) 0x86;
+        assertNull(ArpPackets.macOf(notIpv4, notIpv4.length, OWN, SERVER));
     }
 }
