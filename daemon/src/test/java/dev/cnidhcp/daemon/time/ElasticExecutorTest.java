@@ -67,6 +67,32 @@ class ElasticExecutorTest {
     }
 
     @Test
+    void aTrickleOfWorkAfterABurstKeepsOnlyTheThreadsItNeeds() throws Exception {
+        executor = new ElasticExecutor(20, 300, TimeUnit.MILLISECONDS, r -> new Thread(r, "test-elastic"));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch burst = new CountDownLatch(20);
+        for (int i = 0; i < 20; i++) {
+            executor.execute(() -> {
+                awaitQuietly(release);
+                burst.countDown();
+            });
+        }
+        assertEquals(20, executor.threads(), "a burst of 20 tasks that wait: 20 threads");
+        release.countDown();
+        assertTrue(burst.await(5, TimeUnit.SECONDS));
+
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+        while (System.nanoTime() < end) { // one short task every 20 ms, for longer than the keep-alive
+            CountDownLatch ran = new CountDownLatch(1);
+            executor.execute(ran::countDown);
+            assertTrue(ran.await(5, TimeUnit.SECONDS));
+            Thread.sleep(20);
+        }
+
+        assertTrue(executor.threads() <= 2, "the idle ones ended although work kept coming: " + executor.threads());
+    }
+
+    @Test
     void idleThreadsEndAfterTheKeepAlive() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < 3; i++) {
