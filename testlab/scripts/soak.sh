@@ -399,13 +399,17 @@ scenario_d() {
         t0=$(date +%s%N)
         ok=$(attach "${missing[@]}")
         wall=$(ms_since "$t0")
-        check "ADDs under the loss that succeeded" "$ok of $n ($wall ms)" "ok == n"
+        # A figure, not a check: under 30 % loss the RFC 2131 back-off (4, 8, 16, 32, 64 s) can take an
+        # unlucky acquisition past -resendtimeout (208 s); the runtime then retries the ADD.
+        row "ADDs under the loss that succeeded" "$ok of $n ($wall ms)"
     fi
     census
     sleep_until $(( $(live_expiry max) + MARGIN )) "until every lease has had to renew under the loss"
-    end_checks
     row "dropped by the lossy server" "$(loss_figures "$method")"
+    # The leases are judged as the loss left them; threads and RSS once it is over (under the loss,
+    # renewals that wait for retransmissions run in parallel, as they should).
     loss_off "$method"
+    end_checks
     scenario_end d "a DHCP server that drops $LOSS % of packets"
 }
 
