@@ -34,6 +34,7 @@ LABS=()
 TMP=$(mktemp -d)
 cleanup() {
     for l in "${LABS[@]}"; do "$LAB_SH" down "$l" >/dev/null 2>&1 || true; done
+    neigh_restore
     rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
@@ -144,8 +145,10 @@ for r in $(seq 1 "$ROUNDS"); do
     round reference "$r"
 done
 if [ "$SCALE" -gt 0 ]; then
+    neigh_raise "$SCALE" # for both: the lab's server and pods share one kernel's table (labkit.sh)
     scale ours
     scale reference
+    neigh_restore
 fi
 
 stat_of() { tr ' ' '\n' <<<"${R[$1]:-}" | grep . | "$2"; }

@@ -41,3 +41,32 @@ leases_live() { # LAB [POD...]
 
 proc_threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
 proc_rss_mib() { awk '/^VmRSS:/ {printf "%d\n", $2 / 1024}' "/proc/$1/status"; }
+
+# The lab runs the server and every pod in one kernel, so they share its neighbour table (global
+# sysctls, 1024 entries by default): a real server keeps its ARP table in its own kernel. For 500+
+# pods neigh_raise raises gc_thresh1/2/3 to PODS, 4 x PODS and 8 x PODS (never lowers them), says so
+# on stderr as a host-wide change, and keeps the old values in NEIGH_SAVED for neigh_restore.
+NEIGH_SAVED=()
+neigh_raise() { # PODS
+    local k old want
+    [ "$1" -ge 500 ] || return 0
+    for k in 1:$(($1)) 2:$(($1 * 4)) 3:$(($1 * 8)); do
+        old=$(sysctl -n "net.ipv4.neigh.default.gc_thresh${k%%:*}")
+        want=${k#*:}
+        if [ "$want" -gt "$old" ]; then
+            NEIGH_SAVED+=("net.ipv4.neigh.default.gc_thresh${k%%:*}=$old")
+            sysctl -q -w "net.ipv4.neigh.default.gc_thresh${k%%:*}=$want"
+        fi
+    done
+    [ ${#NEIGH_SAVED[@]} -gt 0 ] && echo "HOST-WIDE CHANGE: raised the kernel's neighbour table (global sysctls) for" \
+        "$1 pods: $(sysctl -n net.ipv4.neigh.default.gc_thresh1)/$(sysctl -n net.ipv4.neigh.default.gc_thresh2)/$(sysctl -n net.ipv4.neigh.default.gc_thresh3)" \
+        "(gc_thresh1/2/3); the previous values are restored on exit" >&2
+    return 0
+}
+neigh_restore() {
+    local p
+    [ ${#NEIGH_SAVED[@]} -gt 0 ] || return 0
+    for p in "${NEIGH_SAVED[@]}"; do sysctl -q -w "$p" >/dev/null || true; done
+    echo "restored ${NEIGH_SAVED[*]}" >&2
+    NEIGH_SAVED=()
+}

@@ -61,17 +61,13 @@ T2=$((LEASE * 7 / 8)) # dnsmasq's T2: 7/8 of the lease time
 LAB=sk$((RANDOM % 100000))
 TMP=$(mktemp -d)
 PROBE_NS=
-NEIGH_SAVED=()
 BACKGROUND=() # pids of processes this script started and may have to stop
 cleanup() {
     local p
     for p in "${BACKGROUND[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     "$LAB_SH" down "$LAB" >/dev/null 2>&1 || true
     [ -n "$PROBE_NS" ] && ip netns del "$PROBE_NS" 2>/dev/null
-    if [ ${#NEIGH_SAVED[@]} -gt 0 ]; then
-        for p in "${NEIGH_SAVED[@]}"; do sysctl -q -w "$p" >/dev/null || true; done
-        echo "[soak] restored ${NEIGH_SAVED[*]}"
-    fi
+    neigh_restore
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -413,27 +409,10 @@ scenario_d() {
     scenario_end d "a DHCP server that drops $LOSS % of packets"
 }
 
-neighbour_table() { # raise the kernel's neighbour table for large runs (global sysctls), saved for restore
-    local k old want
-    [ "$PODS" -ge 500 ] || return 0
-    for k in 1:$((PODS)) 2:$((PODS * 4)) 3:$((PODS * 8)); do
-        old=$(sysctl -n "net.ipv4.neigh.default.gc_thresh${k%%:*}")
-        want=${k#*:}
-        if [ "$want" -gt "$old" ]; then
-            NEIGH_SAVED+=("net.ipv4.neigh.default.gc_thresh${k%%:*}=$old")
-            sysctl -q -w "net.ipv4.neigh.default.gc_thresh${k%%:*}=$want"
-        fi
-    done
-    [ ${#NEIGH_SAVED[@]} -gt 0 ] && say "HOST-WIDE CHANGE: raised the kernel's neighbour table (global sysctls) for" \
-        "$PODS pods: $(sysctl -n net.ipv4.neigh.default.gc_thresh1)/$(sysctl -n net.ipv4.neigh.default.gc_thresh2)/$(sysctl -n net.ipv4.neigh.default.gc_thresh3)" \
-        "(gc_thresh1/2/3); the previous values are restored on exit"
-    return 0
-}
-
 overflows() { dmesg 2>/dev/null | grep -c "neighbor table overflow" || true; }
 
 START=$(now)
-neighbour_table
+neigh_raise "$PODS"
 OVERFLOWS0=$(overflows)
 "$LAB_SH" up "$LAB" --wide
 : >"$TMP/pods"
