@@ -473,14 +473,9 @@ public final class LeaseMachine {
         if (podAddress == null) {
             podAddress = lease.address();
         }
-        if (!lease.address().equals(podAddress)) {
-            problem = "the server gave " + lease.cidr() + " but the pod's interface has " + podAddress.getHostAddress();
-            log.severe("ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
-                    + " (CHECK fails until then)");
-        } else {
-            problem = "";
-        }
-        if (notify) {
+        problem = lease.address().equals(podAddress) ? ""
+                : "the server gave " + lease.cidr() + " but the pod's interface has " + podAddress.getHostAddress();
+        if (notify) { // the effects first (link, record), so that the log lines below describe what is done
             for (LeaseListener listener : listeners) {
                 listener.bound(acquired, how, regained, problem);
             }
@@ -488,6 +483,10 @@ public final class LeaseMachine {
         log.info(how + " " + lease.cidr() + " from server " + lease.serverId().getHostAddress()
                 + " for " + lease.leaseTime().toSeconds() + " s (mac " + acquired.identity().macText() + ", renew in "
                 + Duration.between(clock.instant(), lease.renewAt()).toSeconds() + " s)");
+        if (!problem.isEmpty()) {
+            log.severe("ADDRESS CHANGED: " + problem + ". Link left DOWN; recreate the pod"
+                    + " (CHECK fails until then)");
+        }
         schedule(lease.renewAt(), this::renewalTimeReached);
     }
 
