@@ -37,7 +37,8 @@ cleanup() {
     neigh_restore
     rm -rf "$TMP"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM # the EXIT trap cleans up; without exit a TERM would only clean up and go on
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -95,24 +95,23 @@ public final class InstantLeaseTransport implements LeaseTransport {
 
     @Override
     public Lease renew(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException {
-        exchange();
-        renewals.incrementAndGet();
-        unlessSilent();
-        return lease(binding.lease().address(), clock.instant());
+        return answer(renewals, binding);
     }
 
     @Override
     public Lease rebind(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException {
-        exchange();
-        rebindings.incrementAndGet();
-        unlessSilent();
-        return lease(binding.lease().address(), clock.instant());
+        return answer(rebindings, binding);
     }
 
     @Override
     public Lease reboot(Attachment attachment, Binding binding, Instant deadline) throws IOException, NoLeaseException {
+        return answer(reboots, binding);
+    }
+
+    /** One exchange for a lease held: counted, then answered with a fresh lease of the same address. */
+    private Lease answer(AtomicInteger counter, Binding binding) throws IOException, NoLeaseException {
         exchange();
-        reboots.incrementAndGet();
+        counter.incrementAndGet();
         unlessSilent();
         return lease(binding.lease().address(), clock.instant());
     }
