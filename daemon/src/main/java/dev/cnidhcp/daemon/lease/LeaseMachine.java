@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * daemon), so a step of the wall clock moves no lease. Each timer carries the lease's expiry as its
  * deadline, so a renewal that could only start after the lease lapsed is logged loudly. Leases
  * resumed after a restart past T1 spread their first attempt over a short window
- * ({@link #RESUME_SPREAD_MAX}) instead of all firing at one instant.
+ * ({@link RetryPolicy#RESUME_SPREAD_MAX}) instead of all firing at one instant.
  *
  * <p>Threads: every transition is synchronized on the machine, so transitions of one lease never
  * overlap; different leases run in parallel on the scheduler's workers. {@link #stop} (DEL) first
@@ -60,9 +60,6 @@ public final class LeaseMachine {
     }
 
     private static final Logger LOG = Logger.getLogger(LeaseMachine.class.getName());
-    /** The widest window over which leases resumed past T1 spread their first attempt. */
-    static final Duration RESUME_SPREAD_MAX = RetryPolicy.RESUME_SPREAD_MAX;
-    private static final Duration FIRST_BACKOFF = RetryPolicy.FIRST_BACKOFF;
     /** How soon a lease whose transition failed unexpectedly tries again. */
     private static final Duration SAFETY_RETRY = Duration.ofSeconds(5);
 
@@ -87,7 +84,7 @@ public final class LeaseMachine {
     private Inet4Address podAddress;
     /** Whether the lease is lost (expired or refused) and being regained. */
     private volatile boolean lost;
-    private Duration backoff = FIRST_BACKOFF;
+    private Duration backoff = RetryPolicy.FIRST_BACKOFF;
     private volatile String problem = "";
     /** How many ADDs this lease was handed out to (the one that obtained it, and retries that found it). */
     private int handouts;
@@ -204,7 +201,7 @@ public final class LeaseMachine {
      * Takes up a lease recorded before a daemon restart where the clock says it is: BOUND before T1,
      * RENEWING before T2, REBINDING before expiry, INIT-REBOOT after. The first attempt of a lease
      * past T1 is spread over up to a quarter of the time left to its next boundary (at most
-     * {@link #RESUME_SPREAD_MAX}), so that hundreds of leases resumed together do not fire at one
+     * {@link RetryPolicy#RESUME_SPREAD_MAX}), so that hundreds of leases resumed together do not fire at one
      * instant. A pod whose namespace or interface is gone has its lease released and the machine ends.
      *
      * @param recorded the recorded lease, its times already on the lease timeline
@@ -469,7 +466,7 @@ public final class LeaseMachine {
         binding = acquired;
         state = State.BOUND;
         lost = false;
-        backoff = FIRST_BACKOFF;
+        backoff = RetryPolicy.FIRST_BACKOFF;
         if (podAddress == null) {
             podAddress = lease.address();
         }
@@ -506,7 +503,7 @@ public final class LeaseMachine {
             listener.lost(lease, why);
         }
         state = next;
-        backoff = FIRST_BACKOFF;
+        backoff = RetryPolicy.FIRST_BACKOFF;
         if (next == State.INIT_REBOOT) {
             rebootAttempt();
         } else {

@@ -702,8 +702,8 @@ class LeaseMachineTest {
 
         List<Instant> firsts = scheduler.pending();
         assertEquals(300, firsts.size());
-        Duration window = LeaseMachine.RESUME_SPREAD_MAX.compareTo(Duration.between(resumed, t2).dividedBy(4)) < 0
-                ? LeaseMachine.RESUME_SPREAD_MAX : Duration.between(resumed, t2).dividedBy(4);
+        Duration window = RetryPolicy.RESUME_SPREAD_MAX.compareTo(Duration.between(resumed, t2).dividedBy(4)) < 0
+                ? RetryPolicy.RESUME_SPREAD_MAX : Duration.between(resumed, t2).dividedBy(4);
         assertTrue(firsts.get(firsts.size() - 1).isBefore(resumed.plus(window)), "all within the window");
         assertTrue(new java.util.HashSet<>(firsts).size() > 250, "spread, not one instant: "
                 + new java.util.HashSet<>(firsts).size() + " distinct times");
