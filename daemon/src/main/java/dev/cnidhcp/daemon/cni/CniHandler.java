@@ -174,7 +174,7 @@ public final class CniHandler implements RequestHandler {
             clientId = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
         }
         Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
-                paths.durableNetnsOf(peer));
+                paths.durableNetnsOf(peer), config.suppress());
         try {
             // The deadline counts from when the request arrived, not from when a thread took it up.
             Instant arrived = clock.instant().minusNanos(Math.max(0, System.nanoTime() - receivedNanos));

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Renders a lease as the IPAM result of a given CNI version, in the exact shape of the specification:
  * {@code ip4} for 0.1.0/0.2.0, {@code ips} with {@code version} for 0.3.x/0.4.0, without it from 1.0.0.
- * IPAM results carry no interfaces.
+ * IPAM results carry no interfaces. With {@code ipam.suppress: ["gateway"]} no version carries a
+ * gateway or a default route ({@link dev.cnidhcp.daemon.dhcp.Suppression}).
  */
 public final class ResultRenderer {
     /** Route scope "link" of CNI 1.1.0, for routes without a next hop. */
@@ -24,8 +25,10 @@ public final class ResultRenderer {
     private final ObjectMapper mapper = new ObjectMapper();
 
     public String render(Lease lease, IpamConfig config, String cniVersion) {
-        List<Route> routes = new ArrayList<>(lease.routes());
-        routes.addAll(config.routes());
+        List<Route> all = new ArrayList<>(lease.routes());
+        all.addAll(config.routes());
+        List<Route> routes = config.suppress().routesOf(all);
+        Inet4Address gateway = config.suppress().gatewayOf(lease.gateway());
         ObjectNode root = mapper.createObjectNode();
         root.put("cniVersion", cniVersion);
         if (CniVersion.atLeast(cniVersion, "0.3.0")) {
@@ -34,7 +37,7 @@ public final class ResultRenderer {
                 ip.put("version", "4");
             }
             ip.put("address", lease.cidr());
-            putAddress(ip, "gateway", lease.gateway());
+            putAddress(ip, "gateway", gateway);
             ArrayNode array = root.putArray("routes");
             boolean v110 = CniVersion.atLeast(cniVersion, "1.1.0");
             for (Route r : routes) {
@@ -51,7 +54,7 @@ public final class ResultRenderer {
         } else {
             ObjectNode ip4 = root.putObject("ip4");
             ip4.put("ip", lease.cidr());
-            putAddress(ip4, "gateway", lease.gateway());
+            putAddress(ip4, "gateway", gateway);
             ArrayNode array = ip4.putArray("routes");
             routes.forEach(r -> routeNode(array, r));
         }

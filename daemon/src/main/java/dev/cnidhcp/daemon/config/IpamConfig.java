@@ -4,6 +4,7 @@ import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.Suppression;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,11 +22,18 @@ import java.util.Set;
  * @param routes   static routes appended to every result ({@code ipam.routes})
  * @param priority the route priority for CNI 1.1.0 results ({@code ipam.priority}), or -1
  * @param options  what the client requests ({@code ipam.request}) and provides ({@code ipam.provide})
+ * @param suppress what is kept out of the result ({@code ipam.suppress}: {@code ["gateway"]})
  */
-public record IpamConfig(List<Route> routes, int priority, ClientOptions options) {
+public record IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress) {
 
     public IpamConfig {
         routes = List.copyOf(routes);
+        Objects.requireNonNull(suppress, "suppress");
+    }
+
+    /** A config that suppresses nothing. */
+    public IpamConfig(List<Route> routes, int priority, ClientOptions options) {
+        this(routes, priority, options, Suppression.NONE);
     }
 
     /** Reads an {@code ipam} object without CNI_ARGS. */
@@ -38,7 +47,33 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
      */
     public static IpamConfig parse(Map<String, Object> ipam, Map<String, String> cniArgs) throws CniException {
         return new IpamConfig(parseRoutes(ipam.get("routes")), parsePriority(ipam.get("priority")),
-                new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)));
+                new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)),
+                parseSuppress(ipam.get("suppress")));
+    }
+
+    /**
+     * {@code suppress: ["gateway"]}, the key proposed for the reference plugin (containernetworking/plugins
+     * PR 1276); a list of strings, each a known value. An empty list suppresses nothing.
+     */
+    private static Suppression parseSuppress(Object raw) throws CniException {
+        if (raw == null) {
+            return Suppression.NONE;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw invalid("ipam.suppress must be a list of strings, got " + raw);
+        }
+        List<String> names = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String name)) {
+                throw invalid("ipam.suppress entry " + item + " is not a string (expected: \"gateway\")");
+            }
+            names.add(name);
+        }
+        try {
+            return Suppression.of(names);
+        } catch (IllegalArgumentException e) {
+            throw invalid("ipam." + e.getMessage());
+        }
     }
 
     private static List<Route> parseRoutes(Object raw) throws CniException {

@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.Suppression;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,16 +14,24 @@ import java.util.Objects;
  * provides, the static routes of the config ({@code ipam.routes}, which the daemon puts back with
  * the lease's when it brings the link up again after a lost lease), and the namespace the ADD came
  * from (a path that outlives the calling process, or null), where a release goes out when the pod's
- * interface is gone.
+ * interface is gone; and what of the lease the pod is not given ({@code ipam.suppress}), which the
+ * daemon honours too when it puts routes back.
  */
 public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
-                         Path runtimeNetns) {
+                         Path runtimeNetns, Suppression suppress) {
     public Attachment {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(suppress, "suppress");
         clientId = clientId.clone();
         staticRoutes = List.copyOf(staticRoutes);
+    }
+
+    /** An attachment that suppresses nothing. */
+    public Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
+                      Path runtimeNetns) {
+        this(key, netns, clientId, options, staticRoutes, runtimeNetns, Suppression.NONE);
     }
 
     /** An attachment without static routes and without a known runtime namespace. */

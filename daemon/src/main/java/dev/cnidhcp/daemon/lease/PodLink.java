@@ -57,12 +57,14 @@ final class PodLink implements LeaseListener {
         }
     }
 
-    /** After regaining the pod's address: link up, and the routes the kernel dropped with it back. */
+    /**
+     * After regaining the pod's address: link up, and the routes the kernel dropped with it back, as
+     * the ADD's result gave them (without default routes when the attachment suppresses the gateway).
+     */
     private void restore(Lease lease) {
         try {
             set(true);
-            List<Route> routes = new ArrayList<>(lease.routes());
-            routes.addAll(attachment.staticRoutes());
+            List<Route> routes = podRoutes(attachment, lease);
             net.restoreRoutes(attachment, routes);
             log.info(lease.cidr() + " is back; " + attachment.key().ifname() + " up again with "
                     + routes.size() + " route(s)");
@@ -70,6 +72,13 @@ final class PodLink implements LeaseListener {
             log.severe("regained " + lease.cidr() + " but cannot restore the link or its routes: "
                     + LeaseMachine.describe(e));
         }
+    }
+
+    /** The routes the pod was given with {@code lease}: the lease's, then the config's, as suppressed. */
+    static List<Route> podRoutes(Attachment attachment, Lease lease) {
+        List<Route> routes = new ArrayList<>(lease.routes());
+        routes.addAll(attachment.staticRoutes());
+        return attachment.suppress().routesOf(routes);
     }
 
     private void set(boolean up) throws IOException {

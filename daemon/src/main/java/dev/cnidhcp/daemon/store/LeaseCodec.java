@@ -8,6 +8,7 @@ import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.Suppression;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
@@ -55,6 +56,8 @@ final class LeaseCodec {
         for (Route r : a.staticRoutes()) {
             staticRoutes.addObject().put("dst", r.cidr()).put("gw", r.gateway() == null ? "" : r.gateway().getHostAddress());
         }
+        ArrayNode suppress = body.putArray("suppress");
+        a.suppress().names().forEach(suppress::add);
         ObjectNode provided = body.putObject("provided");
         a.options().provided().forEach((code, value) -> provided.put(String.valueOf(code), HEX.formatHex(value)));
         Lease l = stored.binding().lease();
@@ -117,8 +120,12 @@ final class LeaseCodec {
                 staticRoutes.add(Route.parse(text(r, "dst"), text(r, "gw")));
             }
             String runtimeNetns = text(body, "runtimeNetns");
+            List<String> suppress = new ArrayList<>(); // absent in records written before ipam.suppress: none
+            for (JsonNode s : body.path("suppress")) {
+                suppress.add(s.asText());
+            }
             Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options,
-                    staticRoutes, runtimeNetns.isEmpty() ? null : Path.of(runtimeNetns));
+                    staticRoutes, runtimeNetns.isEmpty() ? null : Path.of(runtimeNetns), Suppression.of(suppress));
             JsonNode l = body.path("lease");
             List<Route> routes = new ArrayList<>();
             for (JsonNode r : l.path("routes")) {

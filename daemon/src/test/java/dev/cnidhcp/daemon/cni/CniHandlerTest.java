@@ -9,6 +9,7 @@ import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.Suppression;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
@@ -750,5 +751,43 @@ class CniHandlerTest {
         assertEquals("STATUS", CniHandler.commandLabel("STATUS"));
         assertEquals("other", CniHandler.commandLabel("x\n\"evil\""));
         assertEquals("other", CniHandler.commandLabel(null));
+    }
+
+    // --- ipam.suppress ---
+
+    private static String suppressConfig(String suppress, String prevResult) {
+        return "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"macvlan\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"suppress\":" + suppress + "}" + (prevResult == null ? "" : ",\"prevResult\":" + prevResult) + "}";
+    }
+
+    @Test
+    void addWithSuppressedGatewayAnswersWithoutGatewayOrDefaultRouteAndTheAttachmentRemembersIt() throws Exception {
+        WireResponse response = call(handler(), env("ADD", "net1"), suppressConfig("[\"gateway\"]", null));
+        assertEquals(0, response.exitCode(), response.stdout());
+        JsonNode result = json(response);
+        assertEquals("10.1.0.10/24", result.get("ips").get(0).get("address").asText());
+        assertFalse(result.get("ips").get(0).has("gateway"), result.toString());
+        assertEquals(0, result.get("routes").size(), result.toString());
+        assertEquals(Suppression.GATEWAY, leases.get(new LeaseKey("c0ffee", "net1", "net1")).attachment().suppress(),
+                "kept with the lease: routes put back later and the record follow it");
+        add("eth0");
+        assertEquals(Suppression.NONE, leases.get(new LeaseKey("c0ffee", "net1", "eth0")).attachment().suppress());
+    }
+
+    @Test
+    void unknownSuppressValueIsCode7NamingItAndAcquiresNothing() throws Exception {
+        WireResponse response = call(handler(), env("ADD", "net1"), suppressConfig("[\"dns\"]", null));
+        assertError(response, 7);
+        assertTrue(json(response).get("msg").asText().contains("'dns'"), response.stdout());
+        assertError(call(handler(), env("ADD", "net1"), suppressConfig("\"gateway\"", null)), 7);
+        assertTrue(transport.acquired.isEmpty());
+    }
+
+    @Test
+    void checkOfASuppressedAttachmentPassesWithTheResultItWasGiven() throws Exception {
+        String prev = "{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.1.0.10/24\"}],\"routes\":[]}";
+        assertEquals(0, call(handler(), env("ADD", "net1"), suppressConfig("[\"gateway\"]", null)).exitCode());
+        transport.interfaceAddress = ip("10.1.0.10");
+        assertEquals(new WireResponse(0, ""), call(handler(), env("CHECK", "net1"), suppressConfig("[\"gateway\"]", prev)));
     }
 }

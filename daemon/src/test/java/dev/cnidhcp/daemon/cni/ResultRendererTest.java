@@ -6,6 +6,8 @@ import dev.cnidhcp.daemon.config.IpamConfig;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.Suppression;
+import dev.cnidhcp.cni.CniVersion;
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;
@@ -203,5 +205,57 @@ class ResultRendererTest {
         for (String version : List.of("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")) {
             assertEquals(version, render(lease(), NO_CONFIG, version).get("cniVersion").asText());
         }
+    }
+
+    // --- ipam.suppress: ["gateway"] ---
+
+    /** A default and a non-default static route in the config, on top of the lease's default and on-link routes. */
+    private static IpamConfig staticRoutes(Suppression suppress) {
+        return new IpamConfig(List.of(Route.parse("192.168.0.0/16", "10.1.0.254"), Route.parse("0.0.0.0/0", "10.1.0.254")),
+                -1, ClientOptions.defaults(), suppress);
+    }
+
+    private static List<String> routesOf(JsonNode routes) {
+        List<String> out = new ArrayList<>();
+        routes.forEach(r -> out.add(r.get("dst").asText() + (r.has("gw") ? " via " + r.get("gw").asText() : "")));
+        return out;
+    }
+
+    @Test
+    void suppressedGatewayLeavesNoGatewayAndNoDefaultRouteInEveryVersion() throws Exception {
+        for (String version : CniVersion.SUPPORTED) {
+            JsonNode root = render(lease(), staticRoutes(Suppression.GATEWAY), version);
+            boolean old = !CniVersion.atLeast(version, "0.3.0");
+            JsonNode ip = old ? root.get("ip4") : root.get("ips").get(0);
+            assertEquals("10.1.0.5/24", ip.get(old ? "ip" : "address").asText(), version);
+            assertFalse(ip.has("gateway"), version + ": " + root);
+            JsonNode routes = old ? root.get("ip4").get("routes") : root.get("routes");
+            assertEquals(List.of("10.9.0.0/16", "192.168.0.0/16 via 10.1.0.254"), routesOf(routes), version);
+            assertDns(root.get("dns"));
+        }
+    }
+
+    @Test
+    void withoutSuppressTheGatewayAndEveryDefaultRouteStay() throws Exception {
+        for (String version : CniVersion.SUPPORTED) {
+            JsonNode root = render(lease(), staticRoutes(Suppression.NONE), version);
+            boolean old = !CniVersion.atLeast(version, "0.3.0");
+            JsonNode ip = old ? root.get("ip4") : root.get("ips").get(0);
+            assertEquals("10.1.0.1", ip.get("gateway").asText(), version);
+            assertEquals(List.of("0.0.0.0/0 via 10.1.0.1", "10.9.0.0/16", "192.168.0.0/16 via 10.1.0.254",
+                    "0.0.0.0/0 via 10.1.0.254"), routesOf(old ? ip.get("routes") : root.get("routes")), version);
+        }
+    }
+
+    @Test
+    void suppressedGatewayKeepsClasslessRoutesWithTheirNextHopsAndScope() throws Exception {
+        Lease classless = lease(List.of(Route.parse("10.200.0.0/16", "10.1.0.1"), Route.parse("0.0.0.0/0", "10.1.0.1"),
+                Route.parse("10.201.0.0/16", null)));
+        IpamConfig config = new IpamConfig(List.of(), 5, ClientOptions.defaults(), Suppression.GATEWAY);
+        JsonNode routes = render(classless, config, "1.1.0").get("routes");
+        assertEquals(List.of("10.200.0.0/16 via 10.1.0.1", "10.201.0.0/16"), routesOf(routes));
+        assertFalse(routes.get(0).has("scope"));
+        assertEquals(253, routes.get(1).get("scope").asInt());
+        routes.forEach(r -> assertEquals(5, r.get("priority").asInt()));
     }
 }

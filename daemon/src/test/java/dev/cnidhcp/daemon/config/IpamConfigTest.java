@@ -3,6 +3,7 @@ package dev.cnidhcp.daemon.config;
 import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.dhcp.Suppression;
 import dev.cnidhcp.json.MiniJson;
 import org.junit.jupiter.api.Test;
 
@@ -170,5 +171,42 @@ class IpamConfigTest {
     void routesListIsImmutable() throws Exception {
         IpamConfig c = IpamConfig.parse(ipam("{\"routes\":[{\"dst\":\"10.0.0.0/8\"}]}"));
         assertThrows(UnsupportedOperationException.class, () -> c.routes().add(Route.parse("0.0.0.0/0", null)));
+    }
+
+    // --- suppress (the key of containernetworking/plugins PR 1276) ---
+
+    @Test
+    void withoutSuppressNothingIsSuppressed() throws Exception {
+        assertEquals(Suppression.NONE, IpamConfig.parse(ipam("{\"type\":\"dhcp\"}")).suppress());
+        assertEquals(Suppression.NONE, IpamConfig.parse(ipam("{\"suppress\":[]}")).suppress());
+    }
+
+    @Test
+    void suppressGatewayIsParsed() throws Exception {
+        assertEquals(Suppression.GATEWAY, IpamConfig.parse(ipam("{\"suppress\":[\"gateway\"]}")).suppress());
+        assertEquals(Suppression.GATEWAY,
+                IpamConfig.parse(ipam("{\"suppress\":[\"gateway\",\"gateway\"]}")).suppress());
+    }
+
+    @Test
+    void unknownSuppressValueIsCode7NamingIt() {
+        for (String value : List.of("\"routes\"", "\"Gateway\"", "\"\"")) {
+            CniException e = rejected("{\"suppress\":[\"gateway\"," + value + "]}");
+            assertEquals(7, e.code(), value);
+            assertTrue(e.getMessage().contains("ipam.suppress") && e.getMessage().contains("'"
+                    + value.substring(1, value.length() - 1) + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void suppressThatIsNotAListOfStringsIsCode7NamingTheValue() {
+        CniException notList = rejected("{\"suppress\":\"gateway\"}");
+        assertEquals(7, notList.code());
+        assertTrue(notList.getMessage().contains("ipam.suppress must be a list") && notList.getMessage().contains("gateway"),
+                notList.getMessage());
+        CniException notString = rejected("{\"suppress\":[true]}");
+        assertEquals(7, notString.code());
+        assertTrue(notString.getMessage().contains("ipam.suppress entry true"), notString.getMessage());
+        assertEquals(7, rejected("{\"suppress\":{\"gateway\":true}}").code());
     }
 }
