@@ -32,6 +32,7 @@
 #                                         (leased to another MAC), none (not leased), noaddr (no address)
 #   lab.sh kill-daemon LAB                kill -9 the daemon (crash test); start-daemon LAB restarts it
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
+#   lab.sh segment LAB NAME [A.B.C]       a second segment (see "Second segments" below)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
 # LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
 # add, del, cni and cni-stdin read LAB_IFNAME (CNI_IFNAME, default eth0) and LAB_CNI_ARGS (CNI_ARGS,
@@ -258,7 +259,7 @@ cmd_census() { # LAB [POD...]
     lab_vars "$1"; shift
     local pods=("$@") pod ifname=${LAB_IFNAME:-eth0}
     if [ ${#pods[@]} -eq 0 ]; then
-        mapfile -t pods < <(ip netns list | awk '{print $1}' | sed -n "s/^$LAB-//p" | grep -vxE 'node|srv|squat' | sort -V)
+        mapfile -t pods < <(ip netns list | awk '{print $1}' | sed -n "s/^$LAB-//p" | grep -vxE 'node|srv|srv-.*|squat' | sort -V)
     fi
     for pod in "${pods[@]}"; do
         # one `ip` per pod: link/ether gives the MAC, every inet line an address
@@ -328,6 +329,7 @@ cmd_down() {
     lab_vars "$1"
     stop_pid "$DIR/daemon.launch.pid"
     stop_pid "$DIR/dnsmasq.pid"
+    for pidfile in "$DIR"/segment-*.dnsmasq.pid; do stop_pid "$pidfile"; done # second segments' servers
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep -E "^$LAB-" || true); do
         ip netns del "$ns" 2>/dev/null || true
@@ -336,6 +338,53 @@ cmd_down() {
         rm -rf "$DIR"
     fi
 }
+
+# ---------------------------------------------------------------------------------------------------
+# Second segments: `lab.sh segment LAB NAME [A.B.C]` adds another L2 segment to a running lab, for pods
+# with a second interface (as Multus gives them):
+#   node  netns: bridge br-NAME (A.B.C.1/24, the segment's router) and veth mv-NAME (its peer mv-NAMEp
+#                on br-NAME), the master for macvlan interfaces on this segment
+#   srv   netns  "<lab>-srv-NAME": eth0 A.B.C.2/24 on br-NAME and its own dnsmasq: range A.B.C.100-150,
+#                option 3 (router) A.B.C.1 and option 121 10.200.0.0/16 and 0.0.0.0/0 via A.B.C.1, so
+#                that it hands out a default route as a real segment's server would
+# Files: segment-NAME.dnsmasq.{pid,pidfile,log,leases} in the lab's directory. NAME: 1-6 lowercase
+# letters or digits; A.B.C defaults to 10.97.0. `lab.sh down` stops the servers and removes it all.
+cmd_segment() { # LAB NAME [A.B.C]
+    lab_vars "$1"
+    local name=${2:-} net=${3:-10.97.0} ns pre
+    [[ $name =~ ^[a-z0-9]{1,6}$ ]] || die "segment name '$name': 1-6 lowercase letters or digits"
+    [[ $net =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "segment subnet '$net': A.B.C (a /24)"
+    [ -e "/run/netns/$NODE" ] || die "lab $LAB is not up"
+    ns=$LAB-srv-$name
+    pre=$DIR/segment-$name.dnsmasq
+    [ -e "/run/netns/$ns" ] && die "segment $name exists already in lab $LAB"
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$NODE" link add "br-$name" type bridge
+    ip -n "$NODE" addr add "$net.1/24" dev "br-$name"
+    ip -n "$NODE" link set "br-$name" up
+    ip -n "$NODE" link add "vs-$name" type veth peer name eth0 netns "$ns"
+    ip -n "$NODE" link set "vs-$name" master "br-$name" up
+    ip -n "$ns" addr add "$net.2/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$NODE" link add "mv-$name" type veth peer name "mv-${name}p"
+    ip -n "$NODE" link set "mv-${name}p" master "br-$name" up
+    ip -n "$NODE" link set "mv-$name" up
+    ip netns exec "$ns" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
+        --interface=eth0 --bind-interfaces --dhcp-authoritative --no-ping \
+        --dhcp-range="$net.100,$net.150",255.255.255.0,2m \
+        --dhcp-option=option:router,"$net.1" \
+        --dhcp-option=121,10.200.0.0/16,"$net.1",0.0.0.0/0,"$net.1" \
+        --dhcp-leasefile="$pre.leases" --log-dhcp --log-facility="$pre.log" --pid-file="$pre.pidfile" &
+    echo $! >"$pre.pid"
+    for _ in $(seq 1 100); do
+        [ -s "$pre.pidfile" ] && return 0
+        kill -0 "$(cat "$pre.pid")" 2>/dev/null || die "dnsmasq of segment $name exited: $(cat "$pre.log" 2>/dev/null)"
+        sleep 0.05
+    done
+    die "dnsmasq of segment $name did not start"
+}
+# ---------------------------------------------------------------------------------------------------
 
 [ $# -ge 2 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
 command=$1; shift
@@ -358,6 +407,7 @@ case $command in
     start-daemon) cmd_start_daemon "$@" ;;
     stop-dnsmasq) cmd_stop_dnsmasq "$@" ;;
     start-dnsmasq) cmd_start_dnsmasq "$@" ;;
+    segment) cmd_segment "$@" ;;
     down) cmd_down "$@" ;;
     *) die "unknown command '$command'" ;;
 esac

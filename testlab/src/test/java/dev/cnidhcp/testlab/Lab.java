@@ -271,6 +271,37 @@ final class Lab implements AutoCloseable {
         return await(timeout, () -> daemonLog().contains(text));
     }
 
+    // --- second segments (lab.sh segment) ---
+
+    /**
+     * Adds a second segment {@code name} (lab.sh segment): in the node namespace a bridge with the
+     * segment's router {@code subnet.1} and the macvlan master {@code mv-NAME}; a server namespace with
+     * its own dnsmasq at {@code subnet.2} (option 3 and option 121 with 10.200.0.0/16 and a default
+     * route, both via {@code subnet.1}). {@link #close()} removes it with the rest of the lab.
+     *
+     * @param subnet the segment's /24 as {@code A.B.C}
+     */
+    void segment(String name, String subnet) throws IOException {
+        script(List.of("segment", this.name, name, subnet)).expectSuccess();
+    }
+
+    /** The leases of a second segment's dnsmasq, as {@link #serverLeases()} gives the lab's own. */
+    List<String[]> segmentLeases(String segment) throws IOException {
+        return leasesIn(dir.resolve("segment-" + segment + ".dnsmasq.leases"));
+    }
+
+    private static List<String[]> leasesIn(Path file) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    out.add(line.trim().split("\\s+"));
+                }
+            }
+        }
+        return out;
+    }
+
     Run script(List<String> args) throws IOException {
         return script(args, "", Map.of());
     }
