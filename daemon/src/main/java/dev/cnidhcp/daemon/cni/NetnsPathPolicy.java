@@ -17,7 +17,8 @@ import java.util.List;
  * <p>The value's symbolic links are resolved as the host sees them ({@link HostPathResolver}; the
  * {@code /proc} magic links are left to the kernel), and the file is examined without being opened
  * ({@link NamespaceFiles#examine}: {@code O_PATH}, nsfs, then {@code NS_GET_NSTYPE}), so the daemon,
- * root, opens nothing that is not a namespace. Refused with error 4, naming the value and why: a
+ * root, opens nothing that is not a namespace (a FIFO would hang the request, a device's driver
+ * would see an open). Refused with error 4, naming the value and why: a
  * value that is not absolute or has {@code .}, {@code ..} or empty parts; {@code /proc/self} and
  * {@code /proc/thread-self} (they would name the daemon's process, not the caller's); and every file
  * that is not a network namespace: other namespace types, regular files, directories, devices,
@@ -32,8 +33,9 @@ import java.util.List;
  * it names may change in between. Every entry re-checks it ({@code Namespaces} opens a namespace
  * only through {@link NamespaceFiles#openNetworkNamespace}), so what a swap can achieve is at most
  * entering another network namespace that the path names by then, never opening another kind of
- * file. The path returned for a namespace is the resolved one: the links on the way are read once, here; a directory
- * that a link replaces later is followed by the kernel at entry, under the same check. The checked
+ * file. The path returned for a namespace is the resolved one: the links on the way are read once,
+ * here; a directory that a link replaces later is followed by the kernel at entry, under the same
+ * check. A file that is gone is returned as written. The checked
  * descriptor is not handed on: a lease outlives any one request, and a descriptor kept open would
  * keep the pod's namespace alive after the runtime removed it.
  *
