@@ -36,7 +36,7 @@
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
 # LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
 # add, del, cni and cni-stdin read LAB_IFNAME (CNI_IFNAME, default eth0) and LAB_CNI_ARGS (CNI_ARGS,
-# unset when empty) from the environment.
+# unset when empty) from the environment, and LAB_NETNS (CNI_NETNS, default /run/netns/LAB-POD).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -187,7 +187,7 @@ cmd_up() {
 pod_env() { # POD CMD: sets POD_ENV, the CNI environment of one invocation
     local pod=$1 cmd=$2 path=$DIST/bin:$REF_CNI
     [ -f "$DIR/reference" ] && path=$REF_CNI
-    POD_ENV=(CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="/run/netns/$LAB-$pod"
+    POD_ENV=(CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="${LAB_NETNS:-/run/netns/$LAB-$pod}"
         CNI_IFNAME="${LAB_IFNAME:-eth0}" CNI_PATH="$path")
     if [ -n "${LAB_CNI_ARGS:-}" ]; then POD_ENV+=(CNI_ARGS="$LAB_CNI_ARGS"); fi
 }

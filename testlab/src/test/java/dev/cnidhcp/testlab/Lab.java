@@ -99,6 +99,11 @@ final class Lab implements AutoCloseable {
         return script(List.of("cni", name, pod, plugin, command, version));
     }
 
+    /** As {@link #cni(String, String, String, String)} with CNI_NETNS {@code netns} instead of the pod's /run/netns name. */
+    Run cni(String pod, String plugin, String command, String version, String netns) throws IOException {
+        return script(List.of("cni", name, pod, plugin, command, version), "", Map.of("LAB_NETNS", netns));
+    }
+
     /**
      * Any CNI command through a plugin with a config of the test's making (see {@link #netconf}), on
      * interface {@code ifname}, with {@code cniArgs} as CNI_ARGS (none when null). Runs in the node

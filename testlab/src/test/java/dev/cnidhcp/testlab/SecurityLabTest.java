@@ -156,7 +156,7 @@ class SecurityLabTest {
     }
 
     @Test
-    void aNetnsOutsideTheKnownPlacesIsRefusedWithCode4() throws Exception {
+    void aNetnsThatIsARegularFileIsRefusedWithCode4() throws Exception {
         Out out = plugin(List.of(), addEnv("/etc/hostname"), config("1.0.0"));
         assertNotEquals(0, out.exit());
         JsonNode error = out.json();

@@ -2,33 +2,54 @@ package dev.cnidhcp.daemon.cni;
 
 import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.ErrorCode;
+import dev.cnidhcp.daemon.netns.FileKind;
 import dev.cnidhcp.daemon.netns.NamespaceFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Which CNI_NETNS values the daemon accepts: a network namespace file in one of the known places,
- * {@code /var/run/netns/NAME}, {@code /run/netns/NAME}, {@code /proc/PID/ns/net} or
- * {@code /proc/PID/task/TID/ns/net} (each under {@code -hostprefix}), never an arbitrary file the
- * daemon would open as root. The value must have one of those forms; a file that exists is resolved
- * (symbolic links followed) and must still lie in those places and be a network namespace (nsfs). A
- * file that does not exist passes: DEL of a pod whose namespace is gone must succeed, and ADD then
- * fails when it enters the namespace. For DEL ({@link #checkForDel}) a file in those places that is
- * not a namespace counts as gone too: an unmounted {@code /run/netns} entry left behind is an empty file.
+ * Which CNI_NETNS values the daemon accepts: any absolute path, written plainly, that names a network
+ * namespace file, wherever the runtime keeps it ({@code /run/netns/NAME}, {@code /var/run/netns/NAME},
+ * Docker's {@code /var/run/docker/netns/ID}, {@code /proc/PID/ns/net}, ...), under {@code -hostprefix}.
+ *
+ * <p>The value's symbolic links are resolved as the host sees them ({@link HostPathResolver}; the
+ * {@code /proc} magic links are left to the kernel), and the file is examined without being opened
+ * ({@link NamespaceFiles#examine}: {@code O_PATH}, nsfs, then {@code NS_GET_NSTYPE}), so the daemon,
+ * root, opens nothing that is not a namespace (a FIFO would hang the request, a device's driver
+ * would see an open). Refused with error 4, naming the value and why: a
+ * value that is not absolute or has {@code .}, {@code ..} or empty parts; {@code /proc/self} and
+ * {@code /proc/thread-self} (they would name the daemon's process, not the caller's); and every file
+ * that is not a network namespace: other namespace types, regular files, directories, devices,
+ * FIFOs, sockets. A file that does not exist passes: DEL of a pod whose namespace is gone must
+ * succeed, and ADD then fails when it enters the namespace.
+ *
+ * <p>For DEL ({@link #checkForDel}) an empty regular file counts as gone too: it is the mount point a
+ * runtime leaves behind after it unmounted the namespace. Any other file is refused for DEL as for
+ * ADD (the caller logs it and releases anyway, and nothing opened it).
+ *
+ * <p>Between check and use: the path is used again later (ADD's exchange, every renewal), and what
+ * it names may change in between. Every entry re-checks it ({@code Namespaces} opens a namespace
+ * only through {@link NamespaceFiles#openNetworkNamespace}), so what a swap can achieve is at most
+ * entering another network namespace that the path names by then, never opening another kind of
+ * file. The path returned for a namespace is the resolved one: the links on the way are read once,
+ * here; a directory that a link replaces later is followed by the kernel at entry, under the same
+ * check. A file that is gone is returned as written. The checked
+ * descriptor is not handed on: a lease outlives any one request, and a descriptor kept open would
+ * keep the pod's namespace alive after the runtime removed it.
+ *
+ * <p>Stateless apart from its configuration; any thread may call it.
  */
 public final class NetnsPathPolicy {
-    /** The places, as the message lists them. */
-    static final String ALLOWED = "/var/run/netns/NAME, /run/netns/NAME, /proc/PID/ns/net, /proc/PID/task/TID/ns/net";
+    /** What CNI_NETNS must be, as the refusal says. */
+    static final String EXPECTED = "an absolute path to a network namespace file, such as /run/netns/NAME, "
+            + "/var/run/docker/netns/ID or /proc/PID/ns/net";
 
-    /** Tells whether an existing file is a network namespace. */
+    /** Tells what an existing path names (nsfs and the namespace type, or the kind of file). */
     @FunctionalInterface
     public interface NamespaceCheck {
-        boolean isNetworkNamespace(Path file) throws IOException;
+        FileKind examine(Path file) throws IOException;
     }
 
     private final String hostPrefix;
@@ -39,154 +60,85 @@ public final class NetnsPathPolicy {
         this.namespaces = namespaces;
     }
 
-    /** The daemon's policy: namespaces recognised by their file system (nsfs). */
+    /** The daemon's policy: files examined by the kernel ({@link NamespaceFiles#examine}). */
     public static NetnsPathPolicy of(HostPaths paths) {
-        return new NetnsPathPolicy(paths, NamespaceFiles::isNetworkNamespace);
+        return new NetnsPathPolicy(paths, NamespaceFiles::examine);
     }
 
     /**
-     * The file the daemon may use for {@code cniNetns} (resolved when it exists), or null when the
-     * value is empty.
+     * The file the daemon may use for {@code cniNetns}, the host prefix in front: a namespace with its
+     * links resolved, a file that is gone as written; null when the value is empty.
      *
-     * @throws CniException code 4 naming the value and the allowed places
+     * @throws CniException code 4 naming the value and why it is refused
      */
     public Path check(String cniNetns) throws CniException {
-        return check(cniNetns, true);
-    }
-
-    /**
-     * As {@link #check}, except that a file in an allowed place that is not a network namespace counts
-     * as a namespace that is gone: DEL then succeeds.
-     */
-    public Path checkForDel(String cniNetns) throws CniException {
         return check(cniNetns, false);
     }
 
-    private Path check(String cniNetns, boolean mustBeNamespace) throws CniException {
+    /** As {@link #check}, except that an empty regular file counts as a namespace that is gone. */
+    public Path checkForDel(String cniNetns) throws CniException {
+        return check(cniNetns, true);
+    }
+
+    private Path check(String cniNetns, boolean forDel) throws CniException {
         if (cniNetns == null || cniNetns.isEmpty()) {
             return null;
         }
-        if (!allowedForm(cniNetns)) {
-            throw refused(cniNetns, "is not a network namespace file in an allowed place");
+        if (!plainlyWritten(cniNetns)) {
+            throw refused(cniNetns, "is not an absolute path written plainly (no \".\", \"..\" or empty parts)");
         }
-        Path given = Path.of(hostPrefix + cniNetns);
-        if (!Files.exists(given, LinkOption.NOFOLLOW_LINKS)) {
-            return given;
+        if (namesTheDaemon(List.of(cniNetns.substring(1).split("/")))) {
+            throw refused(cniNetns, "names the daemon's own process, not the caller's (use /proc/PID/ns/net)");
         }
-        Path real;
+        List<String> parts;
         try {
-            real = resolve(given);
-        } catch (NoSuchFileException e) {
-            return given; // gone meanwhile, or a link to nothing
+            parts = HostPathResolver.resolve(hostPrefix, cniNetns);
         } catch (IOException e) {
             throw refused(cniNetns, "cannot be resolved (" + e.getMessage() + ")");
         }
-        if (!inAllowedPlace(real)) {
-            throw refused(cniNetns, "resolves to " + real + ", outside the allowed places");
+        String resolved = "/" + String.join("/", parts);
+        String via = resolved.equals(cniNetns) ? "" : " (through its links: " + resolved + ")";
+        if (namesTheDaemon(parts)) {
+            throw refused(cniNetns, "leads to " + resolved + ", the daemon's own process, not the caller's");
         }
+        Path file = HostPathResolver.join(Path.of(hostPrefix.isEmpty() ? "/" : hostPrefix), parts);
+        FileKind kind;
         try {
-            if (!namespaces.isNetworkNamespace(real)) {
-                if (!mustBeNamespace) {
-                    return given;
-                }
-                throw refused(cniNetns, "is not a network namespace (" + real + " is not on nsfs)");
-            }
-        } catch (NoSuchFileException e) {
-            return given;
+            kind = namespaces.examine(file);
         } catch (IOException e) {
             throw refused(cniNetns, "cannot be examined (" + e.getMessage() + ")");
         }
-        return real;
+        if (kind == FileKind.NETWORK_NAMESPACE) {
+            return file;
+        }
+        if (kind == FileKind.MISSING || (forDel && kind == FileKind.EMPTY_FILE)) {
+            return Path.of(hostPrefix + cniNetns); // gone: as written, for the messages of what follows
+        }
+        throw refused(cniNetns, "is " + kind.description() + via + ", not "
+                + (kind.isNamespace() ? "a network namespace" : "a namespace"));
     }
 
     private CniException refused(String cniNetns, String why) {
         return new CniException(ErrorCode.INVALID_ENVIRONMENT, "CNI_NETNS " + cniNetns + " " + why
-                + "; allowed: " + ALLOWED + (hostPrefix.isEmpty() ? "" : " (under the host prefix " + hostPrefix + ")"));
+                + "; expected: " + EXPECTED + (hostPrefix.isEmpty() ? "" : " (under the host prefix " + hostPrefix + ")"));
     }
 
-    /** One of the allowed host paths, written plainly (absolute, no "." or ".." or empty parts). */
-    static boolean allowedForm(String path) {
-        if (!path.startsWith("/")) {
+    /** Absolute, and no "." or ".." or empty parts. */
+    static boolean plainlyWritten(String path) {
+        if (!path.startsWith("/") || path.length() == 1) {
             return false;
         }
-        String[] parts = path.substring(1).split("/", -1);
-        for (String part : parts) {
+        for (String part : path.substring(1).split("/", -1)) {
             if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                 return false;
             }
         }
-        List<String> p = List.of(parts);
-        if (p.size() == 3 && p.get(0).equals("run") && p.get(1).equals("netns")) {
-            return true;
-        }
-        if (p.size() == 4 && p.get(0).equals("var") && p.get(1).equals("run") && p.get(2).equals("netns")) {
-            return true;
-        }
-        return isProcNs(p, true);
+        return true;
     }
 
-    /** proc/PID/ns[/net] or proc/PID/task/TID/ns[/net]. */
-    private static boolean isProcNs(List<String> p, boolean withNet) {
-        int n = p.size() - (withNet ? 1 : 0);
-        if (withNet && (p.isEmpty() || !p.get(p.size() - 1).equals("net"))) {
-            return false;
-        }
-        if (n == 3) {
-            return p.get(0).equals("proc") && digits(p.get(1)) && p.get(2).equals("ns");
-        }
-        if (n == 5) {
-            return p.get(0).equals("proc") && digits(p.get(1)) && p.get(2).equals("task") && digits(p.get(3))
-                    && p.get(4).equals("ns");
-        }
-        return false;
-    }
-
-    private static boolean digits(String s) {
-        return !s.isEmpty() && s.length() <= 10 && s.chars().allMatch(c -> c >= '0' && c <= '9');
-    }
-
-    /**
-     * The real path of an existing file: its directory resolved; the file itself followed when it is a
-     * symbolic link, except the /proc namespace links, which point at no path.
-     */
-    private Path resolve(Path given) throws IOException {
-        Path parent = given.toAbsolutePath().getParent().toRealPath();
-        Path file = parent.resolve(given.getFileName());
-        if (Files.isSymbolicLink(file) && !isProcNs(relativeToPrefix(parent), false)) {
-            return file.toRealPath();
-        }
-        return file;
-    }
-
-    private boolean inAllowedPlace(Path real) {
-        Path parent = real.getParent();
-        for (String dir : List.of("/run/netns", "/var/run/netns")) {
-            if (parent != null && parent.equals(realOrSelf(Path.of(hostPrefix + dir)))) {
-                return true;
-            }
-        }
-        return isProcNs(relativeToPrefix(real), true);
-    }
-
-    /** The parts of {@code real} below the (resolved) host prefix; empty when it is not below it. */
-    private List<String> relativeToPrefix(Path real) {
-        Path root = realOrSelf(Path.of(hostPrefix.isEmpty() ? "/" : hostPrefix));
-        if (!real.startsWith(root) || real.equals(root)) {
-            return List.of();
-        }
-        Path rel = root.relativize(real);
-        String[] parts = new String[rel.getNameCount()];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = rel.getName(i).toString();
-        }
-        return List.of(parts);
-    }
-
-    private static Path realOrSelf(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
-        }
+    /** proc/self/... or proc/thread-self/...: the daemon's own process, whoever asks. */
+    private static boolean namesTheDaemon(List<String> parts) {
+        return parts.size() >= 2 && parts.get(0).equals("proc")
+                && (parts.get(1).equals("self") || parts.get(1).equals("thread-self"));
     }
 }

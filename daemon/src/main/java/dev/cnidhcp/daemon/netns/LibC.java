@@ -12,11 +12,22 @@ import jnr.ffi.annotations.SaveError;
 public interface LibC {
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
+    /** Open a path without opening the file: no I/O, no device or FIFO open; fstatfs works on it. */
+    int O_PATH = 0x200000;
+    int ENOENT = 2;
+    int ENOTDIR = 20;
     /** statfs.f_type of the namespace file system (linux/magic.h). */
     long NSFS_MAGIC = 0x6e736673L;
     /** ioctl on a namespace file: its CLONE_NEW* type (linux/nsfs.h, _IO(0xb7, 0x3); Linux 4.11+). */
     long NS_GET_NSTYPE = 0xb703;
     int CLONE_NEWNET = 0x40000000;
+    int CLONE_NEWNS = 0x00020000;
+    int CLONE_NEWCGROUP = 0x02000000;
+    int CLONE_NEWUTS = 0x04000000;
+    int CLONE_NEWIPC = 0x08000000;
+    int CLONE_NEWUSER = 0x10000000;
+    int CLONE_NEWPID = 0x20000000;
+    int CLONE_NEWTIME = 0x00000080;
     int AF_INET = 2;
     int AF_PACKET = 17;
     int SOCK_DGRAM = 2;

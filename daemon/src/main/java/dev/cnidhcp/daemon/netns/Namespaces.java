@@ -13,7 +13,9 @@ import java.util.logging.Logger;
  * <p>Threads: each call starts a fresh, named platform thread, which enters the namespace with
  * {@code setns(CLONE_NEWNET)}, runs the task and ends. Such a thread is never returned to a pool, so
  * no other code ever runs in a namespace it did not ask for. Sockets opened by the task stay in that
- * namespace. When the namespace cannot be entered the task does not run at all.
+ * namespace. When the namespace cannot be entered the task does not run at all. The namespace file is
+ * checked at every entry ({@link NamespaceFiles#openNetworkNamespace}): a path that names anything
+ * but a network namespace by then is not opened for reading, and the task does not run.
  *
  * <p>A caller that stops waiting (its timeout passes, or it is interrupted) cancels the task through
  * its {@link TaskHandle}: the task's polls wake and throw {@link CancelledException}, its sleeps are
@@ -179,12 +181,13 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Opens the namespace as {@link NamespaceFiles#openNetworkNamespace} does (nothing that is not a
+     * network namespace is opened for reading, whatever the path names by now) and enters it.
+     */
     private static void enter(Path nsPath) throws IOException {
         LibC libc = Native.LIBC;
-        int fd = libc.open(nsPath.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
-        if (fd < 0) {
-            throw Native.failure("open", nsPath.toString());
-        }
+        int fd = NamespaceFiles.openNetworkNamespace(nsPath);
         try {
             if (libc.setns(fd, LibC.CLONE_NEWNET) != 0) {
                 throw Native.failure("setns", nsPath + " (is it a network namespace?)");
