@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.config;
 
 import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.ErrorCode;
+import dev.cnidhcp.daemon.dhcp.ClientFqdn;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
 
@@ -20,11 +21,21 @@ import java.util.Set;
  * @param routes   static routes appended to every result ({@code ipam.routes})
  * @param priority the route priority for CNI 1.1.0 results ({@code ipam.priority}), or -1
  * @param options  what the client requests ({@code ipam.request}) and provides ({@code ipam.provide})
+ * @param clientId     how the client identifier is made ({@code ipam.clientId}; a provided option 61 wins)
+ * @param releaseOnDel whether DEL sends DHCPRELEASE ({@code ipam.releaseOnDel}, default true); when
+ *                     false the lease is only forgotten and the server keeps it until it expires
  */
-public record IpamConfig(List<Route> routes, int priority, ClientOptions options) {
+public record IpamConfig(List<Route> routes, int priority, ClientOptions options, ClientIdTemplate clientId,
+                         boolean releaseOnDel) {
 
     public IpamConfig {
         routes = List.copyOf(routes);
+        java.util.Objects.requireNonNull(clientId, "clientId");
+    }
+
+    /** With the default client identifier and release at DEL. */
+    public IpamConfig(List<Route> routes, int priority, ClientOptions options) {
+        this(routes, priority, options, ClientIdTemplate.defaultTemplate(), true);
     }
 
     /** Reads an {@code ipam} object without CNI_ARGS. */
@@ -38,7 +49,28 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
      */
     public static IpamConfig parse(Map<String, Object> ipam, Map<String, String> cniArgs) throws CniException {
         return new IpamConfig(parseRoutes(ipam.get("routes")), parsePriority(ipam.get("priority")),
-                new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)));
+                new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)),
+                ClientIdTemplate.parse(ipam.get("clientId")), parseReleaseOnDel(ipam.get("releaseOnDel")));
+    }
+
+    private static boolean parseReleaseOnDel(Object raw) throws CniException {
+        if (raw == null) {
+            return true;
+        }
+        if (!(raw instanceof Boolean b)) {
+            throw invalid("ipam.releaseOnDel must be true or false, got " + raw);
+        }
+        return b;
+    }
+
+    /**
+     * The client identifier of an attachment: a provided option 61 as given, else {@link #clientId()}
+     * rendered over the attachment and {@code cniArgs} (error 7 for a key CNI_ARGS lacks).
+     */
+    public byte[] clientIdOf(String containerId, String network, String ifname, Map<String, String> cniArgs)
+            throws CniException {
+        byte[] provided = options.provided().get(CLIENT_IDENTIFIER);
+        return provided != null ? provided.clone() : clientId.render(containerId, network, ifname, cniArgs);
     }
 
     private static List<Route> parseRoutes(Object raw) throws CniException {
@@ -115,7 +147,11 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
         return out;
     }
 
-    /** {@code provide: [{option, value, fromArg}]}: {@code fromArg} (a CNI_ARGS key) wins when present. */
+    /**
+     * {@code provide: [{option, value, fromArg}]}: {@code fromArg} (a CNI_ARGS key) wins when present.
+     * Option 81 ({@code fqdn}) is given as a host name and sent encoded by {@link ClientFqdn}; every
+     * other value is sent as its UTF-8 bytes.
+     */
     private static Map<Integer, byte[]> parseProvide(Object raw, Map<String, String> cniArgs) throws CniException {
         Map<Integer, byte[]> provided = new LinkedHashMap<>();
         if (raw == null) {
@@ -140,7 +176,16 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
             if (value.isEmpty()) {
                 continue; // as the reference: nothing to provide
             }
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes;
+            if (code == CLIENT_FQDN) {
+                try {
+                    bytes = ClientFqdn.encode(value);
+                } catch (IllegalArgumentException e) {
+                    throw invalid("ipam.provide: " + e.getMessage());
+                }
+            } else {
+                bytes = value.getBytes(StandardCharsets.UTF_8);
+            }
             if (bytes.length > 255) {
                 throw invalid("ipam.provide: value for option '" + option + "' is " + bytes.length
                         + " bytes (at most 255)");
@@ -155,6 +200,8 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
     }
 
     private static final int CLIENT_IDENTIFIER = 61;
+    /** Provided as a host name, encoded by {@link ClientFqdn} (RFC 4702). */
+    private static final int CLIENT_FQDN = 81;
 
     private static int optionCode(String key, String option) throws CniException {
         try {

@@ -14,15 +14,25 @@ import java.util.Objects;
  * the lease's when it brings the link up again after a lost lease), and the namespace the ADD came
  * from (a path that outlives the calling process, or null), where a release goes out when the pod's
  * interface is gone.
+ *
+ * <p>{@code releaseOnDel} ({@code ipam.releaseOnDel}): whether the end of the attachment (DEL, GC,
+ * an undelivered ADD, a pod gone without DEL) sends DHCPRELEASE; when false the lease is only
+ * forgotten, and the server keeps it for the same client identifier until it expires.
  */
 public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
-                         Path runtimeNetns) {
+                         Path runtimeNetns, boolean releaseOnDel) {
     public Attachment {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(options, "options");
         clientId = clientId.clone();
         staticRoutes = List.copyOf(staticRoutes);
+    }
+
+    /** An attachment released at its end. */
+    public Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
+                      Path runtimeNetns) {
+        this(key, netns, clientId, options, staticRoutes, runtimeNetns, true);
     }
 
     /** An attachment without static routes and without a known runtime namespace. */
