@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
-# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni), iproute2 and systemd's tools.
-# Idempotent.
+# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools and
+# ISC Kea's DHCPv4 server (the lab's second server, `lab.sh up LAB --kea`; its packaged service is
+# neither started nor enabled on this machine). Idempotent.
 set -euo pipefail
 
 missing=()
@@ -18,15 +19,49 @@ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsm
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 # systemd-analyze (unit checks) and systemd-socket-activate (socket activation lab test)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
+kea_missing=
+[ -x /usr/sbin/kea-dhcp4 ] || kea_missing=kea-dhcp4-server
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && [ -z "$kea_missing" ]; then
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "missing packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}" >&2
+    echo "missing packages: ${missing[*]} $kea_missing; install them as root: apt-get install ${missing[*]} $kea_missing" >&2
     exit 1
 fi
-echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}" >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Kea: the lab runs kea-dhcp4 itself, inside a lab namespace; the packaged service must never run
+# on this machine (it would serve DHCP on the host's own interfaces). A policy-rc.d that answers 101
+# ("action forbidden") keeps invoke-rc.d and deb-systemd-invoke from starting it during the install;
+# one that is there already (containers ship one) is left as it is. The unit is disabled afterwards,
+# so it does not start at the next boot either, and nothing of Kea may be running once we are done.
+if [ -n "$kea_missing" ]; then
+    echo "installing: $kea_missing (its service is not started)" >&2
+    policy=/usr/sbin/policy-rc.d
+    own_policy=
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\n# written by cni-dhcp install-deps.sh while installing Kea; removed afterwards\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        own_policy=1
+        trap 'rm -f "$policy"' EXIT
+    fi
+    apt-get install -y -qq --no-install-recommends "$kea_missing" >/dev/null
+    if [ -n "$own_policy" ]; then
+        rm -f "$policy"
+        trap - EXIT
+    fi
+    if command -v systemctl >/dev/null 2>&1; then
+        systemctl disable --quiet kea-dhcp4-server.service 2>/dev/null || true
+    fi
+    if pgrep -x kea-dhcp4 >/dev/null 2>&1; then
+        echo "kea-dhcp4 is running on this machine after its install (pids: $(pgrep -x kea-dhcp4 | tr '\n' ' '));" \
+            "stop it: systemctl disable --now kea-dhcp4-server" >&2
+        exit 1
+    fi
+fi

@@ -31,6 +31,11 @@
 #                                         (leased to the pod's MAC, expiry after now), expired, other
 #                                         (leased to another MAC), none (not leased), noaddr (no address)
 #   lab.sh kill-daemon LAB                kill -9 the daemon (crash test); start-daemon LAB restarts it
+#   lab.sh up LAB --kea ...               ISC Kea (kea-dhcp4) serves the lab instead of dnsmasq: the same
+#                                         pool and options, its memfile lease file in the lab dir;
+#                                         leases and census read Kea's leases (in dnsmasq's format)
+#   lab.sh stop-kea LAB / start-kea LAB   (the lease file is kept)
+#   lab.sh kea-leases LAB                 Kea's own lease file (CSV: address,hwaddr,client_id,...,hostname,...)
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
 #   lab.sh segment LAB NAME [A.B.C]       a second segment (see "Second segments" below)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
@@ -161,6 +166,7 @@ cmd_up() {
             --reference) touch "$DIR/reference" ;;
             --wide) touch "$DIR/wide" ;;
             --socket-activate) touch "$DIR/socket-activate" ;;
+            --kea) touch "$DIR/with-kea" ;;
             *) die "unknown flag $flag" ;;
         esac
     done
@@ -180,7 +186,7 @@ cmd_up() {
     ip -n "$NODE" link add mv0 type veth peer name mv0p
     ip -n "$NODE" link set mv0p master br0 up
     ip -n "$NODE" link set mv0 up
-    start_dnsmasq
+    if [ -f "$DIR/with-kea" ]; then start_kea; else start_dnsmasq; fi
     start_daemon
 }
 
@@ -252,6 +258,7 @@ cmd_node_exec() {
 
 cmd_leases() {
     lab_vars "$1"
+    if [ -f "$DIR/with-kea" ]; then kea_leases_dnsmasq_format; return; fi
     cat "$DIR/dnsmasq.leases" 2>/dev/null || true
 }
 
@@ -266,7 +273,7 @@ cmd_census() { # LAB [POD...]
         ip -n "$LAB-$pod" addr show dev "$ifname" 2>/dev/null \
             | awk -v pod="$pod" '/link\/ether/ {mac = $2} /inet / {sub(/\/.*/, "", $2); a = a (a ? "," : "") $2}
                                  END {print pod, (mac ? mac : "-"), (a ? a : "-")}' || echo "$pod - -"
-    done | awk -v now="$(date +%s)" -v leases="$DIR/dnsmasq.leases" '
+    done | awk -v now="$(date +%s)" -v leases="$(server_lease_file)" '
         BEGIN { while ((getline line < leases) > 0) { split(line, f, " "); expiry[f[3]] = f[1]; mac[f[3]] = f[2] } }
         {
             split($3, a, ","); ip = a[1]
@@ -325,11 +332,92 @@ cmd_start_dnsmasq() { # LAB [--range START,END]
     fi
 }
 
+# ---------------------------------------------------------------------------------------- ISC Kea
+# kea-dhcp4 in the server namespace, in place of dnsmasq (`up LAB --kea`). Everything it writes is in
+# $DIR/kea: config, memfile lease file, log, pid and lock files (KEA_PIDFILE_DIR, KEA_LOCKFILE_DIR),
+# so nothing touches /etc/kea, /var/lib/kea or /run/kea. It runs as a copy of /usr/sbin/kea-dhcp4 in
+# the lab dir: the packaged AppArmor profile (attached to that path) allows only the packaged paths.
+# Stopped by its PID. The lease file is kept across stop-kea/start-kea, as dnsmasq's is.
+KEA=${KEA:-/usr/sbin/kea-dhcp4}
+
+kea_config() { # START END
+    local start=$1 end=$2 prefix=$SUBNET.0/24
+    [ -f "$DIR/wide" ] && prefix=10.99.0.0/20
+    cat <<JSON
+{"Dhcp4": {
+  "interfaces-config": {"interfaces": ["eth0"], "dhcp-socket-type": "raw"},
+  "lease-database": {"type": "memfile", "persist": true, "name": "$DIR/kea/kea.leases", "lfc-interval": 0},
+  "valid-lifetime": 120, "renew-timer": 60, "rebind-timer": 105,
+  "authoritative": true,
+  "match-client-id": true,
+  "ddns-send-updates": true, "ddns-qualifying-suffix": "lab.example.",
+  "ddns-override-client-update": false, "ddns-replace-client-name": "never",
+  "dhcp-ddns": {"enable-updates": false},
+  "option-def": [{"name": "lab-classless-routes", "code": 121, "type": "binary", "space": "dhcp4"}],
+  "option-data": [
+    {"name": "routers", "data": "$SUBNET.1"},
+    {"name": "domain-name-servers", "data": "$SUBNET.53, $SUBNET.54"},
+    {"name": "domain-name", "data": "lab.example"},
+    {"name": "domain-search", "data": "lab.example, svc.lab.example"},
+    {"name": "lab-classless-routes", "code": 121, "csv-format": false, "data": "100A620A6300010000000A630001"}
+  ],
+  "subnet4": [{"id": 1, "subnet": "$prefix", "pools": [{"pool": "$start - $end"}]}],
+  "loggers": [{"name": "kea-dhcp4", "severity": "DEBUG", "debuglevel": 40,
+               "output_options": [{"output": "$DIR/kea/kea.log"}]}]
+}}
+JSON
+}
+
+start_kea() { # [START END]: the address range, the lab's default when not given
+    local start=${1:-$RANGE_START} end=${2:-$RANGE_END}
+    if [ -f "$DIR/wide" ] && [ -z "${1:-}" ]; then start=10.99.1.1 end=10.99.15.254; fi
+    [ -x "$KEA" ] || die "no $KEA (testlab/scripts/install-deps.sh installs kea-dhcp4-server)"
+    mkdir -p "$DIR/kea/run"
+    cp "$KEA" "$DIR/kea/kea-dhcp4"
+    kea_config "$start" "$end" >"$DIR/kea/kea-dhcp4.json"
+    ip netns exec "$SRV" env KEA_PIDFILE_DIR="$DIR/kea/run" KEA_LOCKFILE_DIR="$DIR/kea/run" \
+        "$DIR/kea/kea-dhcp4" -c "$DIR/kea/kea-dhcp4.json" >>"$DIR/kea/kea.out" 2>&1 &
+    echo $! >"$DIR/kea.pid"
+    for _ in $(seq 1 100); do # up once it opened its socket on eth0
+        grep -q 'DHCP4_STARTED' "$DIR/kea/kea.log" 2>/dev/null && return 0
+        kill -0 "$(cat "$DIR/kea.pid")" 2>/dev/null \
+            || die "kea-dhcp4 exited: $(cat "$DIR/kea/kea.out" "$DIR/kea/kea.log" 2>/dev/null | tail -20)"
+        sleep 0.05
+    done
+    die "kea-dhcp4 did not start: $(tail -20 "$DIR/kea/kea.log" 2>/dev/null)"
+}
+
+# Kea's memfile is append-only: the last line of an address is its lease; a valid lifetime of 0 (a
+# release) or state 2 (reclaimed) means none. Printed as dnsmasq's lease lines: EXPIRY MAC IP NAME ID.
+kea_leases_dnsmasq_format() {
+    [ -f "$DIR/kea/kea.leases" ] || return 0
+    awk -F, 'NR > 1 { line[$1] = $0 }
+        END { for (ip in line) { split(line[ip], f, ",")
+                  if (f[4] == 0 || f[10] == 2) continue
+                  print f[5], f[2], f[1], (f[9] == "" ? "*" : f[9]), (f[3] == "" ? "*" : f[3]) } }' \
+        "$DIR/kea/kea.leases" | sort -k3,3V
+}
+
+server_lease_file() { # the file census reads, in dnsmasq's format
+    if [ -f "$DIR/with-kea" ]; then
+        kea_leases_dnsmasq_format >"$DIR/kea/census.leases"
+        echo "$DIR/kea/census.leases"
+    else
+        echo "$DIR/dnsmasq.leases"
+    fi
+}
+
+cmd_start_kea() { lab_vars "$1"; start_kea; }
+cmd_stop_kea() { lab_vars "$1"; stop_pid "$DIR/kea.pid"; }
+cmd_kea_leases() { lab_vars "$1"; cat "$DIR/kea/kea.leases" 2>/dev/null || true; }
+# ------------------------------------------------------------------------------------ end of Kea
+
 cmd_down() {
     lab_vars "$1"
     stop_pid "$DIR/daemon.launch.pid"
     stop_pid "$DIR/dnsmasq.pid"
     for pidfile in "$DIR"/segment-*.dnsmasq.pid; do stop_pid "$pidfile"; done # second segments' servers
+    stop_pid "$DIR/kea.pid"
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep -E "^$LAB-" || true); do
         ip netns del "$ns" 2>/dev/null || true
@@ -408,6 +496,9 @@ case $command in
     stop-dnsmasq) cmd_stop_dnsmasq "$@" ;;
     start-dnsmasq) cmd_start_dnsmasq "$@" ;;
     segment) cmd_segment "$@" ;;
+    start-kea) cmd_start_kea "$@" ;;
+    stop-kea) cmd_stop_kea "$@" ;;
+    kea-leases) cmd_kea_leases "$@" ;;
     down) cmd_down "$@" ;;
     *) die "unknown command '$command'" ;;
 esac

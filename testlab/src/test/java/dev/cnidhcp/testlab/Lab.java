@@ -229,6 +229,20 @@ final class Lab implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The leases of whichever server the lab runs (dnsmasq, or Kea with {@code --kea}) as {@code lab.sh
+     * leases} prints them: one {@code [expiry, mac, ip, hostname, clientid]} per lease, dnsmasq's format.
+     */
+    List<String[]> leasesOfServer() throws IOException {
+        List<String[]> out = new ArrayList<>();
+        for (String line : script(List.of("leases", name)).expectSuccess().stdout().split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.trim().split("\\s+"));
+            }
+        }
+        return out;
+    }
+
     boolean serverHasLease(String address) throws IOException {
         return serverLeases().stream().anyMatch(l -> l.length > 2 && l[2].equals(address));
     }

@@ -6,12 +6,12 @@ import dev.cnidhcp.cni.CniVersion;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.admin.AdminRequests;
 import dev.cnidhcp.daemon.config.IpamConfig;
-import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.CheckFailedException;
+import dev.cnidhcp.daemon.lease.ClientIdHeldException;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.NotRecordedException;
@@ -169,12 +169,9 @@ public final class CniHandler implements RequestHandler {
     private Answer add(CniRequest request, IpamConfig config, Peer peer, long receivedNanos) throws CniException {
         LeaseKey key = keyOf(request);
         Path netns = NetnsPathPolicy.of(paths).check(request.netns());
-        byte[] clientId = config.options().provided().get(61);
-        if (clientId == null) {
-            clientId = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
-        }
+        byte[] clientId = config.clientIdOf(key.containerId(), key.networkName(), key.ifname(), request.args());
         Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
-                paths.durableNetnsOf(peer), config.suppress());
+                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel());
         try {
             // The deadline counts from when the request arrived, not from when a thread took it up.
             Instant arrived = clock.instant().minusNanos(Math.max(0, System.nanoTime() - receivedNanos));
@@ -184,6 +181,8 @@ public final class CniHandler implements RequestHandler {
         } catch (NoLeaseException e) {
             throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
                     "is a DHCP server reachable from interface " + key.ifname() + " and does its pool have room?");
+        } catch (ClientIdHeldException e) {
+            throw new CniException(ErrorCode.TRY_AGAIN_LATER, "no DHCP lease for " + key + ": " + e.getMessage());
         } catch (NotRecordedException e) {
             throw new CniException(ErrorCode.IO_FAILURE, "cannot keep a lease for " + key + ": " + e.getMessage(),
                     "check the daemon's -statedir (writable, not full)");

@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.config;
 
 import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.ErrorCode;
+import dev.cnidhcp.daemon.dhcp.ClientFqdn;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.dhcp.Suppression;
@@ -23,17 +24,22 @@ import java.util.Set;
  * @param priority the route priority for CNI 1.1.0 results ({@code ipam.priority}), or -1
  * @param options  what the client requests ({@code ipam.request}) and provides ({@code ipam.provide})
  * @param suppress what is kept out of the result ({@code ipam.suppress}: {@code ["gateway"]})
+ * @param clientId     how the client identifier is made ({@code ipam.clientId}; a provided option 61 wins)
+ * @param releaseOnDel whether DEL sends DHCPRELEASE ({@code ipam.releaseOnDel}, default true); when
+ *                     false the lease is only forgotten and the server keeps it until it expires
  */
-public record IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress) {
+public record IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress,
+                         ClientIdTemplate clientId, boolean releaseOnDel) {
 
     public IpamConfig {
         routes = List.copyOf(routes);
         Objects.requireNonNull(suppress, "suppress");
+        Objects.requireNonNull(clientId, "clientId");
     }
 
-    /** A config that suppresses nothing. */
+    /** A config that suppresses nothing, with the default client identifier and release at DEL. */
     public IpamConfig(List<Route> routes, int priority, ClientOptions options) {
-        this(routes, priority, options, Suppression.NONE);
+        this(routes, priority, options, Suppression.NONE, ClientIdTemplate.defaultTemplate(), true);
     }
 
     /** Reads an {@code ipam} object without CNI_ARGS. */
@@ -48,7 +54,8 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
     public static IpamConfig parse(Map<String, Object> ipam, Map<String, String> cniArgs) throws CniException {
         return new IpamConfig(parseRoutes(ipam.get("routes")), parsePriority(ipam.get("priority")),
                 new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)),
-                parseSuppress(ipam.get("suppress")));
+                parseSuppress(ipam.get("suppress")), ClientIdTemplate.parse(ipam.get("clientId")),
+                parseReleaseOnDel(ipam.get("releaseOnDel")));
     }
 
     /**
@@ -74,6 +81,26 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
         } catch (IllegalArgumentException e) {
             throw invalid("ipam." + e.getMessage());
         }
+    }
+
+    private static boolean parseReleaseOnDel(Object raw) throws CniException {
+        if (raw == null) {
+            return true;
+        }
+        if (!(raw instanceof Boolean b)) {
+            throw invalid("ipam.releaseOnDel must be true or false, got " + raw);
+        }
+        return b;
+    }
+
+    /**
+     * The client identifier of an attachment: a provided option 61 as given, else {@link #clientId()}
+     * rendered over the attachment and {@code cniArgs} (error 7 for a key CNI_ARGS lacks).
+     */
+    public byte[] clientIdOf(String containerId, String network, String ifname, Map<String, String> cniArgs)
+            throws CniException {
+        byte[] provided = options.provided().get(CLIENT_IDENTIFIER);
+        return provided != null ? provided.clone() : clientId.render(containerId, network, ifname, cniArgs);
     }
 
     private static List<Route> parseRoutes(Object raw) throws CniException {
@@ -150,7 +177,11 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
         return out;
     }
 
-    /** {@code provide: [{option, value, fromArg}]}: {@code fromArg} (a CNI_ARGS key) wins when present. */
+    /**
+     * {@code provide: [{option, value, fromArg}]}: {@code fromArg} (a CNI_ARGS key) wins when present.
+     * Option 81 ({@code fqdn}) is given as a host name and sent encoded by {@link ClientFqdn}; every
+     * other value is sent as its UTF-8 bytes.
+     */
     private static Map<Integer, byte[]> parseProvide(Object raw, Map<String, String> cniArgs) throws CniException {
         Map<Integer, byte[]> provided = new LinkedHashMap<>();
         if (raw == null) {
@@ -175,7 +206,16 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
             if (value.isEmpty()) {
                 continue; // as the reference: nothing to provide
             }
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes;
+            if (code == CLIENT_FQDN) {
+                try {
+                    bytes = ClientFqdn.encode(value);
+                } catch (IllegalArgumentException e) {
+                    throw invalid("ipam.provide: " + e.getMessage());
+                }
+            } else {
+                bytes = value.getBytes(StandardCharsets.UTF_8);
+            }
             if (bytes.length > 255) {
                 throw invalid("ipam.provide: value for option '" + option + "' is " + bytes.length
                         + " bytes (at most 255)");
@@ -190,6 +230,8 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
     }
 
     private static final int CLIENT_IDENTIFIER = 61;
+    /** Provided as a host name, encoded by {@link ClientFqdn} (RFC 4702). */
+    private static final int CLIENT_FQDN = 81;
 
     private static int optionCode(String key, String option) throws CniException {
         try {

@@ -27,7 +27,9 @@ public final class OptionNames {
             Map.entry("dhcp-renewal-time", 58),
             Map.entry("dhcp-rebinding-time", 59),
             Map.entry("domain-search", 119),
-            Map.entry("classless-static-routes", 121));
+            Map.entry("classless-static-routes", 121),
+            // provided as a name and encoded (RFC 4702)
+            Map.entry("fqdn", 81));
 
     private OptionNames() {
     }

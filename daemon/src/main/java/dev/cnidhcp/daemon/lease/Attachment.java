@@ -16,9 +16,13 @@ import java.util.Objects;
  * from (a path that outlives the calling process, or null), where a release goes out when the pod's
  * interface is gone; and what of the lease the pod is not given ({@code ipam.suppress}), which the
  * daemon honours too when it puts routes back.
+ *
+ * <p>{@code releaseOnDel} ({@code ipam.releaseOnDel}): whether the end of the attachment (DEL, GC,
+ * an undelivered ADD, a pod gone without DEL) sends DHCPRELEASE; when false the lease is only
+ * forgotten, and the server keeps it for the same client identifier until it expires.
  */
 public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
-                         Path runtimeNetns, Suppression suppress) {
+                         Path runtimeNetns, Suppression suppress, boolean releaseOnDel) {
     public Attachment {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientId, "clientId");
@@ -28,10 +32,10 @@ public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOption
         staticRoutes = List.copyOf(staticRoutes);
     }
 
-    /** An attachment that suppresses nothing. */
+    /** An attachment that suppresses nothing and is released at its end. */
     public Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
                       Path runtimeNetns) {
-        this(key, netns, clientId, options, staticRoutes, runtimeNetns, Suppression.NONE);
+        this(key, netns, clientId, options, staticRoutes, runtimeNetns, Suppression.NONE, true);
     }
 
     /** An attachment without static routes and without a known runtime namespace. */

@@ -254,7 +254,9 @@ public final class LeaseMachine {
         log.warning("the pod is gone without DEL (" + why.getMessage() + "); releasing and forgetting its lease");
         stopped = true;
         cancelTimer();
-        if (binding != null && !lost) {
+        if (binding != null && !lost && !attachment.releaseOnDel()) {
+            log.info(keptLine(binding));
+        } else if (binding != null && !lost) {
             try {
                 String from = net.release(attachment, binding, attachment.runtimeNetns());
                 log.info("released " + binding.lease().address().getHostAddress() + " (sent from " + from + ")");
@@ -409,10 +411,45 @@ public final class LeaseMachine {
     }
 
     /**
-     * DEL: cuts an exchange in progress short, stops the timers and releases the lease at its server
-     * when one is held.
+     * The pod of this lease is gone without DEL (its namespace or interface vanished): then ends the
+     * machine as a renewal that found it gone would (released, or kept at the server when
+     * {@link Attachment#releaseOnDel()} is false). For an ADD that wants this lease's client
+     * identifier. Waits behind an exchange in progress.
      *
-     * @return where the release left from, or null when there was nothing to release
+     * @return whether the machine ended (or had ended) here
+     */
+    public synchronized boolean endIfGone() {
+        if (stopped) {
+            return true;
+        }
+        try {
+            net.interfaceAddress(attachment);
+            return false;
+        } catch (AttachmentGoneException e) {
+            vanished(e);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warning("cannot look at the pod's interface (" + describe(e) + "); taken as alive");
+            return false;
+        }
+    }
+
+    /** How the log says that a lease was forgotten without DHCPRELEASE (releaseOnDel false). */
+    String keptLine(Binding held) {
+        Lease lease = held.lease();
+        long left = Math.max(0, Duration.between(clock.instant(), lease.expiresAt()).toSeconds());
+        return "forgot " + lease.address().getHostAddress() + " without DHCPRELEASE (releaseOnDel false): kept at"
+                + " the server until " + java.time.Instant.now().plusSeconds(left).truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS) + " (expires in " + left + " s), for client id "
+                + java.util.HexFormat.of().formatHex(attachment.clientId());
+    }
+
+    /**
+     * DEL: cuts an exchange in progress short, stops the timers and releases the lease at its server
+     * when one is held, unless {@link Attachment#releaseOnDel()} is false (then the lease is only
+     * forgotten).
+     *
+     * @return where the release left from, or null when nothing was sent (no lease held, or kept)
      */
     public String stop(Path runtimeNetns) throws IOException {
         stopping = true;
@@ -421,7 +458,7 @@ public final class LeaseMachine {
             stopped = true;
             cancelTimer();
             try {
-                if (binding == null || lost) {
+                if (binding == null || lost || !attachment.releaseOnDel()) {
                     return null;
                 }
                 return net.release(attachment, binding, runtimeNetns != null ? runtimeNetns : attachment.runtimeNetns());

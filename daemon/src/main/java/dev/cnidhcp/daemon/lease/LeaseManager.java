@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +28,21 @@ import java.util.logging.Logger;
  * <p>Threads: ADD, DEL, CHECK and GC run on the caller's (request) thread; renewals run on the
  * scheduler's workers. A machine serialises its own transitions; the map only decides which machine
  * a key has, so different leases never wait for each other.
+ *
+ * <p>Client identifiers: no two live machines share one ({@code ipam.clientId} may be the same for a
+ * recreated pod under a new container id). An ADD whose identifier another live attachment holds
+ * ends that one when its pod is gone without DEL, and is refused
+ * ({@link ClientIdHeldException}) otherwise: one identifier is one lease at the server, so the two
+ * pods would be given one address. Machines are created only under {@code claims}, so two such ADDs
+ * racing cannot both win.
  */
 public final class LeaseManager {
     private static final Logger LOG = Logger.getLogger(LeaseManager.class.getName());
 
     private final LeaseContext context;
     private final ConcurrentHashMap<LeaseKey, LeaseMachine> leases = new ConcurrentHashMap<>();
+    /** Held while an ADD looks for its client id among the leases and creates its machine. */
+    private final Object claims = new Object();
 
     /**
      * @param attemptTimeout how long one background exchange may take ({@code -timeout})
@@ -110,7 +121,21 @@ public final class LeaseManager {
     public Grant grant(Attachment attachment, Instant deadline) throws IOException, NoLeaseException {
         LeaseKey key = attachment.key();
         while (true) {
-            LeaseMachine machine = leases.computeIfAbsent(key, k -> newMachine(attachment));
+            LeaseMachine machine;
+            LeaseMachine holder;
+            synchronized (claims) { // every machine is created here: no two live ones share a client id
+                holder = holderOf(attachment);
+                machine = holder == null ? leases.computeIfAbsent(key, k -> newMachine(attachment)) : null;
+            }
+            if (holder != null) {
+                if (holder.endIfGone()) {
+                    continue; // its pod had vanished without DEL; the id is free now
+                }
+                throw new ClientIdHeldException("client id " + HexFormat.of().formatHex(attachment.clientId())
+                        + " is held by another live attachment on this node (" + holder.attachment().key()
+                        + "); two pods with one client id would share one address. DEL that attachment first,"
+                        + " or make ipam.clientId unique (add {ifname}, {network})");
+            }
             synchronized (machine) {
                 if (machine.stopped()) {
                     continue; // lost a race with DEL or a failed ADD: start again with a fresh machine
@@ -141,6 +166,23 @@ public final class LeaseManager {
     }
 
     /**
+     * A machine of another key whose client identifier is the attachment's, or null. Called with
+     * {@code claims} held; scans every lease without taking their locks (a node holds hundreds, and the
+     * scan takes no I/O). A machine just stopped and not yet removed is found too; its
+     * {@link LeaseMachine#endIfGone} says so at once.
+     */
+    private LeaseMachine holderOf(Attachment attachment) {
+        byte[] id = attachment.clientId();
+        for (LeaseMachine m : leases.values()) {
+            Attachment other = m.attachment();
+            if (!other.key().equals(attachment.key()) && Arrays.equals(other.clientId(), id)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Takes back a lease whose ADD answer never reached its caller: released as a DEL would, but
      * only when that ADD obtained it and no later ADD has handed it out since (a runtime that retried
      * got it, and its pod uses it), and only while it is still the key's lease.
@@ -163,7 +205,8 @@ public final class LeaseManager {
         log(key).warning("the caller of ADD had gone when its lease was ready; releasing the lease");
         try {
             String from = machine.stop(null);
-            log(key).info("released " + grant.binding().lease().address().getHostAddress() + " (sent from " + from + ")");
+            log(key).info(from == null ? machine.keptLine(grant.binding())
+                    : "released " + grant.binding().lease().address().getHostAddress() + " (sent from " + from + ")");
         } catch (IOException | RuntimeException e) {
             log(key).warning("could not send DHCPRELEASE for an undelivered ADD: " + e.getMessage()
                     + "; the server reclaims it when the lease expires");
@@ -187,7 +230,9 @@ public final class LeaseManager {
         String address = held == null ? "nothing" : held.lease().address().getHostAddress();
         try {
             String from = machine.stop(runtimeNetns);
-            log(key).info(from == null ? "forgotten (no lease held)" : "released " + address + " (sent from " + from + ")");
+            log(key).info(from != null ? "released " + address + " (sent from " + from + ")"
+                    : held != null && !machine.attachment().releaseOnDel() ? machine.keptLine(held)
+                    : "forgotten (no lease held)");
         } catch (IOException | RuntimeException e) {
             log(key).warning("forgot " + address + " but could not send DHCPRELEASE: " + e.getMessage()
                     + "; the server reclaims it when the lease expires");

@@ -50,6 +50,7 @@ final class LeaseCodec {
         body.put("netns", a.netns() == null ? "" : a.netns().toString());
         body.put("runtimeNetns", a.runtimeNetns() == null ? "" : a.runtimeNetns().toString());
         body.put("clientId", HEX.formatHex(a.clientId()));
+        body.put("releaseOnDel", a.releaseOnDel());
         body.put("mac", HEX.formatHex(stored.binding().identity().mac()));
         body.put("requestList", HEX.formatHex(a.options().requestList()));
         ArrayNode staticRoutes = body.putArray("staticRoutes");
@@ -124,8 +125,13 @@ final class LeaseCodec {
             for (JsonNode s : body.path("suppress")) {
                 suppress.add(s.asText());
             }
+            JsonNode release = body.path("releaseOnDel"); // absent in records written before it existed: true
+            if (!release.isMissingNode() && !release.isBoolean()) {
+                throw new IllegalArgumentException("\"releaseOnDel\" not true or false");
+            }
             Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options,
-                    staticRoutes, runtimeNetns.isEmpty() ? null : Path.of(runtimeNetns), Suppression.of(suppress));
+                    staticRoutes, runtimeNetns.isEmpty() ? null : Path.of(runtimeNetns), Suppression.of(suppress),
+                    release.asBoolean(true));
             JsonNode l = body.path("lease");
             List<Route> routes = new ArrayList<>();
             for (JsonNode r : l.path("routes")) {

@@ -783,11 +783,58 @@ class CniHandlerTest {
         assertTrue(transport.acquired.isEmpty());
     }
 
+    // --- clientId, releaseOnDel ---
+
+    private static String podConfig() {
+        return "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"macvlan\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"clientId\":\"{K8S_POD_NAMESPACE}/{K8S_POD_NAME}/{ifname}\",\"releaseOnDel\":false}}";
+    }
+
+    private static Map<String, String> podEnv(String command, String container) {
+        Map<String, String> env = env(command, "eth0");
+        env.put("CNI_CONTAINERID", container);
+        env.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-0");
+        return env;
+    }
+
+    @Test
+    void addUsesTheClientIdTemplateAndRemembersReleaseOnDel() throws Exception {
+        assertEquals(0, call(handler(), podEnv("ADD", "c1"), podConfig()).exitCode());
+        Attachment a = transport.acquired.get(0);
+        assertArrayEquals("\0default/web-0/eth0".getBytes(java.nio.charset.StandardCharsets.UTF_8), a.clientId());
+        assertFalse(a.releaseOnDel());
+
+        assertEquals(0, call(handler(), podEnv("DEL", "c1"), podConfig()).exitCode());
+        assertEquals(List.of(), transport.released, "DEL sends no release");
+    }
+
+    @Test
+    void addWithATemplateKeyMissingFromCniArgsIsCode7NamingIt() throws Exception {
+        Map<String, String> env = podEnv("ADD", "c1");
+        env.put("CNI_ARGS", "K8S_POD_NAMESPACE=default");
+        WireResponse response = call(handler(), env, podConfig());
+        assertError(response, 7);
+        assertTrue(json(response).get("msg").asText().contains("{K8S_POD_NAME}"), response.stdout());
+        assertTrue(transport.acquired.isEmpty());
+    }
+
     @Test
     void checkOfASuppressedAttachmentPassesWithTheResultItWasGiven() throws Exception {
         String prev = "{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.1.0.10/24\"}],\"routes\":[]}";
         assertEquals(0, call(handler(), env("ADD", "net1"), suppressConfig("[\"gateway\"]", null)).exitCode());
         transport.interfaceAddress = ip("10.1.0.10");
         assertEquals(new WireResponse(0, ""), call(handler(), env("CHECK", "net1"), suppressConfig("[\"gateway\"]", prev)));
+    }
+
+    @Test
+    void addWhoseClientIdAnotherLivePodHoldsIsCode11() throws Exception {
+        transport.interfaceAddress = ip("10.1.0.10"); // the first pod is alive
+        assertEquals(0, call(handler(), podEnv("ADD", "c1"), podConfig()).exitCode());
+
+        WireResponse response = call(handler(), podEnv("ADD", "c2"), podConfig());
+
+        assertError(response, 11);
+        assertTrue(json(response).get("msg").asText().contains("container=c1"), response.stdout());
+        assertEquals(1, transport.acquired.size());
     }
 }

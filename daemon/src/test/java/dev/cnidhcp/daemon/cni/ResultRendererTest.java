@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cnidhcp.daemon.config.ClientIdTemplate;
 import dev.cnidhcp.daemon.config.IpamConfig;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.Lease;
@@ -212,7 +213,7 @@ class ResultRendererTest {
     /** A default and a non-default static route in the config, on top of the lease's default and on-link routes. */
     private static IpamConfig staticRoutes(Suppression suppress) {
         return new IpamConfig(List.of(Route.parse("192.168.0.0/16", "10.1.0.254"), Route.parse("0.0.0.0/0", "10.1.0.254")),
-                -1, ClientOptions.defaults(), suppress);
+                -1, ClientOptions.defaults(), suppress, ClientIdTemplate.defaultTemplate(), true);
     }
 
     private static List<String> routesOf(JsonNode routes) {
@@ -251,7 +252,8 @@ class ResultRendererTest {
     void suppressedGatewayKeepsClasslessRoutesWithTheirNextHopsAndScope() throws Exception {
         Lease classless = lease(List.of(Route.parse("10.200.0.0/16", "10.1.0.1"), Route.parse("0.0.0.0/0", "10.1.0.1"),
                 Route.parse("10.201.0.0/16", null)));
-        IpamConfig config = new IpamConfig(List.of(), 5, ClientOptions.defaults(), Suppression.GATEWAY);
+        IpamConfig config = new IpamConfig(List.of(), 5, ClientOptions.defaults(), Suppression.GATEWAY,
+                ClientIdTemplate.defaultTemplate(), true);
         JsonNode routes = render(classless, config, "1.1.0").get("routes");
         assertEquals(List.of("10.200.0.0/16 via 10.1.0.1", "10.201.0.0/16"), routesOf(routes));
         assertFalse(routes.get(0).has("scope"));

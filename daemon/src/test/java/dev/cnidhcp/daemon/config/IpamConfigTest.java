@@ -209,4 +209,56 @@ class IpamConfigTest {
         assertTrue(notString.getMessage().contains("ipam.suppress entry true"), notString.getMessage());
         assertEquals(7, rejected("{\"suppress\":{\"gateway\":true}}").code());
     }
+
+    @Test
+    void fqdnIsProvidedAsOption81EncodedWithSAndE() throws Exception {
+        IpamConfig c = IpamConfig.parse(ipam("{\"provide\":[{\"option\":\"fqdn\",\"fromArg\":\"K8S_POD_NAME\"}]}"),
+                Map.of("K8S_POD_NAME", "web-0"));
+        assertArrayEquals(dev.cnidhcp.daemon.dhcp.ClientFqdn.encode("web-0"), c.options().provided().get(81));
+        assertEquals(0x05, c.options().provided().get(81)[0]);
+        IpamConfig literal = IpamConfig.parse(ipam("{\"provide\":[{\"option\":\"81\",\"value\":\"web-0.example.\"}]}"));
+        assertArrayEquals(dev.cnidhcp.daemon.dhcp.ClientFqdn.encode("web-0.example."),
+                literal.options().provided().get(81));
+    }
+
+    @Test
+    void badFqdnIsCode7NamingIt() {
+        CniException e = rejected("{\"provide\":[{\"option\":\"fqdn\",\"value\":\"web_0\"}]}");
+        assertEquals(7, e.code());
+        assertTrue(e.getMessage().contains("web_0"), e.getMessage());
+        assertEquals(7, rejected("{\"provide\":[{\"option\":\"fqdn\",\"value\":\"" + "a".repeat(64) + "\"}]}").code());
+    }
+
+    @Test
+    void releaseOnDelIsTrueUnlessSetFalse() throws Exception {
+        assertTrue(IpamConfig.parse(ipam("{}")).releaseOnDel());
+        assertTrue(IpamConfig.parse(ipam("{\"releaseOnDel\":true}")).releaseOnDel());
+        assertFalse(IpamConfig.parse(ipam("{\"releaseOnDel\":false}")).releaseOnDel());
+        CniException e = rejected("{\"releaseOnDel\":\"no\"}");
+        assertEquals(7, e.code());
+        assertTrue(e.getMessage().contains("releaseOnDel"), e.getMessage());
+    }
+
+    @Test
+    void clientIdTemplateRendersOverTheAttachmentAndCniArgs() throws Exception {
+        IpamConfig c = IpamConfig.parse(ipam("{\"clientId\":\"{K8S_POD_NAMESPACE}/{K8S_POD_NAME}/{ifname}\"}"));
+        byte[] id = c.clientIdOf("c1", "net1", "eth0", Map.of("K8S_POD_NAMESPACE", "default", "K8S_POD_NAME", "web-0"));
+        assertEquals("\0default/web-0/eth0", new String(id, StandardCharsets.UTF_8));
+        assertEquals(7, assertThrows(CniException.class, () -> c.clientIdOf("c1", "net1", "eth0", Map.of())).code());
+        assertEquals(7, rejected("{\"clientId\":\"{K8S_POD_NAME\"}").code());
+    }
+
+    @Test
+    void providedClientIdentifierWinsOverTheTemplate() throws Exception {
+        IpamConfig c = IpamConfig.parse(ipam("{\"clientId\":\"{K8S_POD_NAME}\","
+                + "\"provide\":[{\"option\":\"dhcp-client-identifier\",\"value\":\"fixed-id\"}]}"));
+        assertArrayEquals("fixed-id".getBytes(StandardCharsets.UTF_8), c.clientIdOf("c1", "n", "e", Map.of()),
+                "CNI_ARGS lacking K8S_POD_NAME does not matter: the template is not used");
+    }
+
+    @Test
+    void absentClientIdKeepsTheReferenceIdentifier() throws Exception {
+        assertArrayEquals(dev.cnidhcp.daemon.dhcp.ClientIdentity.defaultClientId("c1", "net1", "eth0"),
+                IpamConfig.parse(ipam("{}")).clientIdOf("c1", "net1", "eth0", Map.of("K8S_POD_NAME", "web-0")));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cnidhcp.daemon.lease;
 
+import dev.cnidhcp.daemon.dhcp.Suppression;
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
@@ -228,5 +229,103 @@ class LeaseManagerTest {
 
         assertTrue(e.getMessage().contains("10.1.0.10/24 is not usable"), e.getMessage());
         assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ stable client ids, releaseOnDel
+
+    /** A StatefulSet pod's attachment: container {@code container}, client id from the pod's name. */
+    private static Attachment pod(String container, String podName, boolean releaseOnDel) {
+        LeaseKey key = new LeaseKey(container, "net1", "eth0");
+        byte[] id = ("\0default/" + podName + "/eth0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new Attachment(key, Path.of("/var/run/netns/" + container), id, ClientOptions.defaults(), List.of(),
+                RUNTIME_NETNS, Suppression.NONE, releaseOnDel);
+    }
+
+    @Test
+    void deleteWithReleaseOnDelFalseForgetsWithoutReleaseAndTheServerKeepsTheLease() throws Exception {
+        Attachment a = pod("c1", "web-0", false);
+        Binding b = manager.add(a, deadline());
+
+        manager.delete(a.key(), RUNTIME_NETNS);
+
+        assertNull(manager.get(a.key()));
+        assertEquals(List.of(), scheduler.pending(), "no more renewals");
+        assertEquals(0, server.count(Kind.RELEASE));
+        assertEquals(List.of(), net.released());
+        assertEquals(b.lease().address(), server.bindingOf(a.clientId()), "still bound at the server");
+    }
+
+    @Test
+    void recreatedPodWithTheSameClientIdGetsTheSameAddressAfterAKeptDelete() throws Exception {
+        manager.add(attachment("other", "net1", "eth0"), deadline()); // takes 10.1.0.10 first
+        Attachment old = pod("c1", "web-0", false);
+        Inet4Address before = manager.add(old, deadline()).lease().address();
+        manager.delete(old.key(), RUNTIME_NETNS);
+        manager.add(attachment("newcomer", "net1", "eth0"), deadline());
+
+        Inet4Address after = manager.add(pod("c2", "web-0", false), deadline()).lease().address();
+
+        assertEquals(before, after);
+        assertEquals(ip("10.1.0.11"), after);
+    }
+
+    @Test
+    void addWhoseClientIdALiveAttachmentHoldsIsRefusedAndTouchesNothing() throws Exception {
+        Attachment old = pod("c1", "web-0", false);
+        manager.add(old, deadline());
+        int discovers = server.count(Kind.DISCOVER);
+
+        Attachment recreated = pod("c2", "web-0", false);
+        ClientIdHeldException e = assertThrows(ClientIdHeldException.class, () -> manager.add(recreated, deadline()));
+
+        assertTrue(e.getMessage().contains("container=c1"), e.getMessage());
+        assertNull(manager.get(recreated.key()));
+        assertNotNull(manager.get(old.key()), "the holder keeps its lease");
+        assertEquals(discovers, server.count(Kind.DISCOVER), "nothing sent for the refused ADD");
+    }
+
+    @Test
+    void addWhoseClientIdIsHeldByAPodGoneWithoutDelEndsThatLeaseAndGetsTheAddress() throws Exception {
+        Attachment old = pod("c1", "web-0", false);
+        Inet4Address before = manager.add(old, deadline()).lease().address();
+        net.gone(old.key());
+
+        Binding b = manager.add(pod("c2", "web-0", false), deadline());
+
+        assertNull(manager.get(old.key()), "the vanished pod's lease ended");
+        assertEquals(before, b.lease().address());
+        assertEquals(0, server.count(Kind.RELEASE), "releaseOnDel false holds for a vanished pod too");
+    }
+
+    @Test
+    void sameContainerAddedAgainIsNotAConflictWithItself() throws Exception {
+        Attachment a = pod("c1", "web-0", false);
+        Binding first = manager.add(a, deadline());
+        assertSame(first, manager.add(a, deadline()));
+    }
+
+    @Test
+    void collectGarbageHonoursReleaseOnDelOfEachLease() throws Exception {
+        Attachment kept = pod("c1", "web-0", false);
+        Attachment released = pod("c2", "web-1", true);
+        Inet4Address keptAddress = manager.add(kept, deadline()).lease().address();
+        Inet4Address releasedAddress = manager.add(released, deadline()).lease().address();
+
+        assertEquals(List.of(), manager.collectGarbage("net1", Set.of(), RUNTIME_NETNS));
+
+        assertEquals(List.of(releasedAddress), server.received(Kind.RELEASE).stream().map(Received::ciaddr).toList());
+        assertEquals(keptAddress, server.bindingOf(kept.clientId()));
+        assertEquals(List.of(), manager.all());
+    }
+
+    @Test
+    void revokedAddWithReleaseOnDelFalseSendsNoRelease() throws Exception {
+        Attachment a = pod("c1", "web-0", false);
+        LeaseManager.Grant grant = manager.grant(a, deadline());
+
+        assertTrue(manager.revoke(grant));
+
+        assertEquals(0, server.count(Kind.RELEASE));
+        assertNull(manager.get(a.key()));
     }
 }

@@ -48,7 +48,7 @@ class PodLinkSuppressTest {
     private List<List<Route>> restoredAfterLossAndRegain(Suppression suppress) throws Exception {
         Attachment attachment = new Attachment(KEY, Path.of("/var/run/netns/pod"),
                 ClientIdentity.defaultClientId("c0ffee", "net2", "net1"), ClientOptions.defaults(), STATIC, null,
-                suppress);
+                suppress, true);
         LeaseMachine machine = new LeaseMachine(attachment, net, scheduler, clock, Duration.ofSeconds(10),
                 Duration.ofSeconds(62));
         machine.start(clock.instant().plusSeconds(60));

@@ -28,7 +28,7 @@ class LeaseCodecSuppressTest {
     private static StoredLease suppressed(StoredLease plain) {
         Attachment a = plain.attachment();
         return new StoredLease(new Attachment(a.key(), a.netns(), a.clientId(), a.options(), a.staticRoutes(),
-                a.runtimeNetns(), Suppression.GATEWAY), plain.binding());
+                a.runtimeNetns(), Suppression.GATEWAY, true), plain.binding());
     }
 
     /** The record's body after {@code edit}, under a checksum that matches it again. */

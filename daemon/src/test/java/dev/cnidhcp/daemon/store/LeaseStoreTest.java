@@ -161,4 +161,34 @@ class LeaseStoreTest {
         }
         assertEquals(200, store.loadAll().leases().size());
     }
+
+    @Test
+    void releaseOnDelFalseReadsBack() throws IOException {
+        StoredLease base = sample("c1", "eth0", "10.1.0.10");
+        Attachment a = base.attachment();
+        StoredLease kept = new StoredLease(new Attachment(a.key(), a.netns(), a.clientId(), a.options(),
+                a.staticRoutes(), a.runtimeNetns(), a.suppress(), false), base.binding());
+        LeaseStore store = LeaseStore.open(dir);
+        store.save(kept);
+        assertFalse(store.loadAll().leases().get(0).attachment().releaseOnDel());
+        store.save(base);
+        assertTrue(store.loadAll().leases().get(0).attachment().releaseOnDel());
+    }
+
+    @Test
+    void recordWrittenBeforeReleaseOnDelExistedReadsAsReleasing() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode record = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(LeaseCodec.encode(sample("c1", "eth0", "10.1.0.10")));
+        com.fasterxml.jackson.databind.node.ObjectNode body =
+                (com.fasterxml.jackson.databind.node.ObjectNode) record.get("record");
+        body.remove("releaseOnDel");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.toString().getBytes(StandardCharsets.UTF_8));
+        record.put("crc32c", String.format("%08x", crc.getValue()));
+
+        StoredLease old = LeaseCodec.decode(record.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertTrue(old.attachment().releaseOnDel());
+    }
 }

@@ -50,6 +50,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     private final List<Binding> released = new ArrayList<>();
     private final Map<LeaseKey, Inet4Address> interfaceAddresses = new ConcurrentHashMap<>();
     private final Map<LeaseKey, Boolean> linkUp = new ConcurrentHashMap<>();
+    private final java.util.Set<LeaseKey> gone = ConcurrentHashMap.newKeySet();
     private int lostUnicasts;
 
     /** Over a {@link DhcpClient} with {@link #SETTINGS} on {@code clock}. */
@@ -89,6 +90,12 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
      */
     public LoopbackLeaseTransport failExchangesWith(IOException e) {
         exchangeFailure = e;
+        return this;
+    }
+
+    /** Makes the pod of {@code key} gone: looking at its interface fails with AttachmentGoneException. */
+    public LoopbackLeaseTransport gone(LeaseKey key) {
+        gone.add(key);
         return this;
     }
 
@@ -207,6 +214,10 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Inet4Address interfaceAddress(Attachment a) throws IOException {
         if (exchangeFailure instanceof dev.cnidhcp.daemon.lease.AttachmentGoneException gone) {
             throw gone;
+        }
+        if (gone.contains(a.key())) {
+            throw new dev.cnidhcp.daemon.lease.AttachmentGoneException("network namespace " + a.netns()
+                    + " no longer exists");
         }
         return interfaceAddresses.get(a.key());
     }
