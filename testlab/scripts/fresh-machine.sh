@@ -69,7 +69,7 @@ mkdir -p "$R" "$LOGS"
 chmod 0755 "$WORK" "$R"   # a machine's / is world-readable; mktemp's 0700 would hide it from other users
 MOUNTED=()                # in mount order; unmounted in reverse
 STEPS=() RESULTS=() TIMES=()
-CHILD=
+CHILD= CURRENT= STARTED=
 
 # Every process whose root is the chroot (the lab's dnsmasq and daemons, a make still running).
 root_pids() {
@@ -112,7 +112,10 @@ remove_root_netns() {
 cleanup() {
     local rc=$? i m
     trap - EXIT INT TERM
-    [ -n "$CHILD" ] && kill -TERM -- "-$CHILD" 2>/dev/null
+    if [ -n "$CHILD" ]; then
+        kill -TERM -- "-$CHILD" 2>/dev/null
+        STEPS+=("$CURRENT") TIMES+=($(($(date +%s) - STARTED))) RESULTS+=("INTERRUPTED")
+    fi
     stop_root_processes
     remove_root_netns
     for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
@@ -138,9 +141,9 @@ trap 'say "interrupted"; exit 143' INT TERM
 # is handled at once and reaches the whole step.
 set -m
 step() {
-    local name=$1 start rc
+    local name=$1 rc
     shift
-    start=$(date +%s)
+    CURRENT=$name STARTED=$(date +%s)
     say "== $name"
     set +e
     "$@" > >(tee "$LOGS/$name.log") 2>&1 &
@@ -149,7 +152,7 @@ step() {
     rc=$?
     CHILD=
     set -e
-    STEPS+=("$name") TIMES+=($(($(date +%s) - start)))
+    STEPS+=("$name") TIMES+=($(($(date +%s) - STARTED)))
     if [ "$rc" -eq 0 ]; then RESULTS+=(passed); else RESULTS+=("FAILED (exit $rc)"); fi
     return "$rc"
 }
@@ -218,6 +221,9 @@ EOF
 }
 
 mount_all() {
+    # The root is a mount point of its own, as a machine's / is (ip netns exec makes / a slave mount).
+    mount --bind "$R" "$R" && MOUNTED+=("$R")
+    mount --make-private "$R"
     mount -t proc proc "$R/proc" && MOUNTED+=("$R/proc")
     mount -t sysfs sysfs "$R/sys" && MOUNTED+=("$R/sys")
     mount --rbind /dev "$R/dev" && MOUNTED+=("$R/dev")
