@@ -122,6 +122,7 @@ cleanup() {
         m=${MOUNTED[i]}
         umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null || say "could not unmount $m"
     done
+    summary > "$LOGS/summary.txt"   # before the root (and its surefire reports) is removed
     if grep -q " $R" /proc/self/mounts; then
         say "mounts left under $R, the root is kept: $(awk -v r="$R" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | tr '\n' ' ')"
     elif [ "${FRESH_KEEP:-0}" = 1 ]; then
@@ -129,7 +130,7 @@ cleanup() {
     else
         rm -rf "$R"
     fi
-    summary
+    cat "$LOGS/summary.txt"
     say "logs: $LOGS"
     exit "$rc"
 }
