@@ -247,13 +247,17 @@ make_target() { # TARGET: the README's command, from the checkout
     in_root /bin/bash -lc "cd /root/project && make $1"
 }
 
-say "root $R, mirror $MIRROR, project $HEAD"
-step debootstrap bootstrap
-step configure configure
-mount_all
-step clone clone
-failed=0
-for t in $FRESH_STEPS; do
-    step "make-$t" make_target "$t" || failed=1
-done
-exit "$failed"
+main() {
+    local failed=0 t
+    say "root $R, mirror $MIRROR, project $HEAD"
+    step debootstrap bootstrap
+    step configure configure
+    mount_all
+    step clone clone
+    for t in $FRESH_STEPS; do
+        step "make-$t" make_target "$t" || failed=1
+    done
+    return "$failed"
+}
+# One line, read before main runs: a checkout changed during the run cannot change what runs.
+main; exit $?
