@@ -10,7 +10,7 @@
 #   make soak     300 leases through a daemon crash, a server outage, DELs during it and a lossy server:
 #                 nothing lost, nothing given twice (~17 min; SOAK_PODS=N, SOAK_SCENARIOS=bacd; not in test)
 #   make fresh-machine  `make demo` and `make test` from a clone of HEAD in a fresh Debian 12 root
-#                 (debootstrap minbase, chroot; root; ~NN min; FRESH_KEEP=1 keeps it; not in test)
+#                 (debootstrap minbase, chroot; root; ~5 min; FRESH_KEEP=1 keeps it; not in test)
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
