@@ -9,6 +9,8 @@
 #   make faults   10 kill -9/restart cycles of the daemon with 50 leases held: nothing lost (~5 min)
 #   make soak     300 leases through a daemon crash, a server outage, DELs during it and a lossy server:
 #                 nothing lost, nothing given twice (~17 min; SOAK_PODS=N, SOAK_SCENARIOS=bacd; not in test)
+#   make fresh-machine  `make demo` and `make test` from a clone of HEAD in a fresh Debian 12 root
+#                 (debootstrap minbase, chroot; root; ~5 min; FRESH_KEEP=1 keeps it; not in test)
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
@@ -16,7 +18,7 @@ JLINK := $(if $(JAVA_HOME),$(JAVA_HOME)/bin/jlink,jlink)
 PREFIX ?= /
 ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist install test unit demo bench faults soak clean
+.PHONY: all deps dist install test unit demo bench faults soak fresh-machine clean
 
 all: dist
 
@@ -69,6 +71,9 @@ SOAK_PODS ?= 300
 SOAK_SCENARIOS ?= bacd
 soak: dist
 	testlab/scripts/soak.sh $(SOAK_PODS) $(SOAK_SCENARIOS)
+
+fresh-machine:
+	testlab/scripts/fresh-machine.sh
 
 clean:
 	$(MVN) clean

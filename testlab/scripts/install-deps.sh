@@ -1,8 +1,10 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
-# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools and
-# ISC Kea's DHCPv4 server (the lab's second server, `lab.sh up LAB --kea`; its packaged service is
-# neither started nor enabled on this machine). Idempotent.
+# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
+# binutils (jlink --strip-debug runs objcopy), procps (sysctl) and ISC Kea's DHCPv4 server (the lab's
+# second server, `lab.sh up LAB --kea`; its packaged service is neither started nor enabled on this
+# machine). Enough for `make demo` and `make test` on a Debian 12 minbase
+# (testlab/scripts/fresh-machine.sh checks that). Idempotent.
 set -euo pipefail
 
 missing=()
@@ -14,6 +16,8 @@ java_ok() {
 }
 java_ok || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v objcopy >/dev/null 2>&1 || missing+=(binutils)
+command -v sysctl >/dev/null 2>&1 || [ -x /usr/sbin/sysctl ] || missing+=(procps)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/macvlan ] || missing+=(containernetworking-plugins)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)

@@ -2,7 +2,9 @@ package dev.cnidhcp.testlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,19 +32,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The daemon's guards end to end (docs/security.md): the socket's mode, the peer check for a process
  * of another user (run with {@code setpriv}), {@code -socketgroup}, the CNI_NETNS rule, and the read
- * deadline. The plugin runs in the lab's node namespace as a runtime would run it.
+ * deadline. The plugin runs in the lab's node namespace as a runtime would run it; as the other user it
+ * runs from a {@link PublicInstall}, since that user may not reach the checkout (e.g. under /root).
  */
 @Tag("lab")
 @Timeout(120)
 class SecurityLabTest {
-    private static final Path DHCP = Path.of(System.getProperty("dist.dir", "../dist"), "bin", "dhcp")
-            .toAbsolutePath();
+    private static final Path DIST = Path.of(System.getProperty("dist.dir", "../dist")).toAbsolutePath();
+    private static final Path DHCP = DIST.resolve("bin/dhcp");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int NOBODY = 65534;
     private static final int SOCKET_GROUP = 4242;
 
     @RegisterExtension
     static final SharedLab LAB = new SharedLab();
+
+    /** dist/ where user {@link #NOBODY} can run it; made before the first test, removed after the last. */
+    private static PublicInstall forNobody;
+
+    @BeforeAll
+    static void installForNobody() throws Exception {
+        forNobody = PublicInstall.of(DIST);
+    }
+
+    @AfterAll
+    static void removeInstallForNobody() throws IOException {
+        if (forNobody != null) {
+            forNobody.close();
+        }
+    }
 
     private static Lab lab() {
         return LAB.get();
@@ -75,11 +93,16 @@ class SecurityLabTest {
         }
     }
 
-    /** Runs our plugin in the node namespace, as {@code user} (e.g. setpriv ...) when given. */
-    private static Out plugin(List<String> user, Map<String, String> env, String config) throws Exception {
+    /** Runs our plugin (dist/bin/dhcp) in the node namespace, as root. */
+    private static Out plugin(Map<String, String> env, String config) throws Exception {
+        return plugin(List.of(), DHCP, env, config);
+    }
+
+    /** Runs the plugin {@code dhcp} in the node namespace, through {@code user} (e.g. setpriv ...) when given. */
+    private static Out plugin(List<String> user, Path dhcp, Map<String, String> env, String config) throws Exception {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab().name + "-node"));
         command.addAll(user);
-        command.add(DHCP.toString());
+        command.add(dhcp.toString());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("CNI_"));
         pb.environment().putAll(env);
@@ -98,6 +121,11 @@ class SecurityLabTest {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** Runs the plugin as user {@link #NOBODY} with only {@code groups}, from {@link #forNobody}. */
+    private static Out pluginAsNobody(Map<String, String> env, String config, String... groups) throws Exception {
+        return plugin(asNobody(groups), forNobody.dhcp, env, config);
     }
 
     private static List<String> asNobody(String... groups) {
@@ -129,7 +157,7 @@ class SecurityLabTest {
         Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw-rw-")); // as a careless chmod
         Files.setPosixFilePermissions(lab().dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
-            Out out = plugin(asNobody(), statusEnv(), config("1.1.0"));
+            Out out = pluginAsNobody(statusEnv(), config("1.1.0"));
             assertNotEquals(0, out.exit(), out.stdout() + out.stderr());
             JsonNode error = out.json();
             assertEquals(105, error.get("code").asInt(), out.stdout());
@@ -148,16 +176,16 @@ class SecurityLabTest {
         assertEquals(SOCKET_GROUP, Files.getAttribute(socket(), "unix:gid"));
         Files.setPosixFilePermissions(lab().dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        Out member = plugin(asNobody(String.valueOf(SOCKET_GROUP)), statusEnv(), config("1.1.0"));
+        Out member = pluginAsNobody(statusEnv(), config("1.1.0"), String.valueOf(SOCKET_GROUP));
         assertEquals(0, member.exit(), member.stdout() + member.stderr() + lab().diagnostics());
 
-        Out other = plugin(asNobody(), statusEnv(), config("1.1.0"));
+        Out other = pluginAsNobody(statusEnv(), config("1.1.0"));
         assertNotEquals(0, other.exit(), "the file's mode keeps a non-member out: " + other.stdout());
     }
 
     @Test
     void aNetnsThatIsARegularFileIsRefusedWithCode4() throws Exception {
-        Out out = plugin(List.of(), addEnv("/etc/hostname"), config("1.0.0"));
+        Out out = plugin(addEnv("/etc/hostname"), config("1.0.0"));
         assertNotEquals(0, out.exit());
         JsonNode error = out.json();
         assertEquals(4, error.get("code").asInt(), out.stdout());
@@ -174,7 +202,7 @@ class SecurityLabTest {
                 silent.add(c);
             }
             long started = System.nanoTime();
-            Out status = plugin(List.of(), statusEnv(), config("1.1.0"));
+            Out status = plugin(statusEnv(), config("1.1.0"));
             assertEquals(0, status.exit(), status.stdout() + status.stderr());
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(8), "answered while the silent ones wait");
 
