@@ -77,7 +77,7 @@ class AdminCliTest {
 
         assertEquals(0, run("status", "-socketpath", socket.toString()));
 
-        assertEquals(new WireRequest(Map.of("CNI_COMMAND", "DAEMON-STATUS"), ""), received.get(5, TimeUnit.SECONDS));
+        assertEquals(new WireRequest(Map.of("CNI_COMMAND", "DAEMON-STATUS", "DHCP_ADMIN", "1"), ""), received.get(5, TimeUnit.SECONDS));
         assertTrue(stdout().startsWith("healthy\n"), stdout());
     }
 

@@ -17,6 +17,7 @@ import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
 import dev.cnidhcp.daemon.time.Scheduler;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
+import dev.cnidhcp.wire.AdminCommand;
 import dev.cnidhcp.wire.WireRequest;
 import dev.cnidhcp.wire.WireResponse;
 import org.junit.jupiter.api.Test;
@@ -649,7 +650,7 @@ class CniHandlerTest {
     // --- admin requests (dhcp leases, dhcp status) ---
 
     private WireResponse admin(CniHandler handler, String command) {
-        return handler.handle(new WireRequest(Map.of("CNI_COMMAND", command), ""), RUNTIME);
+        return handler.handle(new WireRequest(Map.of("CNI_COMMAND", command, AdminCommand.MARKER, "1"), ""), RUNTIME);
     }
 
     @Test
@@ -715,6 +716,17 @@ class CniHandlerTest {
     void adminCommandsAreSpelledExactlyElseTheyAreUnknownCniCommands() throws Exception {
         assertError(admin(handler(), "leases"), 4);
         assertError(admin(handler(), "DAEMON_STATUS"), 4);
+    }
+
+    /** What a runtime that sets CNI_COMMAND=LEASES sends: the plugin forwards CNI_* only, so no marker. */
+    @Test
+    void anAdminCommandWithoutTheMarkerIsAnUnknownCniCommand() throws Exception {
+        for (String command : List.of("LEASES", "DAEMON-STATUS")) {
+            WireResponse response = call(handler(), env(command, "eth0"), config("1.0.0"));
+            assertError(response, 4);
+            assertEquals("unknown CNI_COMMAND '" + command + "' (expected one of ADD, DEL, CHECK, GC, STATUS, VERSION)",
+                    json(response).get("msg").asText());
+        }
     }
 
     // --- metrics ---
