@@ -84,6 +84,7 @@ set title "$title ($n ADDs in parallel, round 1)"
 set xlabel 'seconds since the burst started'
 set ylabel 'ADDs'
 set yrange [0:$((n + n / 10 + 1))]
+set key bottom right
 plot '$TMP/$kind.ours.c.dat' with steps ls 1 title 'ours: completed', \
      '$TMP/$kind.reference.c.dat' with steps ls 2 title 'reference: completed', \
      '$TMP/$kind.ours.s.dat' with steps ls 3 title 'ours: started', \

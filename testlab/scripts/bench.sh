@@ -101,7 +101,7 @@ STEPS=$((4 + ROUNDS * 2 * 4))
 progress() { printf '[%s +%02d:%02d] %s\n' "$(date +%H:%M:%S)" $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 step_begin() { STEP=$((STEP + 1)); STEP_WHAT=$1; STEP_T0=$EPOCHREALTIME; progress "($STEP/$STEPS) $STEP_WHAT ..."; }
 step_end() {
-    progress "($STEP/$STEPS) $STEP_WHAT: done in $(awk -v a="$STEP_T0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}') s${1:+: $1}"
+    progress "($STEP/$STEPS) $STEP_WHAT: done in $(awk -v a="$STEP_T0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}') s${1:+: $*}"
 }
 warn() { progress "WARNING: $*"; }
 
@@ -301,7 +301,7 @@ fi
 
 # --- the tables
 row() { # LABEL OURS REFERENCE UNIT: ratio = reference / ours (lower is better)
-    printf '| %s | %s %s | %s %s | %s |\n' "$1" "${2:--}" "$4" "${3:--}" "$4" "$(ratio "$3" "$2")"
+    printf '| %s | %s%s | %s%s | %s |\n' "$1" "${2:--}" "${4:+ $4}" "${3:--}" "${4:+ $4}" "$(ratio "$3" "$2")"
 }
 ms2() { [ -n "${1:-}" ] && printf '%.2f' "$1" || echo -; }
 judge() { # AWK-CONDITION with the figures in it: met, missed, or - when a figure is missing (a syntax error)
@@ -351,9 +351,9 @@ all=$((BURST * ROUNDS))
     row "d. plugin ADD with daemon down, CPU per call (median)" "$(ms2 "${R[ours.ADD.cpu]}")" "$(ms2 "${R[reference.ADD.cpu]}")" ms
     row "d. plugin ADD with daemon down, wall per call (median of loops)" "$(ms2 "${R[ours.ADD.wall]}")" "$(ms2 "${R[reference.ADD.wall]}")" ms
     if [ "$PERF" = 1 ]; then
-        row "d. VERSION / ADD daemon down, user+sys per call of the loops (median)" \
-            "$(ms2 "${R[ours.VERSION.cpu_loop]}") / $(ms2 "${R[ours.ADD.cpu_loop]}")" \
-            "$(ms2 "${R[reference.VERSION.cpu_loop]}") / $(ms2 "${R[reference.ADD.cpu_loop]}")" ms
+        echo "| d. VERSION / ADD daemon down, user+sys per call of the loops (median; bash's fork included)" \
+            "| $(ms2 "${R[ours.VERSION.cpu_loop]}") / $(ms2 "${R[ours.ADD.cpu_loop]}") ms" \
+            "| $(ms2 "${R[reference.VERSION.cpu_loop]}") / $(ms2 "${R[reference.ADD.cpu_loop]}") ms | |"
     fi
     echo "| d. ADD with daemon down: CNI error code | ${R[ours.ADD.code]} | ${R[reference.ADD.code]} | |"
     row "e. DEL of the $BURST pods in parallel, wall (median)" "$o_del" "$r_del" ms
