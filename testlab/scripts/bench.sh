@@ -3,7 +3,7 @@
 # that exist only in network namespaces (dnsmasq --no-ping, the reference bridge plugin). Scenarios
 # alternate between the two implementations; one table with both figures and their ratio, then one
 # with each speed target and whether it is met, are printed and, with --write, appended to
-# docs/benchmarks.md (the pictures copied to docs/bench/).
+# docs/benchmarks.md (the pictures copied to docs/bench/RUN/ and shown under the tables).
 #
 #   bench.sh [--write] [--quick]
 #     a. single ADD latency, SEQUENTIAL pods one after another: median and p95
@@ -399,19 +399,31 @@ declare -p R >"$OUT/results.sh" # every figure, as `declare -A R=(...)`
     echo "COMMIT=$commit"
 } >"$OUT/params"
 
+# With --write, the run's pictures go to docs/bench/<UTC time of the run>/ and the section appended to
+# docs/benchmarks.md shows them under its tables: each section keeps the pictures of its own run.
+pictures=()
 if command -v gnuplot >/dev/null 2>&1; then
     if "$HERE/bench-plot.sh" "$OUT" >&2; then
-        if [ "$WRITE" = 1 ]; then
-            mkdir -p "$ROOT/docs/bench"
-            cp "$OUT"/*.svg "$ROOT/docs/bench/"
-            progress "pictures copied to docs/bench/"
-        fi
+        for f in single-add burst-timeline batches; do [ -s "$OUT/$f.svg" ] && pictures+=("$f.svg"); done
     else
         warn "bench-plot.sh failed; the raw data is in $OUT"
     fi
 fi
 if [ "$WRITE" = 1 ]; then
     cat "$TMP/table.md" >>"$ROOT/docs/benchmarks.md"
+    if [ ${#pictures[@]} -gt 0 ]; then
+        run=$(basename "$OUT")
+        [[ $run =~ ^[0-9]{8}T[0-9]{6}Z$ ]] || run=$(date -u +%Y%m%dT%H%M%SZ)
+        mkdir -p "$ROOT/docs/bench/$run"
+        for f in "${pictures[@]}"; do cp "$OUT/$f" "$ROOT/docs/bench/$run/"; done
+        {
+            echo
+            echo "Pictures of this run (\`testlab/scripts/bench-plot.sh\` from its raw data):"
+            echo
+            for f in "${pictures[@]}"; do echo "![${f%.svg}](bench/$run/$f)"; done
+        } >>"$ROOT/docs/benchmarks.md"
+        progress "pictures copied to docs/bench/$run/"
+    fi
     progress "appended to docs/benchmarks.md"
 fi
 progress "done: raw data, table and pictures in $OUT"
