@@ -3,7 +3,7 @@
 #   single-add.svg      a: the single-ADD latency distribution (CDF, log scale), ours and the reference
 #   burst-timeline.svg  b and f (round 1): per ADD of the burst, when it started and when it ended,
 #                       relative to the burst's start, as two curves per implementation: ADDs started
-#                       and ADDs completed (successful ones) by time t; quiet machine above, loaded below
+#                       and ADDs completed (successful ones) by time t; b above, f (loaded) below
 #   batches.svg         g: ADDs completed by time t over the batches, ours and the reference
 #
 #   bench-plot.sh RUN_DIR [FIGURE_DIR]    (FIGURE_DIR defaults to RUN_DIR; PLOT_FORMAT=png draws PNG)
@@ -84,21 +84,21 @@ set title "$title ($n ADDs in parallel, round 1)"
 set xlabel 'seconds since the burst started'
 set ylabel 'ADDs'
 set yrange [0:$((n + n / 10 + 1))]
-set key bottom right
+set key outside right top vertical
 plot '$TMP/$kind.ours.c.dat' with steps ls 1 title 'ours: completed', \
      '$TMP/$kind.reference.c.dat' with steps ls 2 title 'reference: completed', \
      '$TMP/$kind.ours.s.dat' with steps ls 3 title 'ours: started', \
      '$TMP/$kind.reference.s.dat' with steps ls 4 title 'reference: started'
 EOF
 }
-b_panel=$(panel burst "b. burst, quiet machine")
+b_panel=$(panel burst "b. burst, no load added")
 f_panel=$(panel loaded "f. burst, ${LOAD_PROCS:-2} CPU-bound processes running")
 if [ -n "$b_panel" ]; then
     rows=1
     [ -n "$f_panel" ] && rows=2
     gnuplot <<EOF
 $STYLE
-$(term 860 $((rows * 400 + 40)))
+$(term 960 $((rows * 400 + 40)))
 set output '$FIG/burst-timeline.$EXT'
 set multiplot layout $rows,1 title "ADD bursts: when each ADD started and ended ($label)"
 $b_panel
