@@ -140,8 +140,9 @@ parallel_dels() { # LAB NAMES... -> wall_ms
 
 declare -A R
 add_sample() { R[$1]="${R[$1]:-} $2"; }
-stat_of() { tr ' ' '\n' <<<"${R[$1]:-}" | grep . | "$2"; }
-sum_of() { tr ' ' '\n' <<<"${R[$1]:-}" | grep . | awk '{s+=$1} END {print s+0}'; }
+samples() { tr ' ' '\n' <<<"${R[$1]:-}" | { grep . || true; }; } # none when a scenario did not run (ROUNDS=0)
+stat_of() { samples "$1" | "$2"; }
+sum_of() { samples "$1" | awk '{s+=$1} END {print s+0}'; }
 
 # --- d. the plugin on its own: no lab, no daemon (the socket path does not exist), no traffic
 echo '{"cniVersion":"1.0.0","name":"bench","type":"bridge","ipam":{"type":"dhcp","daemonSocketPath":"/nonexistent/bench.sock"}}' >"$TMP/plugin.conf"
