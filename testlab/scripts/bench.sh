@@ -1,38 +1,86 @@
 #!/bin/bash
 # Side-by-side benchmark of our DHCP IPAM and the reference Go daemon (/usr/lib/cni/dhcp), in labs
 # that exist only in network namespaces (dnsmasq --no-ping, the reference bridge plugin). Scenarios
-# alternate between the two implementations; one table with both figures and their ratio is printed
-# and, with --write, appended to docs/benchmarks.md.
+# alternate between the two implementations; one table with both figures and their ratio, then one
+# with each speed target and whether it is met, are printed and, with --write, appended to
+# docs/benchmarks.md (the pictures copied to docs/bench/RUN/ and shown under the tables).
 #
 #   bench.sh [--write] [--quick]
 #     a. single ADD latency, SEQUENTIAL pods one after another: median and p95
 #     b. burst: BURST pods ADD in parallel: wall time, successes, duplicate addresses
-#     c. scale: SCALE leases held for HOLD seconds (a /20): daemon RSS, threads, CPU seconds
+#     c. scale: the SCALE leases of g held for HOLD seconds (a /20): daemon RSS, threads, CPU seconds
 #   b and c also count the leases live at the server at their end: the pod's address leased to the
 #   pod's MAC in dnsmasq's lease file with an expiry after now (lab.sh census)
-#     d. plugin process cost: VERSION and a failing ADD (daemon down): wall and CPU per invocation
+#     d. plugin process cost, no lab: VERSION and an ADD with the daemon down (CNI error 11), CPU per
+#        call (perf stat's task-clock per call, median of PLUGIN_CALLS calls; without perf: user+sys
+#        of PLUGIN_LOOPS loops of PLUGIN_CALLS calls, per call, median of the loops) and wall per call
 #     e. DEL of the BURST pods in parallel: wall time
-# Environment: SEQUENTIAL=20 BURST=100 SCALE=1000 HOLD=300 ROUNDS=2 (--quick: 10/20/100/60/1).
+#     f. b and e again with LOAD_PROCS CPU-bound processes (busy loops, each under `timeout LOAD_MAX`)
+#        keeping the cores busy; started before the burst, stopped by PID after the DELs
+#     g. SCALE ADDs in batches of BATCH (BATCH in parallel, then the next BATCH): the sum of the
+#        batches' wall times; these are the leases c holds, and c's census counts them live at the end
+# Environment: SEQUENTIAL=20 BURST=100 SCALE=1000 HOLD=300 ROUNDS=2 BATCH=50 PLUGIN_CALLS=100
+#   PLUGIN_LOOPS=5 LOAD_PROCS=2 LOAD_MAX=300 (--quick: 10/20/100/60/1/50/50/3/2/300);
+#   BENCH_OUT=DIR (default testlab/target/bench/<UTC time>): the run's raw data and pictures.
+# Progress goes to stderr, one line per step with its start and its figures at the end; the tables
+# go to stdout. The pictures are drawn by bench-plot.sh from the raw data (gnuplot, installed here
+# when missing), which can be run again on a saved run: bench-plot.sh RUN_DIR [FIGURE_DIR].
 set -euo pipefail
+export LC_ALL=C # `times` and $EPOCHREALTIME print a decimal point
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 LAB_SH=$HERE/lab.sh
 DIST=${DIST:-$ROOT/dist}
+REF_PLUGIN=/usr/lib/cni/dhcp
 WRITE=0
-if [ "${1:-}" = --write ]; then WRITE=1; shift; fi
-if [ "${1:-}" = --quick ]; then
+QUICK=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --write) WRITE=1 ;;
+        --quick) QUICK=1 ;;
+        *) echo "usage: bench.sh [--write] [--quick]" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$QUICK" = 1 ]; then
     SEQUENTIAL=${SEQUENTIAL:-10} BURST=${BURST:-20} SCALE=${SCALE:-100} HOLD=${HOLD:-60} ROUNDS=${ROUNDS:-1}
+    PLUGIN_CALLS=${PLUGIN_CALLS:-50} PLUGIN_LOOPS=${PLUGIN_LOOPS:-3}
 fi
 SEQUENTIAL=${SEQUENTIAL:-20}
 BURST=${BURST:-100}
 SCALE=${SCALE:-1000}
 HOLD=${HOLD:-300}
 ROUNDS=${ROUNDS:-2}
-PARALLEL_ADDS=25 # pods attached at once while building the scale scenario
+BATCH=${BATCH:-50}
+PLUGIN_CALLS=${PLUGIN_CALLS:-100}
+PLUGIN_LOOPS=${PLUGIN_LOOPS:-5}
+LOAD_PROCS=${LOAD_PROCS:-2}
+LOAD_MAX=${LOAD_MAX:-300}
+OUT=${BENCH_OUT:-$ROOT/testlab/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
 LABS=()
+LOAD_PIDS=()
 TMP=$(mktemp -d)
+
+# The CPU-bound processes of f, stopped by their PIDs (timeout passes the TERM on to its busy loop).
+load_start() {
+    local i
+    for i in $(seq 1 "$LOAD_PROCS"); do
+        timeout "$LOAD_MAX" bash -c 'while :; do :; done' &
+        LOAD_PIDS+=($!)
+    done
+}
+load_running() { local p n=0; for p in "${LOAD_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done; echo $n; }
+load_stop() {
+    local p
+    for p in "${LOAD_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in "${LOAD_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    LOAD_PIDS=()
+}
+
 cleanup() {
+    load_stop
     for l in "${LABS[@]}"; do "$LAB_SH" down "$l" >/dev/null 2>&1 || true; done
     neigh_restore
     rm -rf "$TMP"
@@ -40,12 +88,33 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM # the EXIT trap cleans up; without exit a TERM would only clean up and go on
 
-log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 p95() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; print a[i]}'; }
-ratio() { awk -v r="$1" -v o="$2" 'BEGIN { if (o > 0) printf "%.1fx", r / o; else print "-" }'; }
+ratio() { awk -v r="$1" -v o="$2" 'BEGIN { if (r != "" && o > 0) printf "%.1fx", r / o; else print "-" }'; }
 # shellcheck source=labkit.sh
-. "$HERE/labkit.sh" # ms_since, daemon_pid, parallel_adds, leases_live
+. "$HERE/labkit.sh" # ms_since, daemon_pid, parallel_adds, leases_live, neigh_raise, neigh_restore
+
+# --- progress: "[HH:MM:SS +MM:SS] (STEP/STEPS) what ..." at a step's start, "... done in X s: figures"
+STEP=0
+STEPS=$((4 + ROUNDS * 2 * 4))
+[ "$SCALE" -gt 0 ] && STEPS=$((STEPS + 4))
+progress() { printf '[%s +%02d:%02d] %s\n' "$(date +%H:%M:%S)" $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
+step_begin() { STEP=$((STEP + 1)); STEP_WHAT=$1; STEP_T0=$EPOCHREALTIME; progress "($STEP/$STEPS) $STEP_WHAT ..."; }
+step_end() {
+    progress "($STEP/$STEPS) $STEP_WHAT: done in $(awk -v a="$STEP_T0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}') s${1:+: $*}"
+}
+warn() { progress "WARNING: $*"; }
+
+ensure_gnuplot() { # the pictures only; the benchmark itself does not need it
+    command -v gnuplot >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        progress "installing gnuplot-nox for the pictures"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null 2>&1; } \
+            || true
+    fi
+    command -v gnuplot >/dev/null 2>&1 || warn "no gnuplot (apt-get install gnuplot-nox): the run draws no pictures"
+}
 
 new_lab() { # IMPL [FLAGS...] -> lab name
     local impl=$1 lab flags=()
@@ -69,78 +138,157 @@ parallel_dels() { # LAB NAMES... -> wall_ms
     ms_since "$t0"
 }
 
-# d. one plugin invocation, measured by GNU time: prints "wall_ms cpu_ms"
-plugin_cost() { # BINARY COMMAND
-    local bin=$1 command=$2 out
-    out=$( { echo '{"cniVersion":"1.0.0","name":"bench","type":"bridge","ipam":{"type":"dhcp","daemonSocketPath":"/nonexistent/bench.sock"}}' \
-        | CNI_COMMAND=$command CNI_CONTAINERID=bench CNI_NETNS=/nonexistent CNI_IFNAME=eth0 CNI_PATH=/nonexistent \
-          /usr/bin/time -f "%e %U %S" "$bin" >/dev/null; } 2>&1 | tail -n 1) || true
-    awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}' <<<"$out"
-}
-
 declare -A R
 add_sample() { R[$1]="${R[$1]:-} $2"; }
+samples() { tr ' ' '\n' <<<"${R[$1]:-}" | { grep . || true; }; } # none when a scenario did not run (ROUNDS=0)
+stat_of() { samples "$1" | "$2"; }
+sum_of() { samples "$1" | awk '{s+=$1} END {print s+0}'; }
 
+# --- d. the plugin on its own: no lab, no daemon (the socket path does not exist), no traffic
+echo '{"cniVersion":"1.0.0","name":"bench","type":"bridge","ipam":{"type":"dhcp","daemonSocketPath":"/nonexistent/bench.sock"}}' >"$TMP/plugin.conf"
+call_plugin() { # BIN COMMAND [PREFIX...]: one call, its stdout to $TMP/plugin.out
+    local bin=$1 command=$2
+    shift 2
+    CNI_COMMAND=$command CNI_CONTAINERID=bench CNI_NETNS=/nonexistent CNI_IFNAME=eth0 CNI_PATH=/nonexistent \
+        "$@" "$bin" <"$TMP/plugin.conf" >"$TMP/plugin.out" 2>/dev/null || true
+}
+children_cpu_s() { # FILE written by `times`: the user+sys seconds of the shell's waited-for children
+    awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.6f\n", s }' "$1"
+}
+PERF=0
+if command -v perf >/dev/null 2>&1 && perf stat -x, -e task-clock -o "$TMP/perf.out" -- true >/dev/null 2>&1 \
+    && awk -F, '$3 == "task-clock" && $1 ~ /^[0-9.]+$/ {ok = 1} END {exit !ok}' "$TMP/perf.out"; then
+    PERF=1
+fi
+
+plugin_cost() { # IMPL BIN COMMAND
+    local impl=$1 bin=$2 command=$3 key=$1.$3 i l w0 w1 cpu perf_dat loops_dat
+    step_begin "d plugin $command $impl: $PLUGIN_LOOPS loops of $PLUGIN_CALLS calls$([ "$PERF" = 1 ] && echo " and $PLUGIN_CALLS under perf stat")"
+    call_plugin "$bin" "$command"
+    R[$key.code]=$(grep -o '"code": *[0-9]*' "$TMP/plugin.out" | grep -o '[0-9]*$' || true)
+    R[$key.code]=${R[$key.code]:-none}
+    loops_dat=$OUT/plugin.$impl.$command.loops.dat # per loop: CPU ms per call, wall ms per call
+    : >"$loops_dat"
+    for l in $(seq 1 "$PLUGIN_LOOPS"); do
+        times >"$TMP/times0"
+        w0=$EPOCHREALTIME
+        for ((i = 0; i < PLUGIN_CALLS; i++)); do call_plugin "$bin" "$command"; done
+        w1=$EPOCHREALTIME
+        times >"$TMP/times1"
+        awk -v c0="$(children_cpu_s "$TMP/times0")" -v c1="$(children_cpu_s "$TMP/times1")" -v w0="$w0" -v w1="$w1" -v n="$PLUGIN_CALLS" \
+            'BEGIN {printf "%.3f %.3f\n", (c1 - c0) * 1000 / n, (w1 - w0) * 1000 / n}' >>"$loops_dat"
+    done
+    R[$key.cpu_loop]=$(awk '{print $1}' "$loops_dat" | median)
+    R[$key.wall]=$(awk '{print $2}' "$loops_dat" | median)
+    R[$key.cpu]=${R[$key.cpu_loop]}
+    R[$key.cpu_how]="user+sys per call, median of $PLUGIN_LOOPS loops of $PLUGIN_CALLS"
+    if [ "$PERF" = 1 ]; then
+        perf_dat=$OUT/plugin.$impl.$command.perf.dat # per call: task-clock ms
+        : >"$perf_dat"
+        for ((i = 0; i < PLUGIN_CALLS; i++)); do
+            call_plugin "$bin" "$command" perf stat -x, -e task-clock -o "$TMP/perf.out" --
+            awk -F, '$3 == "task-clock" {print $1}' "$TMP/perf.out" >>"$perf_dat"
+        done
+        R[$key.cpu]=$(median <"$perf_dat")
+        R[$key.cpu_how]="perf stat task-clock, median of $PLUGIN_CALLS calls"
+    fi
+    step_end "CPU $(printf %.2f "${R[$key.cpu]}") ms per call ($(printf %.2f "${R[$key.cpu_loop]}") ms from the loops)," \
+        "wall $(printf %.2f "${R[$key.wall]}") ms, CNI error code ${R[$key.code]}"
+}
+
+# --- a, b, e and f, in one lab per implementation and round
 round() { # IMPL ROUND
-    local impl=$1 lab pods=() i plugin
+    local impl=$1 r=$2 lab pods=() loaded=() i t0 ms wall ok unique live del busy
     lab=$(new_lab "$impl")
     "$LAB_SH" add "$lab" warm bridge >/dev/null
+
+    step_begin "a single ADD round $r/$ROUNDS $impl: $SEQUENTIAL pods one after another"
     for i in $(seq 1 "$SEQUENTIAL"); do
         "$LAB_SH" netns "$lab" "s$i"
-        local t0
         t0=$(date +%s%N)
-        "$LAB_SH" cni "$lab" "s$i" bridge ADD 1.0.0 >/dev/null || log "$impl: sequential ADD s$i failed"
-        add_sample "$impl.single" "$(ms_since "$t0")"
+        "$LAB_SH" cni "$lab" "s$i" bridge ADD 1.0.0 >/dev/null || warn "$impl: sequential ADD s$i failed"
+        ms=$(ms_since "$t0")
+        add_sample "$impl.single" "$ms"
+        echo "$ms" >>"$OUT/single.$impl.dat"
     done
-    for i in $(seq 1 "$BURST"); do pods+=("p$i"); done
-    read -r wall ok unique <<<"$(parallel_adds "$lab" "${pods[@]}")"
+    step_end "median $(stat_of "$impl.single" median) ms, p95 $(stat_of "$impl.single" p95) ms (all rounds so far)"
+
+    for i in $(seq 1 "$BURST"); do pods+=("p$i"); loaded+=("l$i"); done
+    step_begin "b burst round $r/$ROUNDS $impl: $BURST ADDs in parallel"
+    read -r wall ok unique <<<"$(ADD_TIMES=$OUT/burst.$impl.r$r.dat parallel_adds "$lab" "${pods[@]}")"
+    live=$(leases_live "$lab" "${pods[@]}")
     add_sample "$impl.burst" "$wall"
     add_sample "$impl.burst_ok" "$ok"
     add_sample "$impl.burst_unique" "$unique"
-    add_sample "$impl.burst_live" "$(leases_live "$lab" "${pods[@]}")"
-    add_sample "$impl.del" "$(parallel_dels "$lab" "${pods[@]}")"
-    plugin=$DIST/bin/dhcp
-    [ "$impl" = reference ] && plugin=/usr/lib/cni/dhcp
-    for i in $(seq 1 10); do
-        read -r w c <<<"$(plugin_cost "$plugin" VERSION)"
-        add_sample "$impl.version_wall" "$w"; add_sample "$impl.version_cpu" "$c"
-        read -r w c <<<"$(plugin_cost "$plugin" ADD)"
-        add_sample "$impl.fail_wall" "$w"; add_sample "$impl.fail_cpu" "$c"
-    done
-    log "$impl round $2: single $(tr ' ' '\n' <<<"${R[$impl.single]}" | grep . | median) ms median;" \
-        "burst $wall ms ($ok ok, $unique unique); DEL $(tr ' ' '\n' <<<"${R[$impl.del]}" | tail -n 1) ms"
+    add_sample "$impl.burst_live" "$live"
+    step_end "wall $wall ms, $ok ok, $unique unique, $live live at the server"
+
+    step_begin "e DEL round $r/$ROUNDS $impl: $BURST DELs in parallel"
+    del=$(parallel_dels "$lab" "${pods[@]}")
+    add_sample "$impl.del" "$del"
+    step_end "wall $del ms"
+
+    step_begin "f loaded burst round $r/$ROUNDS $impl: $LOAD_PROCS CPU-bound processes, $BURST ADDs then $BURST DELs in parallel"
+    for i in "${loaded[@]}"; do "$LAB_SH" netns "$lab" "$i"; done # made before the load, as for b
+    load_start
+    read -r wall ok unique <<<"$(ADD_TIMES=$OUT/loaded.$impl.r$r.dat parallel_adds "$lab" "${loaded[@]}")"
+    del=$(parallel_dels "$lab" "${loaded[@]}")
+    busy=$(load_running)
+    load_stop
+    [ "$busy" = "$LOAD_PROCS" ] || warn "only $busy of $LOAD_PROCS CPU-bound processes ran to the end of f (LOAD_MAX=$LOAD_MAX s)"
+    add_sample "$impl.loaded" "$wall"
+    add_sample "$impl.loaded_ok" "$ok"
+    add_sample "$impl.loaded_unique" "$unique"
+    add_sample "$impl.loaded_del" "$del"
+    step_end "ADD wall $wall ms ($ok ok, $unique unique), DEL wall $del ms"
     "$LAB_SH" down "$lab" >&2
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# --- g and c: SCALE ADDs in batches of BATCH (g), then held HOLD seconds (c)
 scale() { # IMPL
-    local impl=$1 lab pid pods=() i t0 ticks0 ticks1 hz
+    local impl=$1 lab pid pods=() i t0 ticks0 ticks1 hz wall ok held=0 sum=0 batches n=0
     lab=$(new_lab "$impl" --wide)
-    log "$impl: attaching $SCALE pods ($PARALLEL_ADDS at a time)"
     for i in $(seq 1 "$SCALE"); do pods+=("z$i"); done
-    local held=0
-    for ((i = 0; i < SCALE; i += PARALLEL_ADDS)); do
-        read -r _ ok _ <<<"$(parallel_adds "$lab" "${pods[@]:i:PARALLEL_ADDS}")"
+    batches=$(((SCALE + BATCH - 1) / BATCH))
+    step_begin "g batches $impl: $SCALE ADDs in $batches batches of $BATCH"
+    for ((i = 0; i < SCALE; i += BATCH)); do
+        read -r wall ok _ <<<"$(ADD_TIMES=$OUT/batches.$impl.dat parallel_adds "$lab" "${pods[@]:i:BATCH}")"
         held=$((held + ok))
+        sum=$((sum + wall))
+        n=$((n + 1))
+        if [ $((n % 5)) -eq 0 ] && [ "$n" -lt "$batches" ]; then
+            progress "($STEP/$STEPS)   g $impl: batch $n/$batches, $held of $((i + BATCH)) attached, $sum ms of ADDs so far"
+        fi
     done
+    R[$impl.batch_wall]=$sum
+    R[$impl.scale_held]=$held
+    step_end "$held of $SCALE attached, $sum ms (sum of the batches' wall times)"
+
     pid=$(daemon_pid "$lab")
     hz=$(getconf CLK_TCK)
     ticks0=$(cpu_ticks "$pid")
-    log "$impl: $held leases held; holding them for $HOLD s (2-minute leases: renewals every minute)"
+    step_begin "c hold $impl: $held leases for $HOLD s, until $(date -d "+$HOLD seconds" +%H:%M:%S) (2-minute leases: renewals every minute)"
     sleep "$HOLD"
     ticks1=$(cpu_ticks "$pid")
-    R[$impl.scale_held]=$held
     R[$impl.scale_rss]=$(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
     R[$impl.scale_threads]=$(ls "/proc/$pid/task" | wc -l)
     R[$impl.scale_cpu]=$(awk -v d=$((ticks1 - ticks0)) -v hz="$hz" 'BEGIN {printf "%.1f", d / hz}')
-    R[$impl.scale_renewed]=$(grep -c "renewed" "${TMPDIR:-/tmp}/cni-dhcp-lab.$lab/daemon.log" || true)
     R[$impl.scale_live]=$(leases_live "$lab" "${pods[@]}")
-    log "$impl: RSS ${R[$impl.scale_rss]} MiB, ${R[$impl.scale_threads]} threads, ${R[$impl.scale_cpu]} CPU-s in $HOLD s;" \
+    step_end "RSS ${R[$impl.scale_rss]} MiB, ${R[$impl.scale_threads]} threads, ${R[$impl.scale_cpu]} CPU-s;" \
         "${R[$impl.scale_live]} of $held leases live at the server at the end"
     "$LAB_SH" down "$lab" >&2
 }
 
+progress "bench: $STEPS steps; SEQUENTIAL=$SEQUENTIAL BURST=$BURST SCALE=$SCALE HOLD=$HOLD ROUNDS=$ROUNDS BATCH=$BATCH" \
+    "PLUGIN_CALLS=$PLUGIN_CALLS PLUGIN_LOOPS=$PLUGIN_LOOPS LOAD_PROCS=$LOAD_PROCS; raw data in $OUT"
+ensure_gnuplot
+[ "$PERF" = 1 ] || warn "perf stat cannot count here: d's CPU per call comes from the loops' user+sys"
+plugin_cost ours "$DIST/bin/dhcp" VERSION
+plugin_cost ours "$DIST/bin/dhcp" ADD
+plugin_cost reference "$REF_PLUGIN" VERSION
+plugin_cost reference "$REF_PLUGIN" ADD
 for r in $(seq 1 "$ROUNDS"); do
     round ours "$r"
     round reference "$r"
@@ -152,40 +300,131 @@ if [ "$SCALE" -gt 0 ]; then
     neigh_restore
 fi
 
-stat_of() { tr ' ' '\n' <<<"${R[$1]:-}" | grep . | "$2"; }
-sum_of() { tr ' ' '\n' <<<"${R[$1]:-}" | grep . | awk '{s+=$1} END {print s+0}'; }
-row() { # LABEL OURS REFERENCE UNIT [lower-is-better: ratio reference/ours]
-    printf '| %s | %s %s | %s %s | %s |\n' "$1" "$2" "$4" "$3" "$4" "$(ratio "$3" "$2")"
+# --- the tables
+row() { # LABEL OURS REFERENCE UNIT: ratio = reference / ours (lower is better)
+    printf '| %s | %s%s | %s%s | %s |\n' "$1" "${2:--}" "${4:+ $4}" "${3:--}" "${4:+ $4}" "$(ratio "$3" "$2")"
+}
+ms2() { [ -n "${1:-}" ] && printf '%.2f' "$1" || echo -; }
+judge() { # AWK-CONDITION with the figures in it: met, missed, or - when a figure is missing (a syntax error)
+    local rc=0
+    awk "BEGIN { exit !($1) }" 2>/dev/null || rc=$?
+    case $rc in 0) echo met ;; 1) echo missed ;; *) echo - ;; esac
+}
+at_size() { # NAME VALUE TARGET: a note when the run's size is not the target's
+    [ "$2" = "$3" ] || echo " (at $1=$2; the target is for $3)"
+}
+target() { # TARGET OURS REFERENCE RATIO VERDICT
+    printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5"
 }
 
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+mode="\`make bench\`"
+[ "$QUICK" = 1 ] && mode="\`bench.sh --quick\` (quick mode: small sizes, one round)"
+o_single=$(stat_of ours.single median) r_single=$(stat_of reference.single median)
+o_burst=$(stat_of ours.burst median) r_burst=$(stat_of reference.burst median)
+o_del=$(stat_of ours.del median) r_del=$(stat_of reference.del median)
+o_loaded=$(stat_of ours.loaded median) r_loaded=$(stat_of reference.loaded median)
+all=$((BURST * ROUNDS))
 {
     echo
     echo "## $(date -u +%Y-%m-%d\ %H:%MZ), $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(java -version 2>&1 | head -n 1), commit $commit"
     echo
-    echo "\`make bench\`: SEQUENTIAL=$SEQUENTIAL BURST=$BURST SCALE=$SCALE HOLD=$HOLD ROUNDS=$ROUNDS; ratio = reference / ours."
+    echo "$mode: SEQUENTIAL=$SEQUENTIAL BURST=$BURST SCALE=$SCALE HOLD=$HOLD ROUNDS=$ROUNDS BATCH=$BATCH" \
+        "PLUGIN_CALLS=$PLUGIN_CALLS PLUGIN_LOOPS=$PLUGIN_LOOPS LOAD_PROCS=$LOAD_PROCS; ratio = reference / ours." \
+        "d's CPU: ${R[ours.VERSION.cpu_how]}."
     echo
     echo "| scenario | ours | reference | ratio |"
     echo "|---|---:|---:|---:|"
-    row "a. single ADD, median ($((SEQUENTIAL * ROUNDS)) pods)" "$(stat_of ours.single median)" "$(stat_of reference.single median)" ms
+    row "a. single ADD, median ($((SEQUENTIAL * ROUNDS)) pods)" "$o_single" "$r_single" ms
     row "a. single ADD, p95" "$(stat_of ours.single p95)" "$(stat_of reference.single p95)" ms
-    row "b. $BURST ADDs in parallel, wall (median of rounds)" "$(stat_of ours.burst median)" "$(stat_of reference.burst median)" ms
-    echo "| b. succeeded / unique addresses (all rounds) | $(sum_of ours.burst_ok) / $(sum_of ours.burst_unique) | $(sum_of reference.burst_ok) / $(sum_of reference.burst_unique) | of $((BURST * ROUNDS)) |"
-    echo "| b. leases live at the server at the end of the burst (all rounds) | $(sum_of ours.burst_live) | $(sum_of reference.burst_live) | of $((BURST * ROUNDS)) |"
+    row "b. $BURST ADDs in parallel, wall (median of rounds)" "$o_burst" "$r_burst" ms
+    echo "| b. succeeded / unique addresses (all rounds) | $(sum_of ours.burst_ok) / $(sum_of ours.burst_unique) | $(sum_of reference.burst_ok) / $(sum_of reference.burst_unique) | of $all |"
+    echo "| b. leases live at the server at the end of the burst (all rounds) | $(sum_of ours.burst_live) | $(sum_of reference.burst_live) | of $all |"
     if [ "$SCALE" -gt 0 ]; then
-        echo "| c. leases held | ${R[ours.scale_held]} | ${R[reference.scale_held]} | |"
+        echo "| c. leases held | ${R[ours.scale_held]} | ${R[reference.scale_held]} | of $SCALE |"
         echo "| c. leases live at the server at the end of the $HOLD s | ${R[ours.scale_live]} | ${R[reference.scale_live]} | of $SCALE |"
         row "c. daemon RSS with them" "${R[ours.scale_rss]}" "${R[reference.scale_rss]}" MiB
         row "c. daemon threads" "${R[ours.scale_threads]}" "${R[reference.scale_threads]}" ""
         row "c. daemon CPU while holding them $HOLD s" "${R[ours.scale_cpu]}" "${R[reference.scale_cpu]}" s
     fi
-    row "d. plugin VERSION, wall (median)" "$(stat_of ours.version_wall median)" "$(stat_of reference.version_wall median)" ms
-    row "d. plugin VERSION, CPU (median)" "$(stat_of ours.version_cpu median)" "$(stat_of reference.version_cpu median)" ms
-    row "d. plugin ADD with daemon down, wall (median)" "$(stat_of ours.fail_wall median)" "$(stat_of reference.fail_wall median)" ms
-    row "d. plugin ADD with daemon down, CPU (median)" "$(stat_of ours.fail_cpu median)" "$(stat_of reference.fail_cpu median)" ms
-    row "e. DEL of the $BURST pods in parallel, wall (median)" "$(stat_of ours.del median)" "$(stat_of reference.del median)" ms
+    row "d. plugin VERSION, CPU per call (median)" "$(ms2 "${R[ours.VERSION.cpu]}")" "$(ms2 "${R[reference.VERSION.cpu]}")" ms
+    row "d. plugin VERSION, wall per call (median of loops)" "$(ms2 "${R[ours.VERSION.wall]}")" "$(ms2 "${R[reference.VERSION.wall]}")" ms
+    row "d. plugin ADD with daemon down, CPU per call (median)" "$(ms2 "${R[ours.ADD.cpu]}")" "$(ms2 "${R[reference.ADD.cpu]}")" ms
+    row "d. plugin ADD with daemon down, wall per call (median of loops)" "$(ms2 "${R[ours.ADD.wall]}")" "$(ms2 "${R[reference.ADD.wall]}")" ms
+    if [ "$PERF" = 1 ]; then
+        echo "| d. VERSION / ADD daemon down, user+sys per call of the loops (median; bash's fork included)" \
+            "| $(ms2 "${R[ours.VERSION.cpu_loop]}") / $(ms2 "${R[ours.ADD.cpu_loop]}") ms" \
+            "| $(ms2 "${R[reference.VERSION.cpu_loop]}") / $(ms2 "${R[reference.ADD.cpu_loop]}") ms | |"
+    fi
+    echo "| d. ADD with daemon down: CNI error code | ${R[ours.ADD.code]} | ${R[reference.ADD.code]} | |"
+    row "e. DEL of the $BURST pods in parallel, wall (median)" "$o_del" "$r_del" ms
+    row "f. $BURST ADDs in parallel, $LOAD_PROCS CPU-bound processes running, wall (median)" "$o_loaded" "$r_loaded" ms
+    echo "| f. succeeded / unique addresses (all rounds) | $(sum_of ours.loaded_ok) / $(sum_of ours.loaded_unique) | $(sum_of reference.loaded_ok) / $(sum_of reference.loaded_unique) | of $all |"
+    row "f. DEL of them in parallel, loaded, wall (median)" "$(stat_of ours.loaded_del median)" "$(stat_of reference.loaded_del median)" ms
+    if [ "$SCALE" -gt 0 ]; then
+        row "g. $SCALE ADDs in batches of $BATCH, wall (sum of the batches)" "${R[ours.batch_wall]}" "${R[reference.batch_wall]}" ms
+        echo "| g. of them live at the server at the end of c's $HOLD s | ${R[ours.scale_live]} | ${R[reference.scale_live]} | of $SCALE |"
+    fi
+    echo
+    echo "| target | ours | reference | ratio | verdict |"
+    echo "|---|---:|---:|---:|---|"
+    target "a. single ADD median <= 120 ms and >= 12x" "${o_single:--} ms" "${r_single:--} ms" "$(ratio "$r_single" "$o_single")" \
+        "$(judge "$o_single <= 120 && $o_single * 12 <= $r_single")"
+    target "b. $BURST parallel ADDs <= 2.5 s and >= 6x, all unique" "${o_burst:--} ms, $(sum_of ours.burst_unique)/$all unique" \
+        "${r_burst:--} ms, $(sum_of reference.burst_unique)/$all unique" "$(ratio "$r_burst" "$o_burst")" \
+        "$(judge "$o_burst <= 2500 && $o_burst * 6 <= $r_burst && $(sum_of ours.burst_ok) == $all && $(sum_of ours.burst_unique) == $all")$(at_size BURST "$BURST" 100)"
+    if [ "$SCALE" -gt 0 ]; then
+        target "c. $SCALE leases held, all live at the end of the hold" "${R[ours.scale_held]} held, ${R[ours.scale_live]} live" \
+            "${R[reference.scale_held]} held, ${R[reference.scale_live]} live" "" \
+            "$(judge "${R[ours.scale_held]} == $SCALE && ${R[ours.scale_live]} == $SCALE")$(at_size SCALE "$SCALE" 1000)"
+    fi
+    target "d. plugin VERSION <= 3 ms CPU, median" "$(ms2 "${R[ours.VERSION.cpu]}") ms" "$(ms2 "${R[reference.VERSION.cpu]}") ms" \
+        "$(ratio "${R[reference.VERSION.cpu]}" "${R[ours.VERSION.cpu]}")" "$(judge "${R[ours.VERSION.cpu]} <= 3")"
+    target "d. plugin ADD, daemon down, <= 3 ms CPU, median" "$(ms2 "${R[ours.ADD.cpu]}") ms" "$(ms2 "${R[reference.ADD.cpu]}") ms" \
+        "$(ratio "${R[reference.ADD.cpu]}" "${R[ours.ADD.cpu]}")" "$(judge "${R[ours.ADD.cpu]} <= 3 && \"${R[ours.ADD.code]}\" == \"11\"")"
+    target "e. $BURST parallel DELs <= 1.0 s and faster than the reference" "${o_del:--} ms" "${r_del:--} ms" "$(ratio "$r_del" "$o_del")" \
+        "$(judge "$o_del <= 1000 && $o_del < $r_del")$(at_size BURST "$BURST" 100)"
+    target "f. $BURST parallel ADDs with the cores busy >= 5x" "${o_loaded:--} ms" "${r_loaded:--} ms" "$(ratio "$r_loaded" "$o_loaded")" \
+        "$(judge "$o_loaded * 5 <= $r_loaded")$(at_size BURST "$BURST" 100)"
+    if [ "$SCALE" -gt 0 ]; then
+        target "g. $SCALE ADDs in batches of $BATCH <= 40 s, all live at the end of the hold" \
+            "${R[ours.batch_wall]} ms, ${R[ours.scale_live]} live" "${R[reference.batch_wall]} ms, ${R[reference.scale_live]} live" \
+            "$(ratio "${R[reference.batch_wall]}" "${R[ours.batch_wall]}")" \
+            "$(judge "${R[ours.batch_wall]} <= 40000 && ${R[ours.scale_live]} == $SCALE")$(at_size SCALE "$SCALE" 1000)$(at_size BATCH "$BATCH" 50)"
+    fi
 } | tee "$TMP/table.md"
+cp "$TMP/table.md" "$OUT/table.md"
+declare -p R >"$OUT/results.sh" # every figure, as `declare -A R=(...)`
+{
+    echo "QUICK=$QUICK SEQUENTIAL=$SEQUENTIAL BURST=$BURST SCALE=$SCALE HOLD=$HOLD ROUNDS=$ROUNDS BATCH=$BATCH LOAD_PROCS=$LOAD_PROCS"
+    echo "COMMIT=$commit"
+} >"$OUT/params"
+
+# With --write, the run's pictures go to docs/bench/<UTC time of the run>/ and the section appended to
+# docs/benchmarks.md shows them under its tables: each section keeps the pictures of its own run.
+pictures=()
+if command -v gnuplot >/dev/null 2>&1; then
+    if "$HERE/bench-plot.sh" "$OUT" >&2; then
+        for f in single-add burst-timeline batches; do [ -s "$OUT/$f.svg" ] && pictures+=("$f.svg"); done
+    else
+        warn "bench-plot.sh failed; the raw data is in $OUT"
+    fi
+fi
 if [ "$WRITE" = 1 ]; then
     cat "$TMP/table.md" >>"$ROOT/docs/benchmarks.md"
-    log "appended to docs/benchmarks.md"
+    if [ ${#pictures[@]} -gt 0 ]; then
+        run=$(basename "$OUT")
+        [[ $run =~ ^[0-9]{8}T[0-9]{6}Z$ ]] || run=$(date -u +%Y%m%dT%H%M%SZ)
+        mkdir -p "$ROOT/docs/bench/$run"
+        for f in "${pictures[@]}"; do cp "$OUT/$f" "$ROOT/docs/bench/$run/"; done
+        {
+            echo
+            echo "Pictures of this run (\`testlab/scripts/bench-plot.sh\` from its raw data):"
+            echo
+            for f in "${pictures[@]}"; do echo "![${f%.svg}](bench/$run/$f)"; done
+        } >>"$ROOT/docs/benchmarks.md"
+        progress "pictures copied to docs/bench/$run/"
+    fi
+    progress "appended to docs/benchmarks.md"
 fi
+progress "done: raw data, table and pictures in $OUT"

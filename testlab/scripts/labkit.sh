@@ -12,14 +12,25 @@ daemon_pid() { # LAB: the daemon process (our pidfile, or the launcher pid of th
 }
 
 # Attaches pods NAMES... in parallel through the bridge plugin; prints "wall_ms ok unique". The names
-# of the pods whose ADD succeeded are appended to $TMP/LAB.attached.
+# of the pods whose ADD succeeded are appended to $TMP/LAB.attached. With ADD_TIMES set to a file,
+# each ADD also appends a line "POD START END EXIT" to it (START and END: $EPOCHREALTIME, seconds
+# with microseconds, taken in the ADD's own subshell just before the plugin starts and after it ends).
 parallel_adds() { # LAB NAMES...
     local lab=$1 t0 pids=() failed=0 n=0 i=0
     shift
     for pod in "$@"; do "$LAB_SH" netns "$lab" "$pod"; done
     t0=$(date +%s%N)
     for pod in "$@"; do
-        "$LAB_SH" cni "$lab" "$pod" bridge ADD 1.0.0 >"$TMP/$lab.add.$pod" 2>&1 &
+        if [ -n "${ADD_TIMES:-}" ]; then
+            (
+                s=$EPOCHREALTIME rc=0
+                "$LAB_SH" cni "$lab" "$pod" bridge ADD 1.0.0 >"$TMP/$lab.add.$pod" 2>&1 || rc=$?
+                echo "$pod $s $EPOCHREALTIME $rc" >>"$ADD_TIMES"
+                exit $rc
+            ) &
+        else
+            "$LAB_SH" cni "$lab" "$pod" bridge ADD 1.0.0 >"$TMP/$lab.add.$pod" 2>&1 &
+        fi
         pids+=($!)
     done
     for pod in "$@"; do
