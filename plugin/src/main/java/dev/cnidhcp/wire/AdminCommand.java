@@ -3,9 +3,9 @@ package dev.cnidhcp.wire;
 /**
  * The read-only admin requests of {@code dhcp leases} and {@code dhcp status}: a {@link WireRequest}
  * whose CNI_COMMAND is one of these names (and stdin empty), answered with exit code 0 and a JSON
- * document. A CNI runtime cannot send them: the plugin checks every invocation with
- * {@code CniRequest.parse}, which refuses any command outside the CNI specification (error 4) before
- * anything is forwarded.
+ * document. A CNI runtime cannot send them: the plugin forwards every CNI call with its network
+ * configuration on stdin, and the daemon answers an admin name with a configuration as the unknown CNI
+ * command it is (error 4, from {@code CniRequest.parse}).
  */
 public final class AdminCommand {
     /** Every lease the daemon holds, as a JSON array. */

@@ -56,23 +56,28 @@ class DistPluginTest {
     }
 
     /**
-     * The plugin runs on the java.base-only runtime `make` links, and that JVM maps the archive:
-     * with -Xshare:on a JVM that cannot use it refuses to start, and no JSON would come out.
+     * bin/dhcp is the native forwarder: an ELF executable that answers a CNI call with no JVM at all,
+     * so no Java on PATH and a JAVA_HOME that does not exist change nothing.
      */
     @Test
-    void pluginRunsOnItsOwnRuntimeWithItsClassDataArchive() throws Exception {
-        Path lib = DHCP.getParent().resolveSibling("lib");
-        assertTrue(Files.readString(lib.resolve("runtime/release")).contains("MODULES=\"java.base\""));
+    void aCniCallRunsTheNativeForwarderWithoutAnyJvm() throws Exception {
+        byte[] head = new byte[4];
+        try (var in = Files.newInputStream(DHCP)) {
+            assertEquals(4, in.read(head));
+        }
+        assertEquals("\u007fELF", new String(head, StandardCharsets.ISO_8859_1));
         Map<String, String> env = new java.util.HashMap<>(addEnv());
-        env.put("JAVA_TOOL_OPTIONS", "-Xshare:on");
+        env.put("PATH", "/nonexistent");
+        env.put("JAVA_HOME", "/nonexistent");
         Out out = run(env, config("1.0.0"));
         assertEquals(11, out.json().get("code").asInt(), out.stderr());
+        assertEquals("", out.stderr());
     }
 
     /**
      * A 20 MB network configuration: the plugin reads 1 MiB of it and answers error 7 naming the
-     * limit, as JSON on stdout (unbounded, it ran out of heap and printed no JSON). It exits without
-     * reading the rest, so the writer sees a broken pipe, which is expected.
+     * limit, as JSON on stdout. It exits without reading the rest, so the writer sees a broken pipe,
+     * which is expected.
      */
     @Test
     void twentyMegabytesOnStdinIsCode7NamingTheLimit() throws Exception {

@@ -108,7 +108,7 @@ public final class CniHandler implements RequestHandler {
     @Override
     public Answer answer(WireRequest wire, Peer peer, long receivedNanos) {
         String command = wire.env().get("CNI_COMMAND");
-        if (AdminCommand.isAdmin(command)) {
+        if (AdminCommand.isAdmin(command) && wire.stdin().isEmpty()) { // a CNI call carries a configuration
             metrics.request(command, 0);
             return Answer.of(admin.answer(command));
         }

@@ -717,6 +717,22 @@ class CniHandlerTest {
         assertError(admin(handler(), "DAEMON_STATUS"), 4);
     }
 
+    /**
+     * The native plugin forwards every CNI_COMMAND as it is: an admin name in a CNI call (it carries a
+     * network configuration) is the unknown CNI command it was before, error 4, and lists nothing.
+     */
+    @Test
+    void adminNamesInACniCallWithAConfigurationAreUnknownCniCommands() throws Exception {
+        add("eth0");
+        for (String command : List.of("LEASES", "DAEMON-STATUS")) {
+            WireResponse response = call(handler(), env(command, "eth0"), config("1.0.0"));
+
+            assertError(response, 4);
+            assertEquals("unknown CNI_COMMAND '" + command + "' (expected one of ADD, DEL, CHECK, GC, STATUS, VERSION)",
+                    json(response).get("msg").asText());
+        }
+    }
+
     // --- metrics ---
 
     @Test
