@@ -49,9 +49,13 @@ static int fail_text(int out_fd, const char *version, int code, const char *msg)
     return exit_code;
 }
 
-/* The daemon at path cannot be reached (or answered garbage): error 11, 50 for STATUS. */
+/*
+ * The daemon at path cannot be reached (or answered garbage): error 11, 50 for STATUS. When the
+ * configuration is no JSON object, its daemonSocketPath could not be read, and the details say so:
+ * the daemon would have answered error 6, had it been at the default path.
+ */
 static int unreachable(int out_fd, const char *version, const struct cnienv *env, const char *path, size_t path_len,
-                       const struct buf *why)
+                       const struct buf *why, int config_unreadable)
 {
     int code = cni_command_is(cnienv_get(env, "CNI_COMMAND"), "STATUS") ? CNI_ERR_STATUS_CANNOT_SERVE_ADD
                                                                          : CNI_ERR_TRY_AGAIN_LATER;
@@ -64,6 +68,10 @@ static int unreachable(int out_fd, const char *version, const struct cnienv *env
     buf_appends(&details, "start it with 'dhcp daemon -socketpath ");
     buf_append(&details, path, path_len);
     buf_appends(&details, "' (systemd: 'systemctl start cni-dhcp.socket')");
+    if (config_unreadable) {
+        buf_appends(&details, "; the network configuration on stdin is not a JSON object, so its"
+                              " ipam.daemonSocketPath could not be read and the default socket was tried");
+    }
     int exit_code = fail(out_fd, version, code, &msg, &details);
     buf_free(&msg);
     buf_free(&details);
@@ -89,7 +97,7 @@ static int missed_deadline(int out_fd, const char *version, const char *path, si
 }
 
 static int send_to_daemon(const struct cnienv *env, const struct buf *config, const struct jscan_result *scanned,
-                          int out_fd)
+                          int out_fd, const char *default_socket)
 {
     const char *version = cni_version_of(scanned, CNI_IMPLIED);
     const char *deadline_value = cnienv_get(env, CNI_DEADLINE_VARIABLE);
@@ -103,7 +111,7 @@ static int send_to_daemon(const struct cnienv *env, const struct buf *config, co
         buf_free(&msg);
         return exit_code;
     }
-    const char *path = FORWARD_DEFAULT_SOCKET;
+    const char *path = default_socket;
     size_t path_len = strlen(path);
     if (scanned->socket.kind == JSCAN_STRING && scanned->socket.text.len > 0) {
         path = scanned->socket.text.data;
@@ -134,11 +142,11 @@ static int send_to_daemon(const struct cnienv *env, const struct buf *config, co
     if (status == ROUNDTRIP_DEADLINE) {
         exit_code = missed_deadline(out_fd, version, path, path_len, seconds);
     } else if (status == ROUNDTRIP_FAILED) {
-        exit_code = unreachable(out_fd, version, env, path, path_len, &why);
+        exit_code = unreachable(out_fd, version, env, path, path_len, &why, !scanned->object);
     } else if (reply_parse(answer.data, answer.len, &reply) != 0) {
         why.len = 0;
         reply_describe_malformed(answer.data, answer.len, &why);
-        exit_code = unreachable(out_fd, version, env, path, path_len, &why);
+        exit_code = unreachable(out_fd, version, env, path, path_len, &why, !scanned->object);
     } else {
         write_all(out_fd, reply.text, reply.text_len);
         exit_code = reply.exit_code;
@@ -149,6 +157,11 @@ static int send_to_daemon(const struct cnienv *env, const struct buf *config, co
 }
 
 int forward(const struct cnienv *env, int in_fd, int out_fd)
+{
+    return forward_to(env, in_fd, out_fd, FORWARD_DEFAULT_SOCKET);
+}
+
+int forward_to(const struct cnienv *env, int in_fd, int out_fd, const char *default_socket)
 {
     struct buf config = BUF_INIT;
     enum input_status in = input_read(in_fd, INPUT_MAX_BYTES, &config);
@@ -181,7 +194,7 @@ int forward(const struct cnienv *env, int in_fd, int out_fd)
         buf_free(&info);
         exit_code = 0;
     } else {
-        exit_code = send_to_daemon(env, &config, &scanned, out_fd);
+        exit_code = send_to_daemon(env, &config, &scanned, out_fd, default_socket);
     }
     jscan_free(&scanned);
     buf_free(&config);

@@ -12,5 +12,7 @@
 #define FORWARD_DEFAULT_SOCKET "/run/cni/dhcp.sock"
 
 int forward(const struct cnienv *env, int in_fd, int out_fd);
+/* As forward(), with another default socket (for tests). */
+int forward_to(const struct cnienv *env, int in_fd, int out_fd, const char *default_socket);
 
 #endif

@@ -14,6 +14,7 @@
 
 static char dir[64];
 static struct buf out;
+static char default_socket[128]; /* stands for /run/cni/dhcp.sock */
 
 /* Runs forward() with the CNI_* entries of envp, stdin from a file holding n bytes of text. */
 static int run(char **envp, const char *text, size_t n)
@@ -25,7 +26,7 @@ static int run(char **envp, const char *text, size_t n)
     rewind(in);
     struct cnienv env;
     cnienv_collect(envp, &env);
-    int exit_code = forward(&env, fileno(in), fileno(o));
+    int exit_code = forward_to(&env, fileno(in), fileno(o), default_socket);
     cnienv_free(&env);
     out.len = 0;
     rewind(o);
@@ -166,6 +167,32 @@ static void everythingElseIsTheDaemonsToJudge(void)
     free(request);
 }
 
+static void aConfigThatIsNoJsonObjectGoesToTheDefaultSocketAndTheDaemonJudgesIt(void)
+{
+    struct fake_daemon d;
+    const char *answer = "1\n{\"code\":6}";
+    CHECK(fake_daemon_start(&d, dir, FAKE_ANSWER, answer, strlen(answer)) == 0);
+    snprintf(default_socket, sizeof default_socket, "%s", d.socket);
+    char *env[] = {ADD_ENV, NULL};
+    int exit_code = runs(env, "{\"cniVersion\":\"1.0.0\",\"ipam\":{\"daemonSocketPath\":\"/elsewhere\"},");
+    fake_daemon_stop(&d);
+    snprintf(default_socket, sizeof default_socket, "%s/default.sock", dir);
+    CHECK(exit_code == 1);
+    CHECK_BYTES(out.data, out.len, "{\"code\":6}");
+}
+
+static void aConfigThatIsNoJsonObjectWithNoDaemonAtTheDefaultSaysWhyThatSocket(void)
+{
+    char *env[] = {ADD_ENV, NULL};
+    CHECK(runs(env, "{\"cniVersion\":\"1.0.0\",\"ipam\":{\"daemonSocketPath\":\"/elsewhere\"},") == 1);
+    char want[1024];
+    snprintf(want, sizeof want, "{\"cniVersion\":\"1.1.0\",\"code\":11,\"msg\":\"cannot reach the DHCP lease daemon at "
+             "%s: No such file or directory\",\"details\":\"start it with 'dhcp daemon -socketpath %s' (systemd: "
+             "'systemctl start cni-dhcp.socket'); the network configuration on stdin is not a JSON object, so its "
+             "ipam.daemonSocketPath could not be read and the default socket was tried\"}", default_socket, default_socket);
+    CHECK_BYTES(out.data, out.len, want);
+}
+
 static void malformedDaemonAnswerIsCode11QuotingIt(void)
 {
     struct fake_daemon d;
@@ -293,6 +320,7 @@ int main(void)
         return 2;
     }
     snprintf(absent, sizeof absent, "%s/absent.sock", dir);
+    snprintf(default_socket, sizeof default_socket, "%s/default.sock", dir);
     RUN(versionIsAnsweredWithoutAnyDaemon);
     RUN(versionWithEmptyStdinOrNoCniVersionAnswersLatest);
     RUN(lowercaseVersionIsAnsweredLikeVersion);
@@ -302,6 +330,8 @@ int main(void)
     RUN(daemonAnswerIsPrintedExactlyAndItsExitCodeReturned);
     RUN(daemonReceivesOnlyCniVariablesAndTheStdinVerbatim);
     RUN(everythingElseIsTheDaemonsToJudge);
+    RUN(aConfigThatIsNoJsonObjectGoesToTheDefaultSocketAndTheDaemonJudgesIt);
+    RUN(aConfigThatIsNoJsonObjectWithNoDaemonAtTheDefaultSaysWhyThatSocket);
     RUN(malformedDaemonAnswerIsCode11QuotingIt);
     RUN(aDaemonThatHangsUpIsCode11);
     RUN(stdinLargerThanOneMebibyteIsCode7NamingTheLimit);
