@@ -1,9 +1,14 @@
 # cni-dhcp: DHCP IPAM plugin and lease daemon for CNI.
-#   make          build dist/ (dist/bin/dhcp, dist/lib, dist/systemd, dist/kubernetes)
+#   make          build dist/ (dist/bin/dhcp, the native CNI forwarder; dist/lib, the JVM's jars and
+#                 launcher; dist/systemd, dist/kubernetes)
 #   make install  install dist/ as $(PREFIX)/opt/cni-dhcp, link $(PREFIX)/opt/cni/bin/dhcp to it, and the
 #                 systemd units into $(PREFIX)/etc/systemd/system (PREFIX=/ by default)
-#   make test     unit tests and lab tests (network namespaces, dnsmasq, reference plugins; root)
-#   make unit     unit tests only (no network, no root)
+#   make test     unit tests, native checks and lab tests (network namespaces, dnsmasq, reference plugins; root)
+#   make unit     unit tests and native checks only (no network, no root)
+#   make native-check  the native forwarder's unit tests (also under ASan+UBSan), end-to-end tests
+#                 against stand-in daemons (plain and sanitized binary) and its hardening (readelf)
+#   make fuzz     libFuzzer over the forwarder's input handling and reply parser (FUZZ_SECONDS=60 each;
+#                 installs clang when missing; not in test)
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
 #   make bench    seven scenarios (a-g), ours and the reference side by side, each speed target met or
 #                 missed; appends the tables to docs/benchmarks.md and draws docs/bench/*.svg (gnuplot,
@@ -17,32 +22,38 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 DIST := dist
-JLINK := $(if $(JAVA_HOME),$(JAVA_HOME)/bin/jlink,jlink)
 PREFIX ?= /
 ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist install test unit demo bench faults soak fresh-machine clean
+.PHONY: all deps dist native native-check fuzz install test unit demo bench faults soak fresh-machine clean
 
 all: dist
 
 deps:
 	@testlab/scripts/install-deps.sh
 
-dist: deps
+# bin/dhcp is the native forwarder (native/): CNI calls end there; `dhcp daemon|leases|status` exec
+# lib/dhcp-jvm, which runs the jars on the host's Java 17+.
+dist: deps native
 	$(MVN) -Dmaven.test.skip=true package
 	rm -rf $(DIST)
 	mkdir -p $(DIST)/bin $(DIST)/lib
 	cp plugin/target/cni-dhcp-plugin.jar daemon/target/cni-dhcp-daemon.jar daemon/target/lib/*.jar $(DIST)/lib/
-	install -m 0755 plugin/src/main/sh/dhcp $(DIST)/bin/dhcp
-	install -m 0755 plugin/src/main/sh/record-cds packaging/install-dist $(DIST)/lib/
+	install -m 0755 native/build/dhcp $(DIST)/bin/dhcp
+	install -m 0755 plugin/src/main/sh/dhcp-jvm packaging/install-dist $(DIST)/lib/
 	mkdir -p $(DIST)/systemd $(DIST)/kubernetes
 	install -m 0644 packaging/systemd/cni-dhcp.socket packaging/systemd/cni-dhcp.service $(DIST)/systemd/
 	install -m 0644 packaging/kubernetes/cni-dhcp-daemonset.yaml $(DIST)/kubernetes/
-	@# The plugin's own runtime: java.base only, with its default class data sharing archive.
-	$(JLINK) --add-modules java.base --strip-debug --no-header-files --no-man-pages --output $(DIST)/lib/runtime
-	$(DIST)/lib/runtime/bin/java -Xshare:dump -Xlog:disable >/dev/null
-	@# The plugin's class data sharing archive: every class of a training run (one call of each kind).
-	$(DIST)/lib/record-cds
+
+native: deps
+	$(MAKE) -C native
+
+native-check: deps
+	$(MAKE) -C native check
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C native fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # Installs the built dist/ (building it first when there is none).
 install: $(DIST)/bin/dhcp
@@ -55,10 +66,10 @@ install: $(DIST)/bin/dhcp
 $(DIST)/bin/dhcp:
 	$(MAKE) dist
 
-unit: deps
+unit: deps native-check
 	$(MVN) test
 
-test: dist
+test: dist native-check
 	$(MVN) test -Dgroups= -DexcludedGroups=
 
 demo: dist
@@ -81,4 +92,5 @@ fresh-machine:
 
 clean:
 	$(MVN) clean
+	$(MAKE) -C native clean
 	rm -rf $(DIST)

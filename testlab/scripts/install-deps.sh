@@ -1,11 +1,29 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
-# the reference CNI plugins (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
-# binutils (jlink --strip-debug runs objcopy), procps (sysctl) and ISC Kea's DHCPv4 server (the lab's
+# a C compiler and libc headers (gcc, libc6-dev: the native dist/bin/dhcp), the reference CNI plugins
+# (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
+# binutils (readelf: the hardening check of the native dist/bin/dhcp), procps (sysctl) and ISC Kea's DHCPv4 server (the lab's
 # second server, `lab.sh up LAB --kea`; its packaged service is neither started nor enabled on this
 # machine). Enough for `make demo` and `make test` on a Debian 12 minbase
-# (testlab/scripts/fresh-machine.sh checks that). Idempotent.
+# (testlab/scripts/fresh-machine.sh checks that). Idempotent. With --fuzz, only clang and its
+# libFuzzer runtime (libclang-rt-dev), for `make fuzz`.
 set -euo pipefail
+
+if [ "${1:-}" = --fuzz ]; then
+    fuzz_missing=()
+    command -v clang >/dev/null 2>&1 || fuzz_missing+=(clang)
+    [ -n "$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer-*.a' 2>/dev/null)" ] || fuzz_missing+=(libclang-rt-dev)
+    [ ${#fuzz_missing[@]} -eq 0 ] && exit 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing packages: ${fuzz_missing[*]}; install them as root: apt-get install ${fuzz_missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    echo "installing: ${fuzz_missing[*]}" >&2
+    apt-get install -y -qq --no-install-recommends "${fuzz_missing[@]}" >/dev/null
+    exit 0
+fi
 
 missing=()
 java_ok() {
@@ -16,7 +34,10 @@ java_ok() {
 }
 java_ok || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
-command -v objcopy >/dev/null 2>&1 || missing+=(binutils)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+[ -f /usr/include/stdio.h ] || missing+=(libc6-dev)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v readelf >/dev/null 2>&1 || missing+=(binutils)
 command -v sysctl >/dev/null 2>&1 || [ -x /usr/sbin/sysctl ] || missing+=(procps)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/macvlan ] || missing+=(containernetworking-plugins)

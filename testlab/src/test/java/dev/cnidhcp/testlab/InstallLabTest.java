@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code make install PREFIX=...}: the distribution under PREFIX/opt/cni-dhcp, PREFIX/opt/cni/bin/dhcp
- * a link to its launcher, the units under PREFIX/etc/systemd/system, and the plugin's class data
- * archive recorded again for the installed path (it only maps at the path it was recorded for).
+ * a link to its native bin/dhcp, the units under PREFIX/etc/systemd/system; through the link, a CNI
+ * call is answered and a command reaches the JVM launcher lib/dhcp-jvm of the installed tree.
  */
 @Tag("lab")
 @Timeout(300)
@@ -37,20 +37,20 @@ class InstallLabTest {
     }
 
     @Test
-    void installsTheLauncherUnderOptCniBinWithItsLibRuntimeArchiveAndTheUnits() throws Exception {
+    void installsTheForwarderUnderOptCniBinWithItsJvmLauncherAndTheUnits() throws Exception {
         makeInstall();
         Path home = prefix.resolve("opt/cni-dhcp");
         Path link = prefix.resolve("opt/cni/bin/dhcp");
         assertTrue(Files.isSymbolicLink(link), link + " is a link");
         assertTrue(!Files.readSymbolicLink(link).isAbsolute(), "relative, so it holds under any root");
         assertEquals(home.resolve("bin/dhcp").toRealPath(), link.toRealPath());
-        assertTrue(Files.isExecutable(home.resolve("lib/runtime/bin/java")));
-        assertTrue(Files.isRegularFile(home.resolve("lib/plugin.jsa")));
+        assertTrue(Files.isExecutable(home.resolve("lib/dhcp-jvm")));
         for (String unit : List.of("cni-dhcp.socket", "cni-dhcp.service")) {
             assertArrayEquals(Files.readAllBytes(DIST.resolve("systemd").resolve(unit)),
                     Files.readAllBytes(prefix.resolve("etc/systemd/system").resolve(unit)), unit);
         }
-        assertPluginMapsItsArchive(link);
+        assertPluginAnswersThroughTheLink(link);
+        assertCommandsReachTheJvmThroughTheLink(link);
     }
 
     @Test
@@ -65,20 +65,28 @@ class InstallLabTest {
         try (Stream<Path> bin = Files.list(prefix.resolve("opt/cni/bin"))) {
             assertEquals(List.of("dhcp"), bin.map(p -> p.getFileName().toString()).toList());
         }
-        assertPluginMapsItsArchive(prefix.resolve("opt/cni/bin/dhcp"));
+        assertPluginAnswersThroughTheLink(prefix.resolve("opt/cni/bin/dhcp"));
+    }
+
+    /** An ADD through the installed link: the forwarder answers code 11 (no daemon) as JSON. */
+    private void assertPluginAnswersThroughTheLink(Path dhcp) throws Exception {
+        String config = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"bridge\",\"ipam\":{\"type\":\"dhcp\","
+                + "\"daemonSocketPath\":\"" + prefix.resolve("none.sock") + "\"}}";
+        Command add = Command.run(List.of(dhcp.toString()), Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "c1",
+                "CNI_NETNS", "/run/netns/none", "CNI_IFNAME", "eth0", "CNI_PATH", "/opt/cni/bin"), config, 30);
+        JsonNode answer = JSON.readTree(add.stdout().isBlank() ? "{}" : add.stdout());
+        assertEquals(11, answer.path("code").asInt(), add.stdout() + add.stderr());
     }
 
     /**
-     * An ADD through the installed link with -Xshare:on: a JVM that cannot map the archive refuses to
-     * start, so the expected JSON (code 11, no daemon) proves the archive fits the installed path.
+     * `dhcp status` through the link: the forwarder finds lib/dhcp-jvm of the installed tree (through
+     * /proc/self/exe, not the link's directory), whose JVM reports the absent daemon with exit code 2.
      */
-    private void assertPluginMapsItsArchive(Path dhcp) throws Exception {
-        String config = "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"bridge\",\"ipam\":{\"type\":\"dhcp\","
-                + "\"daemonSocketPath\":\"" + prefix.resolve("none.sock") + "\"}}";
-        Command add = Command.run(List.of(dhcp.toString()), Map.of("JAVA_TOOL_OPTIONS", "-Xshare:on",
-                "CNI_COMMAND", "ADD", "CNI_CONTAINERID", "c1", "CNI_NETNS", "/run/netns/none", "CNI_IFNAME", "eth0",
-                "CNI_PATH", "/opt/cni/bin"), config, 30);
-        JsonNode answer = JSON.readTree(add.stdout().isBlank() ? "{}" : add.stdout());
-        assertEquals(11, answer.path("code").asInt(), add.stdout() + add.stderr());
+    private void assertCommandsReachTheJvmThroughTheLink(Path dhcp) throws Exception {
+        Command status = Command.run(List.of(dhcp.toString(), "status", "-socketpath", prefix.resolve("none.sock").toString()),
+                Map.of(), "", 60);
+        assertEquals(2, status.exit(), status.stdout() + status.stderr());
+        assertTrue(status.stdout().startsWith("unreachable: no answer from the DHCP lease daemon at "),
+                status.stdout() + status.stderr());
     }
 }
