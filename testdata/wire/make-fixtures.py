@@ -4,17 +4,19 @@
 Each request case is a process environment (NAME.environ: KEY=VALUE entries, each ended by a NUL
 byte, as /proc/PID/environ has them) and a stdin (NAME.stdin); the request (NAME.request.json) is
 their encoding as docs/wire-protocol.md specifies it, computed here independently of the Java code.
-Cases decided by the CNI checks alone also get NAME.answer.txt: the answer of today's dist/bin/dhcp
-(its exit code, a newline, its stdout), which the daemon must give byte for byte. Run from the
-repository root after `make`: python3 testdata/wire/make-fixtures.py
+Cases decided by the CNI checks alone also get NAME.answer.txt: the daemon's answer to the request,
+exactly (its exit code, a newline, its stdout), which the daemon must give byte for byte and
+dist/bin/dhcp relays. With --daemon SOCKET it is asked of the daemon listening there (started from
+the repository root after `make`, e.g. `dist/bin/dhcp daemon -socketpath /tmp/fixtures.sock`);
+without it, the answer.txt files in the tree are kept, and a new case that needs one is an error.
+
+    python3 testdata/wire/make-fixtures.py [--daemon SOCKET]
 """
 import os
-import subprocess
+import socket
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-DHCP = os.path.join(ROOT, "dist", "bin", "dhcp")
 
 
 def quote(s):
@@ -83,7 +85,7 @@ MANY += [("CNI_", "empty suffix"), ("CNI_lower", "sorts after upper case"), ("CN
          ("DHCP_ADMIN", "1"), ("CNI_EQUALS", "a=b=c")]
 
 CASES = {
-    # name: (environment, stdin, whether today's plugin answers it without a daemon)
+    # name: (environment, stdin, whether the daemon's CNI checks alone decide its answer)
     "plain-add": (add_env(CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-0"), BRIDGE, False),
     "every-escape": (add_env(CNI_ARGS="K=quote \" backslash \\ tab \t nl \n cr \r soh \x01 us \x1f del \x7f "
                                       "\u00e9 \u2028 \U0001F600"), ESCAPES, False),
@@ -141,7 +143,24 @@ def write(path, data):
         f.write(data)
 
 
+def ask(daemon, request):
+    """One round trip (docs/wire-protocol.md): the request, the half-close, the answer to EOF."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(daemon)
+        s.sendall(request)
+        s.shutdown(socket.SHUT_WR)
+        answer = b''
+        while chunk := s.recv(65536):
+            answer += chunk
+        return answer
+
+
 def main():
+    args = sys.argv[1:]
+    if args and (len(args) != 2 or args[0] != "--daemon"):
+        sys.exit("usage: make-fixtures.py [--daemon SOCKET]")
+    daemon = args[1] if args else None
     req = os.path.join(HERE, "requests")
     os.makedirs(req, exist_ok=True)
     for name, (env, stdin, answered) in CASES.items():
@@ -149,11 +168,10 @@ def main():
         write(base + ".environ", b''.join((k + '=' + v).encode('utf-8') + b'\0' for k, v in env))
         write(base + ".stdin", stdin.encode('utf-8'))
         write(base + ".request.json", encode(env, stdin))
-        if answered:
-            run_env = dict(env)
-            run_env["LANG"] = "C.UTF-8"  # today's plugin prints in the locale's charset
-            p = subprocess.run([DHCP], input=stdin.encode('utf-8'), env=run_env, capture_output=True)
-            write(base + ".answer.txt", str(p.returncode).encode() + b"\n" + p.stdout)
+        if answered and daemon is not None:
+            write(base + ".answer.txt", ask(daemon, encode(env, stdin)))
+        elif answered and not os.path.exists(base + ".answer.txt"):
+            sys.exit(name + ": no answer.txt yet; run with --daemon SOCKET to ask a daemon for it")
     ans = os.path.join(HERE, "answers")
     os.makedirs(ans, exist_ok=True)
     for name, spec in ANSWERS.items():
