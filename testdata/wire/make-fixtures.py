@@ -3,12 +3,13 @@
 
 Each request case is a process environment (NAME.environ: KEY=VALUE entries, each ended by a NUL
 byte, as /proc/PID/environ has them) and a stdin (NAME.stdin); the request (NAME.request.json) is
-their encoding as docs/wire-protocol.md specifies it, computed here independently of the Java code.
+their encoding as docs/wire-protocol.md specifies it, computed here independently of the Java and C code.
 Cases decided by the CNI checks alone also get NAME.answer.txt: the daemon's answer to the request,
 exactly (its exit code, a newline, its stdout), which the daemon must give byte for byte and
 dist/bin/dhcp relays. With --daemon SOCKET it is asked of the daemon listening there (started from
-the repository root after `make`, e.g. `dist/bin/dhcp daemon -socketpath /tmp/fixtures.sock`);
-without it, the answer.txt files in the tree are kept, and a new case that needs one is an error.
+the repository root after `make`, e.g. `dist/bin/dhcp daemon -socketpath /tmp/fixtures.sock
+-statedir /tmp/fixtures-state`); without it, the answer.txt files in the tree are kept, and a new
+case that needs one is an error.
 
     python3 testdata/wire/make-fixtures.py [--daemon SOCKET]
 """

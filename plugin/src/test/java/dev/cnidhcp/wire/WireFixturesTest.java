@@ -31,19 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The plugin's side of the golden wire fixtures in {@code testdata/wire} (its README says what each
- * file is): every request is the byte-exact encoding of its environment and stdin and decodes back
- * to them; every answer decodes to its exit code and stdout, or fails as its {@code .malformed} file
- * says; and where a fixture has the daemon's answer, today's plugin, which answers those cases
- * without a daemon, prints exactly that answer. The daemon's side is the daemon module's
- * WireFixturesTest; the native forwarder's tests read the same files.
+ * The Java wire code's side of the golden wire fixtures in {@code testdata/wire} (its README says
+ * what each file is), the code {@code dhcp leases} and {@code dhcp status} use: every request is the
+ * byte-exact encoding of its environment and stdin and decodes back to them; every answer decodes to
+ * its exit code and stdout, or fails as its {@code .malformed} file says. The daemon's side is the
+ * daemon module's WireFixturesTest; the native forwarder's is native/tests/test_fixtures.c.
  */
 class WireFixturesTest {
     /** The most stdin {@code dhcp} forwards ({@code INPUT_MAX_BYTES}, native/src/input.h); more is its own error 7. */
     private static final int MAX_STDIN_BYTES = 1 << 20;
 
     static final Path FIXTURES = Path.of(System.getProperty("wire.fixtures", "../testdata/wire"));
-    /** The largest stdin the plugin sends (1 MiB): plain-add.stdin padded with spaces; see the README. */
+    /** The largest stdin {@code dhcp} sends (1 MiB): plain-add.stdin padded with spaces; see the README. */
     static final int LARGEST_STDIN_REQUEST_BYTES = 1_048_820;
     static final String LARGEST_STDIN_REQUEST_SHA256 = "d9b102863a4e6da2b1e095337eec2266423ae04765cd313e574ff10d571212d4";
     /** The same stdin padded with newlines: each is 2 bytes on the wire, so the request is too large. */
