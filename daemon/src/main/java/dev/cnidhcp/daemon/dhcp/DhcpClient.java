@@ -44,8 +44,16 @@ import java.util.logging.Logger;
  */
 public final class DhcpClient {
     private static final Logger LOG = Logger.getLogger(DhcpClient.class.getName());
-    /** The first pause before starting over after a NAK or an unusable ACK; doubled each time. */
-    static final long FIRST_RESTART_PAUSE_MILLIS = 1000;
+    /**
+     * The first start-over after a NAK or an unusable ACK waits a random time below this. A NAK on a
+     * busy pool is most often a lost race: a server such as dnsmasq offers one free address to
+     * several clients that DISCOVER at once and NAKs all but the first REQUEST ("address in use"),
+     * and the next DISCOVER gets another address at once. The random part keeps the clients that
+     * lost the same race from meeting again.
+     */
+    static final long FIRST_RESTART_JITTER_MILLIS = 250;
+    /** The pause before the second start-over; doubled each time after (up to {@code -resendmax}). */
+    static final long SECOND_RESTART_PAUSE_MILLIS = 1000;
     /** RFC 2131 4.1: retransmission delays are randomised by up to this much either way. */
     static final long JITTER_MILLIS = 1000;
     private static final Set<MessageType> OFFERS = Set.of(MessageType.OFFER);
@@ -127,7 +135,7 @@ public final class DhcpClient {
         boolean broadcast = settings.broadcastFlag();
         Elapsed sinceFirstDiscover = new Elapsed();
         String lastProblem = null; // null while no server has made an offer
-        long restartPauseMillis = FIRST_RESTART_PAUSE_MILLIS;
+        long restartPauseMillis = -1; // none yet: the first start-over only waits a random moment
         while (clock.instant().isBefore(end)) {
             int xid = (int) xids.getAsLong();
             Answer offer = exchange(transport, id, xid, DhcpMessages.discover(xid, id, options, broadcast, requested),
@@ -159,10 +167,13 @@ public final class DhcpClient {
                 lastProblem = "DHCPNAK for " + offered.yiaddr().getHostAddress() + " from "
                         + describeServer(answer.reply());
             }
-            // A server that refuses every time must not be flooded: pause before starting over.
-            log.warning(lastProblem + "; starting over with DHCPDISCOVER in " + restartPauseMillis + " ms");
-            pause(transport, earliest(end, clock.instant().plusMillis(restartPauseMillis)));
-            restartPauseMillis = Math.min(restartPauseMillis * 2, settings.resendMax().toMillis());
+            // A server that refuses every time must not be flooded: from the second start-over on, pause
+            // for a doubling time.
+            long pauseMillis = restartPauseMillis < 0 ? randomBelow(FIRST_RESTART_JITTER_MILLIS) : restartPauseMillis;
+            log.warning(lastProblem + "; starting over with DHCPDISCOVER in " + pauseMillis + " ms");
+            pause(transport, earliest(end, clock.instant().plusMillis(pauseMillis)));
+            restartPauseMillis = restartPauseMillis < 0 ? SECOND_RESTART_PAUSE_MILLIS
+                    : Math.min(restartPauseMillis * 2, settings.resendMax().toMillis());
         }
         if (lastProblem == null) {
             metrics.noOffer();
@@ -296,6 +307,12 @@ public final class DhcpClient {
             offset = jitter.nextLong(-span, span + 1);
         }
         return delayMillis + offset;
+    }
+
+    private long randomBelow(long boundMillis) {
+        synchronized (jitterLock) {
+            return jitter.nextLong(0, boundMillis);
+        }
     }
 
     private DhcpMessages.Reply awaitReply(DhcpTransport transport, ClientIdentity id, int xid,
