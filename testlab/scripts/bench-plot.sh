@@ -24,7 +24,8 @@ label="bench.sh"
 if [ -f "$RUN/params" ]; then
     # shellcheck disable=SC1091
     . "$RUN/params"
-    label="commit ${COMMIT:-?}$([ "${QUICK:-0}" = 1 ] && echo ", quick mode")"
+    label="commit ${COMMIT:-?}"
+    if [ "${QUICK:-0}" = 1 ]; then label="$label, quick mode"; fi
 fi
 
 # started/completed curves of one burst file: t (s since the first ADD started) and a running count
