@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "capture.h"
 #include "check.h"
 #include "fakedaemon.h"
 
@@ -66,13 +67,7 @@ static int run_exe(const char *exe, char **argv, char **envp, const char *text, 
     int status;
     waitpid(child, &status, 0);
     waitpid(writer, NULL, 0);
-    out.len = 0;
-    rewind(o);
-    char chunk[4096];
-    size_t r;
-    while ((r = fread(chunk, 1, sizeof chunk, o)) > 0) {
-        buf_append(&out, chunk, r);
-    }
+    capture_file(o, &out);
     buf_cstr(&out);
     fclose(o);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

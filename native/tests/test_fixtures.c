@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "check.h"
 #include "fakedaemon.h"
 #include "buf.h"
@@ -230,25 +231,7 @@ static struct buf out;
  * its output goes to out. */
 static int run(char *const *envp, const char *stdin_text, size_t n, const char *default_socket)
 {
-    FILE *in = tmpfile();
-    FILE *o = tmpfile();
-    fwrite(stdin_text, 1, n, in);
-    fflush(in);
-    rewind(in);
-    struct cnienv env;
-    cnienv_collect(envp, &env);
-    int exit_code = forward_to(&env, fileno(in), fileno(o), default_socket);
-    cnienv_free(&env);
-    out.len = 0;
-    rewind(o);
-    char chunk[65536];
-    size_t r;
-    while ((r = fread(chunk, 1, sizeof chunk, o)) > 0) {
-        buf_append(&out, chunk, r);
-    }
-    fclose(in);
-    fclose(o);
-    return exit_code;
+    return capture_forward(envp, stdin_text, n, default_socket, &out);
 }
 
 /* Appends s[0..n) as a JSON string's content, by the rule of docs/wire-protocol.md. */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "check.h"
 #include "fakedaemon.h"
 #include "buf.h"
@@ -19,25 +20,7 @@ static char default_socket[128]; /* stands for /run/cni/dhcp.sock */
 /* Runs forward() with the CNI_* entries of envp, stdin from a file holding n bytes of text. */
 static int run(char **envp, const char *text, size_t n)
 {
-    FILE *in = tmpfile();
-    FILE *o = tmpfile();
-    fwrite(text, 1, n, in);
-    fflush(in);
-    rewind(in);
-    struct cnienv env;
-    cnienv_collect(envp, &env);
-    int exit_code = forward_to(&env, fileno(in), fileno(o), default_socket);
-    cnienv_free(&env);
-    out.len = 0;
-    rewind(o);
-    char chunk[4096];
-    size_t r;
-    while ((r = fread(chunk, 1, sizeof chunk, o)) > 0) {
-        buf_append(&out, chunk, r);
-    }
-    fclose(in);
-    fclose(o);
-    return exit_code;
+    return capture_forward(envp, text, n, default_socket, &out);
 }
 
 static int runs(char **envp, const char *text)
