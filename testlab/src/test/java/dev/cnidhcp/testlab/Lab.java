@@ -217,16 +217,7 @@ final class Lab implements AutoCloseable {
 
     /** dnsmasq's current leases: one {@code [expiry, mac, ip, hostname, clientid]} per line. */
     List<String[]> serverLeases() throws IOException {
-        Path file = dir.resolve("dnsmasq.leases");
-        List<String[]> out = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    out.add(line.trim().split("\\s+"));
-                }
-            }
-        }
-        return out;
+        return leasesIn(dir.resolve("dnsmasq.leases"));
     }
 
     /**
