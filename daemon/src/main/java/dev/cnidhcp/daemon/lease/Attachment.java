@@ -5,6 +5,7 @@ import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.dhcp.Suppression;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,5 +47,10 @@ public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOption
     @Override
     public byte[] clientId() {
         return clientId.clone();
+    }
+
+    /** Whether this attachment presents the same client identifier as {@code other}, without copying either. */
+    public boolean sameClientId(Attachment other) {
+        return Arrays.equals(clientId, other.clientId);
     }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -439,9 +441,8 @@ public final class LeaseMachine {
         Lease lease = held.lease();
         long left = Math.max(0, Duration.between(clock.instant(), lease.expiresAt()).toSeconds());
         return "forgot " + lease.address().getHostAddress() + " without DHCPRELEASE (releaseOnDel false): kept at"
-                + " the server until " + java.time.Instant.now().plusSeconds(left).truncatedTo(
-                java.time.temporal.ChronoUnit.SECONDS) + " (expires in " + left + " s), for client id "
-                + java.util.HexFormat.of().formatHex(attachment.clientId());
+                + " the server until " + Instant.now().plusSeconds(left).truncatedTo(ChronoUnit.SECONDS)
+                + " (expires in " + left + " s), for client id " + HexFormat.of().formatHex(attachment.clientId());
     }
 
     /**

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -172,10 +171,9 @@ public final class LeaseManager {
      * {@link LeaseMachine#endIfGone} says so at once.
      */
     private LeaseMachine holderOf(Attachment attachment) {
-        byte[] id = attachment.clientId();
         for (LeaseMachine m : leases.values()) {
             Attachment other = m.attachment();
-            if (!other.key().equals(attachment.key()) && Arrays.equals(other.clientId(), id)) {
+            if (!other.key().equals(attachment.key()) && other.sameClientId(attachment)) {
                 return m;
             }
         }
