@@ -61,17 +61,20 @@ public final class NetnsDhcp implements LeaseTransport {
     private final DaemonMetrics metrics;
     private final DeclinePause declinePause;
     private final ServerMacs serverMacs = new ServerMacs();
+    private final BridgePortWait portWait;
 
     /**
      * @param metrics counts the addresses declined because another host uses them
      */
     public NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics) {
-        this(client, clock, arpCheck, metrics, DeclinePause.RFC_2131);
+        this(client, clock, arpCheck, metrics, DeclinePause.RFC_2131, homeBridgePorts());
     }
 
     /** With another pause after a DHCPDECLINE than the RFC's 10 s (tests). */
-    NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics, Duration declinePause) {
+    NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics, Duration declinePause,
+              BridgePortWait.Ports ports) {
         this.client = client;
+        this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
         this.clock = clock;
         this.arpCheck = arpCheck;
         this.metrics = metrics;
@@ -90,6 +93,7 @@ public final class NetnsDhcp implements LeaseTransport {
             if (!Links.bringUp(ifname, linkDeadline)) {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
+            awaitBridgePort(ifname, index, linkDeadline, log);
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
             try (PacketSocket socket = PacketSocket.open(index, handle)) {
                 Inet4Address ask = requested;
@@ -376,6 +380,57 @@ public final class NetnsDhcp implements LeaseTransport {
             throw new AssertionError("a short namespace task does not acquire leases", e);
         }
     }
+
+    /**
+     * Before the first DHCPDISCOVER: waits for the bridge port behind the pod's veth to forward, so
+     * that the bridge does not drop it (see {@link BridgePortWait}).
+     */
+    private void awaitBridgePort(String ifname, int index, long deadlineNanos, AttachmentLog log)
+            throws InterruptedException {
+        BridgePortWait.Outcome port = portWait.await(ifname, index, deadlineNanos);
+        if (port == null || port.waitedMillis() == 0 && port.forwarding()) {
+            return;
+        }
+        if (port.forwarding()) {
+            log.fine(() -> "bridge port " + port.port() + " forwards after " + port.waitedMillis() + " ms");
+        } else {
+            log.warning("bridge port " + port.port() + " is still in state " + port.state()
+                    + " (not forwarding) after " + port.waitedMillis() + " ms; trying anyway");
+        }
+    }
+
+    /** The bridge ports of the daemon's own namespace (called there, at start-up). */
+    private static BridgePortWait.Ports homeBridgePorts() {
+        try {
+            return HostBridgePorts.open();
+        } catch (IOException e) {
+            LOG.warning("cannot look at bridge ports (" + e.getMessage() + "); a pod's first DHCPDISCOVER"
+                    + " may be dropped by a bridge port that does not forward yet");
+            return NO_PORTS;
+        }
+    }
+
+    private static final BridgePortWait.Ports NO_PORTS = new BridgePortWait.Ports() {
+        @Override
+        public int vethPeerIndex(String ifname) {
+            return 0;
+        }
+
+        @Override
+        public String homeName(int index) {
+            return null;
+        }
+
+        @Override
+        public int peerOf(String name) {
+            return 0;
+        }
+
+        @Override
+        public int portState(String name) {
+            return -1;
+        }
+    };
 
     private Instant shortDeadline() {
         return clock.instant().plus(SHORT_CALL);

@@ -1,0 +1,97 @@
+package dev.cnidhcp.daemon.netns;
+
+import java.io.IOException;
+import java.util.function.LongSupplier;
+
+/**
+ * Waits until the far end of a pod's veth, when it is a port of a bridge in the daemon's own
+ * namespace, forwards frames.
+ *
+ * <p>Why: the kernel marks the pod's end running a moment before the bridge enables the port on the
+ * other end, and a bridge drops what arrives on a port that is not forwarding (drop reason
+ * {@code BRIDGE_INGRESS_STP_STATE}). On a bridge with a few hundred ports that moment is long enough
+ * for the first DHCPDISCOVER of one pod in fifty, which then waits for the retransmission, 4 s
+ * later. Any other interface (macvlan, ipvlan, a veth whose peer is in another namespace or on no
+ * bridge) is not waited for.
+ *
+ * <p>Runs on the namespace thread of one exchange; holds no state of its own.
+ */
+final class BridgePortWait {
+    /** {@code BR_STATE_FORWARDING} (linux/if_bridge.h). */
+    static final int FORWARDING = 3;
+    private static final long MAX_POLL_MILLIS = 10;
+
+    /** What the wait needs to see of the system. */
+    interface Ports {
+        /** The peer's interface index of veth {@code ifname} in the calling thread's namespace; 0 when it is no veth. */
+        int vethPeerIndex(String ifname) throws IOException;
+
+        /** The name of interface {@code index} in the daemon's own namespace, or null when it has none. */
+        String homeName(int index) throws IOException;
+
+        /** The index of the interface at the other end of {@code name} (the daemon's namespace). */
+        int peerOf(String name) throws IOException;
+
+        /** The bridge port state of {@code name} (the daemon's namespace), or -1 when it is no bridge port. */
+        int portState(String name) throws IOException;
+    }
+
+    /** How the wait pauses between looks (tests pass a fake clock's). */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /**
+     * What the wait saw: the port, the last state read, how long it waited, and whether the port
+     * forwards.
+     */
+    record Outcome(String port, int state, long waitedMillis) {
+        boolean forwarding() {
+            return state == FORWARDING;
+        }
+    }
+
+    private final Ports ports;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
+
+    BridgePortWait(Ports ports, LongSupplier nanoTime, Sleeper sleeper) {
+        this.ports = ports;
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Waits, polling every few milliseconds, until the bridge port behind the pod's {@code ifname}
+     * (index {@code podIndex} in the pod's namespace) forwards or {@code deadlineNanos} passes.
+     * Returns null when there is no such port (nothing to wait for) or it cannot be read.
+     */
+    Outcome await(String ifname, int podIndex, long deadlineNanos) throws InterruptedException {
+        try {
+            int peer = ports.vethPeerIndex(ifname);
+            if (peer <= 0) {
+                return null;
+            }
+            String port = ports.homeName(peer);
+            // An interface of the daemon's namespace with the peer's index is the peer only when its
+            // own peer is the pod's interface; otherwise the veth's other end is in another namespace.
+            if (port == null || ports.peerOf(port) != podIndex) {
+                return null;
+            }
+            long start = nanoTime.getAsLong();
+            long pause = 1;
+            int state = ports.portState(port);
+            if (state < 0) {
+                return null;
+            }
+            while (state != FORWARDING && nanoTime.getAsLong() < deadlineNanos) {
+                sleeper.sleep(pause);
+                pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+                state = ports.portState(port);
+            }
+            return new Outcome(port, state, (nanoTime.getAsLong() - start) / 1_000_000);
+        } catch (IOException e) {
+            return null; // gone meanwhile, or not readable: nothing this wait can improve
+        }
+    }
+}
