@@ -19,6 +19,9 @@
 #        keeping the cores busy; started before the burst, stopped by PID after the DELs
 #     g. SCALE ADDs in batches of BATCH (BATCH in parallel, then the next BATCH): the sum of the
 #        batches' wall times; these are the leases c holds, and c's census counts them live at the end
+# The bursts of b, e, f and g call the main plugin as a runtime does: cni-burst.sh, entered once into
+# the node namespace, forks and execs it per pod (labkit.sh cni_burst), for both implementations;
+# a and the pods' namespaces go through lab.sh.
 # Environment: SEQUENTIAL=20 BURST=100 SCALE=1000 HOLD=300 ROUNDS=2 BATCH=50 PLUGIN_CALLS=100
 #   PLUGIN_LOOPS=5 LOAD_PROCS=2 LOAD_MAX=300 (--quick: 10/20/100/60/1/50/50/3/2/300);
 #   BENCH_OUT=DIR (default testlab/target/bench/<UTC time>): the run's raw data and pictures.
@@ -92,7 +95,7 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else pr
 p95() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; print a[i]}'; }
 ratio() { awk -v r="$1" -v o="$2" 'BEGIN { if (r != "" && o > 0) printf "%.1fx", r / o; else print "-" }'; }
 # shellcheck source=labkit.sh
-. "$HERE/labkit.sh" # ms_since, daemon_pid, parallel_adds, leases_live, neigh_raise, neigh_restore
+. "$HERE/labkit.sh" # ms_since, daemon_pid, parallel_adds, parallel_dels, leases_live, neigh_raise, neigh_restore
 
 # --- progress: "[HH:MM:SS +MM:SS] (STEP/STEPS) what ..." at a step's start, "... done in X s: figures"
 STEP=0
@@ -124,18 +127,6 @@ new_lab() { # IMPL [FLAGS...] -> lab name
     "$LAB_SH" up "$lab" "${flags[@]}" "$@" >&2
     LABS+=("$lab")
     echo "$lab"
-}
-
-parallel_dels() { # LAB NAMES... -> wall_ms
-    local lab=$1 t0 pids=()
-    shift
-    t0=$(date +%s%N)
-    for pod in "$@"; do
-        "$LAB_SH" cni "$lab" "$pod" bridge DEL 1.0.0 >/dev/null 2>&1 &
-        pids+=($!)
-    done
-    for p in "${pids[@]}"; do wait "$p" || true; done
-    ms_since "$t0"
 }
 
 declare -A R
