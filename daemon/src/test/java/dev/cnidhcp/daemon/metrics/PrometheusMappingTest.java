@@ -20,7 +20,7 @@ class PrometheusMappingTest {
 
     private String scrape() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new PrometheusMapping(metrics, () -> states));
+        registry.register(new PrometheusMapping(metrics, () -> LeaseCounts.byStateOnly(states)));
         return PrometheusTextFormatWriter.create().toDebugString(registry.scrape());
     }
 
