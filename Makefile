@@ -3,8 +3,10 @@
 #                 launcher; dist/systemd, dist/kubernetes)
 #   make install  install dist/ as $(PREFIX)/opt/cni-dhcp, link $(PREFIX)/opt/cni/bin/dhcp to it, and the
 #                 systemd units into $(PREFIX)/etc/systemd/system (PREFIX=/ by default)
-#   make test     unit tests, native checks and lab tests (network namespaces, dnsmasq, reference plugins; root)
-#   make unit     unit tests and native checks only (no network, no root)
+#   make test     unit tests, native checks, the alert rules' tests and lab tests (network namespaces, dnsmasq, reference plugins; root)
+#   make unit     unit tests, native checks and the alert rules' tests only (no network, no root)
+#   make rules-check  the Prometheus alert rules (promtool check rules, promtool test rules) and the
+#                 Grafana dashboard in packaging/
 #   make native-check  the native forwarder's unit tests (also under ASan+UBSan), end-to-end tests
 #                 against stand-in daemons (plain and sanitized binary) and its hardening (readelf)
 #   make fuzz     libFuzzer over the forwarder's input handling and reply parser (FUZZ_SECONDS=60 each;
@@ -25,7 +27,7 @@ DIST := dist
 PREFIX ?= /
 ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist native native-check fuzz install test unit demo bench faults soak fresh-machine clean
+.PHONY: all deps dist native native-check rules-check fuzz install test unit demo bench faults soak fresh-machine clean
 
 all: dist
 
@@ -51,6 +53,9 @@ native: deps
 native-check: deps
 	$(MAKE) -C native check
 
+rules-check: deps
+	packaging/prometheus/check.sh
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) -C native fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
@@ -66,10 +71,10 @@ install: $(DIST)/bin/dhcp
 $(DIST)/bin/dhcp:
 	$(MAKE) dist
 
-unit: deps native-check
+unit: deps native-check rules-check
 	$(MVN) test
 
-test: dist native-check
+test: dist native-check rules-check
 	$(MVN) test -Dgroups= -DexcludedGroups=
 
 demo: dist

@@ -2,9 +2,10 @@
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
 # a C compiler and libc headers (gcc, libc6-dev: the native dist/bin/dhcp), the reference CNI plugins
 # (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
-# binutils (readelf: the hardening check of the native dist/bin/dhcp), procps (sysctl) and ISC Kea's DHCPv4 server (the lab's
-# second server, `lab.sh up LAB --kea`; its packaged service is neither started nor enabled on this
-# machine). Enough for `make demo` and `make test` on a Debian 12 minbase
+# binutils (readelf: the hardening check of the native dist/bin/dhcp), procps (sysctl), ISC Kea's DHCPv4 server (the lab's
+# second server, `lab.sh up LAB --kea`) and Prometheus (its promtool checks and unit-tests the alert
+# rules in packaging/prometheus/); the packaged services of Kea and Prometheus are neither started nor
+# enabled on this machine. Enough for `make demo` and `make test` on a Debian 12 minbase
 # (testlab/scripts/fresh-machine.sh checks that). Idempotent. With --fuzz, only clang and its
 # libFuzzer runtime (libclang-rt-dev), for `make fuzz`.
 set -euo pipefail
@@ -44,14 +45,17 @@ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsm
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 # systemd-analyze (unit checks) and systemd-socket-activate (socket activation lab test)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
-kea_missing=
-[ -x /usr/sbin/kea-dhcp4 ] || kea_missing=kea-dhcp4-server
+# Packages whose service must never run here, as "package:unit:process"
+service_missing=()
+[ -x /usr/sbin/kea-dhcp4 ] || service_missing+=(kea-dhcp4-server:kea-dhcp4-server.service:kea-dhcp4)
+command -v promtool >/dev/null 2>&1 || [ -x /usr/bin/promtool ] || service_missing+=(prometheus:prometheus.service:prometheus)
 
-if [ ${#missing[@]} -eq 0 ] && [ -z "$kea_missing" ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#service_missing[@]} -eq 0 ]; then
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "missing packages: ${missing[*]} $kea_missing; install them as root: apt-get install ${missing[*]} $kea_missing" >&2
+    names=$(for entry in "${service_missing[@]}"; do printf ' %s' "${entry%%:*}"; done)
+    echo "missing packages: ${missing[*]}$names; install them as root: apt-get install ${missing[*]}$names" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -61,32 +65,45 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# --- Kea: the lab runs kea-dhcp4 itself, inside a lab namespace; the packaged service must never run
-# on this machine (it would serve DHCP on the host's own interfaces). A policy-rc.d that answers 101
-# ("action forbidden") keeps invoke-rc.d and deb-systemd-invoke from starting it during the install;
-# one that is there already (containers ship one) is left as it is. The unit is disabled afterwards,
-# so it does not start at the next boot either, and nothing of Kea may be running once we are done.
-if [ -n "$kea_missing" ]; then
-    echo "installing: $kea_missing (its service is not started)" >&2
+# --- Kea and Prometheus: the lab runs kea-dhcp4 itself, inside a lab namespace, and only promtool of
+# Prometheus is used; their packaged services must never run on this machine (Kea would serve DHCP on
+# the host's own interfaces, Prometheus would listen on :9090 and scrape). A policy-rc.d that answers
+# 101 ("action forbidden") keeps invoke-rc.d and deb-systemd-invoke from starting them during the
+# install; one that is there already (containers ship one) is left as it is. Each unit is disabled
+# afterwards, so it does not start at the next boot either, and none of them may be running once we
+# are done.
+if [ ${#service_missing[@]} -gt 0 ]; then
+    packages=()
+    for entry in "${service_missing[@]}"; do
+        packages+=("${entry%%:*}")
+    done
+    echo "installing: ${packages[*]} (their services are not started)" >&2
     policy=/usr/sbin/policy-rc.d
     own_policy=
     if [ ! -e "$policy" ]; then
-        printf '#!/bin/sh\n# written by cni-dhcp install-deps.sh while installing Kea; removed afterwards\nexit 101\n' >"$policy"
+        printf '#!/bin/sh\n# written by cni-dhcp install-deps.sh while installing Kea and Prometheus; removed afterwards\nexit 101\n' >"$policy"
         chmod 755 "$policy"
         own_policy=1
         trap 'rm -f "$policy"' EXIT
     fi
-    apt-get install -y -qq --no-install-recommends "$kea_missing" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
     if [ -n "$own_policy" ]; then
         rm -f "$policy"
         trap - EXIT
     fi
-    if command -v systemctl >/dev/null 2>&1; then
-        systemctl disable --quiet kea-dhcp4-server.service 2>/dev/null || true
-    fi
-    if pgrep -x kea-dhcp4 >/dev/null 2>&1; then
-        echo "kea-dhcp4 is running on this machine after its install (pids: $(pgrep -x kea-dhcp4 | tr '\n' ' '));" \
-            "stop it: systemctl disable --now kea-dhcp4-server" >&2
-        exit 1
-    fi
+    running=0
+    for entry in "${service_missing[@]}"; do
+        rest=${entry#*:}
+        unit=${rest%%:*}
+        process=${rest#*:}
+        if command -v systemctl >/dev/null 2>&1; then
+            systemctl disable --quiet "$unit" 2>/dev/null || true
+        fi
+        if pgrep -x "$process" >/dev/null 2>&1; then
+            echo "$process is running on this machine after its install (pids: $(pgrep -x "$process" | tr '\n' ' '));" \
+                "stop it: systemctl disable --now $unit" >&2
+            running=1
+        fi
+    done
+    [ "$running" -eq 0 ] || exit 1
 fi

@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * {@code dhcp status} for people: the first line says {@code healthy} or {@code unhealthy}, then why
  * (every problem), what was checked (socket, state directory, leases by state, lost leases, the
- * last failed acquisition) and any warnings.
+ * last failed acquisition, each network's leases, no-offer and NAK counts, the servers and their
+ * leases) and any warnings. A daemon that sends no {@code networks} or {@code servers} (an older
+ * one) gets no such lines.
  */
 final class StatusReport {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -52,6 +54,28 @@ final class StatusReport {
         out.append("  lost             ").append(leases.get("lost")).append(" (in init-reboot: ")
                 .append(leases.get("initReboot")).append(")\n");
         out.append("  last failure     ").append(lastFailure(status.get("lastAcquisitionFailure"))).append('\n');
+        for (Map.Entry<?, ?> e : map(status.get("networks")).entrySet()) {
+            Map<?, ?> network = map(e.getValue());
+            out.append("  network ").append(e.getKey()).append(": leases ").append(network.get("leases"))
+                    .append(", no offer ").append(network.get("noOffer")).append(", naks ").append(network.get("naks"))
+                    .append('\n');
+            if (network.get("lastFailure") instanceof Map<?, ?> failure) {
+                out.append("    last failure   ").append(when(failure.get("at"))).append(": ")
+                        .append(failure.get("message")).append('\n');
+            }
+        }
+        if (status.get("servers") instanceof Map<?, ?> servers) {
+            out.append("  servers          ");
+            if (servers.isEmpty()) {
+                out.append("none");
+            }
+            String comma = "";
+            for (Map.Entry<?, ?> e : servers.entrySet()) {
+                out.append(comma).append(e.getKey()).append(": ").append(e.getValue()).append(" lease(s)");
+                comma = ", ";
+            }
+            out.append('\n');
+        }
         for (Object warning : list(status.get("warnings"))) {
             out.append("  warning: ").append(warning).append('\n');
         }
@@ -62,15 +86,19 @@ final class StatusReport {
         if (!(value instanceof Map<?, ?> failure)) {
             return "none";
         }
-        String when = String.valueOf(failure.get("at"));
+        return when(failure.get("at")) + " " + failure.get("attachment") + ": " + failure.get("message");
+    }
+
+    /** An RFC 3339 time as local time and how long ago; as the daemon wrote it when it does not parse. */
+    private String when(Object value) {
+        String when = String.valueOf(value);
         try {
             Instant at = Instant.parse(when);
             long ago = Math.max(0, Duration.between(at, clock.instant()).toSeconds());
-            when = LOCAL.format(at.atZone(zone)) + " (" + ago + " s ago)";
+            return LOCAL.format(at.atZone(zone)) + " (" + ago + " s ago)";
         } catch (DateTimeException e) {
-            // shown as the daemon wrote it
+            return when; // shown as the daemon wrote it
         }
-        return when + " " + failure.get("attachment") + ": " + failure.get("message");
     }
 
     private static List<?> list(Object value) {

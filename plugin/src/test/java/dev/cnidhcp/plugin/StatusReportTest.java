@@ -58,4 +58,34 @@ class StatusReportTest {
                 "  warning: 1 lease(s) lost",
                 ""), report.render(s));
     }
+
+    @Test
+    void networksWithTheirCountsAndLastFailureAndServersWithTheirLeases() throws Exception {
+        Map<?, ?> s = status("{\"healthy\":true,\"problems\":[],\"warnings\":[\"network labnet: 3 acquisition(s) got no"
+                + " DHCPOFFER from any server, the last 4 s ago: its pool may be exhausted\"],"
+                + "\"socket\":{\"path\":\"/s\",\"present\":true},"
+                + "\"stateDir\":{\"path\":\"/d\",\"writable\":true,\"error\":\"\"},"
+                + "\"leases\":{\"total\":6,\"byState\":{\"bound\":6},\"lost\":0,\"initReboot\":0},"
+                + "\"lastAcquisitionFailure\":null,"
+                + "\"networks\":{\"labmac\":{\"leases\":1,\"noOffer\":0,\"naks\":0,\"lastFailure\":null},"
+                + "\"labnet\":{\"leases\":5,\"noOffer\":3,\"naks\":1,\"lastFailure\":{\"at\":\"2026-11-27T06:29:56Z\","
+                + "\"message\":\"no DHCPOFFER received from any server in 4 s on interface eth0\"}}},"
+                + "\"servers\":{\"10.99.0.2\":6}}");
+
+        assertEquals(String.join("\n",
+                "healthy",
+                "  socket           /s: present",
+                "  state directory  /d: writable",
+                "  leases           6: bound 6",
+                "  lost             0 (in init-reboot: 0)",
+                "  last failure     none",
+                "  network labmac: leases 1, no offer 0, naks 0",
+                "  network labnet: leases 5, no offer 3, naks 1",
+                "    last failure   2026-11-27 06:29:56 (4 s ago): no DHCPOFFER received from any server in 4 s on"
+                        + " interface eth0",
+                "  servers          10.99.0.2: 6 lease(s)",
+                "  warning: network labnet: 3 acquisition(s) got no DHCPOFFER from any server, the last 4 s ago: its"
+                        + " pool may be exhausted",
+                ""), report.render(s));
+    }
 }

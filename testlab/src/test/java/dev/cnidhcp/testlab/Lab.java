@@ -46,7 +46,23 @@ final class Lab implements AutoCloseable {
 
     /** Starts a lab; {@code flags} as lab.sh up takes them (--ping, --broadcast). */
     static Lab up(String... flags) throws IOException {
-        String name = "l" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xfffffff));
+        return start("l" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xfffffff)), flags);
+    }
+
+    /**
+     * As {@link #up}, named {@code prefix} and six random hex digits, so that a test's namespaces and
+     * files can be told apart from other labs'.
+     *
+     * @param prefix 1-2 lowercase letters
+     */
+    static Lab upNamed(String prefix, String... flags) throws IOException {
+        if (!prefix.matches("[a-z]{1,2}")) {
+            throw new IllegalArgumentException("lab name prefix: '" + prefix + "' (expected: 1-2 lowercase letters)");
+        }
+        return start(prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000)), flags);
+    }
+
+    private static Lab start(String name, String[] flags) throws IOException {
         Lab lab = new Lab(name);
         List<String> args = new ArrayList<>(List.of("up", name));
         args.addAll(Arrays.asList(flags));

@@ -17,8 +17,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The answer to {@code DAEMON-STATUS} ({@code dhcp status}, the liveness probe): whether the daemon
@@ -32,8 +34,13 @@ import java.util.Optional;
  * <p>Shape: {@code {"healthy":true,"problems":[],"warnings":[],"time":"...","socket":{"path":"...",
  * "present":true},"stateDir":{"path":"...","writable":true,"error":""},"leases":{"total":N,
  * "byState":{"bound":N,...},"lost":N,"initReboot":N},"lastAcquisitionFailure":{"at":"...",
- * "attachment":"...","message":"..."}}} ({@code lastAcquisitionFailure} is null when none failed).
- * Never waits for an exchange.
+ * "attachment":"...","message":"..."},"networks":{"NAME":{"leases":N,"noOffer":N,"naks":N,
+ * "lastFailure":{"at":"...","message":"..."}}},"servers":{"ADDRESS":N}}} ({@code lastAcquisitionFailure}
+ * and a network's {@code lastFailure} are null when none failed). {@code networks} has every CNI network
+ * that holds a lease or had something counted; {@code leases} there and {@code servers} (by server
+ * identifier) count the leases granted and not lost. A network whose acquisition ended without any
+ * offer in the last {@link #RECENT} is a warning (its pool may be exhausted). Never waits for an
+ * exchange.
  */
 public final class DaemonStatus {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +85,10 @@ public final class DaemonStatus {
         details.set("stateDir", stateDir(problems));
         details.set("leases", leases(warnings));
         details.set("lastAcquisitionFailure", lastFailure(warnings));
+        details.set("networks", networks(warnings));
+        ObjectNode servers = JSON.createObjectNode();
+        leases.countByServer().forEach(servers::put);
+        details.set("servers", servers);
 
         ObjectNode out = JSON.createObjectNode();
         out.put("healthy", problems.isEmpty());
@@ -128,6 +139,34 @@ public final class DaemonStatus {
         return counts.put("lost", lost).put("initReboot", byState.get(LeaseMachine.State.INIT_REBOOT));
     }
 
+    /** Per network: leases held, no-offer and NAK counts, last failure; a warning for a recent no-offer. */
+    private ObjectNode networks(ArrayNode warnings) {
+        Map<String, Integer> held = leases.countByNetwork();
+        Map<String, DaemonMetrics.NetworkStats> counted = metrics.networks();
+        TreeSet<String> names = new TreeSet<>(held.keySet());
+        names.addAll(counted.keySet());
+        ObjectNode out = JSON.createObjectNode();
+        for (String name : names) {
+            DaemonMetrics.NetworkStats stats = counted.getOrDefault(name,
+                    new DaemonMetrics.NetworkStats(0, 0, Optional.empty(), Optional.empty()));
+            ObjectNode network = out.putObject(name);
+            network.put("leases", held.getOrDefault(name, 0)).put("noOffer", stats.noOffers()).put("naks", stats.naks());
+            network.set("lastFailure", stats.lastFailure().<JsonNode>map(f -> JSON.createObjectNode()
+                    .put("at", LeaseListing.rfc3339(timeline.toWall(f.at()))).put("message", f.message()))
+                    .orElse(NullNode.getInstance()));
+            stats.lastNoOffer().filter(this::recent).ifPresent(at -> warnings.add("network " + name + ": "
+                    + stats.noOffers() + " acquisition(s) got no DHCPOFFER from any server, the last "
+                    + Duration.between(at, timeline.monotonic().instant()).toSeconds() + " s ago: its pool may be"
+                    + " exhausted (" + held.getOrDefault(name, 0) + " lease(s) held here); check the free addresses"
+                    + " at the DHCP server"));
+        }
+        return out;
+    }
+
+    private boolean recent(Instant at) {
+        return Duration.between(at, timeline.monotonic().instant()).compareTo(RECENT) < 0;
+    }
+
     /** The last failed acquisition (a warning when recent), or JSON null. */
     private JsonNode lastFailure(ArrayNode warnings) {
         Optional<DaemonMetrics.Failure> failure = metrics.lastAcquisitionFailure();
@@ -135,7 +174,7 @@ public final class DaemonStatus {
             return NullNode.getInstance();
         }
         DaemonMetrics.Failure f = failure.get();
-        if (Duration.between(f.at(), timeline.monotonic().instant()).compareTo(RECENT) < 0) {
+        if (recent(f.at())) {
             warnings.add("a lease could not be obtained in the last " + RECENT.toMinutes()
                     + " minutes (see the last acquisition failure)");
         }

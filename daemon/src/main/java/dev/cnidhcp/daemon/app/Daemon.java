@@ -18,6 +18,7 @@ import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.WallTimeJournal;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.metrics.MetricsAddress;
+import dev.cnidhcp.daemon.metrics.LeaseCounts;
 import dev.cnidhcp.daemon.metrics.PrometheusEndpoint;
 import dev.cnidhcp.daemon.netns.BootTime;
 import dev.cnidhcp.daemon.netns.Namespaces;
@@ -204,7 +205,7 @@ public final class Daemon implements AutoCloseable {
 
     /** The Prometheus endpoint; refused to start is an error (the operator asked for it). */
     private void startMetrics(MetricsAddress address) throws IOException {
-        metricsEndpoint = PrometheusEndpoint.start(address, metrics, () -> leasesByState(leases),
+        metricsEndpoint = PrometheusEndpoint.start(address, metrics, () -> leaseCounts(leases),
                 new NamedThreads("metrics-http"));
         if (!address.loopback()) {
             LOG.warning("metrics endpoint listens on " + address + ", not only on loopback: anyone who can reach"
@@ -212,6 +213,11 @@ public final class Daemon implements AutoCloseable {
                     + " 127.0.0.1");
         }
         LOG.info("Prometheus metrics at http://" + address + "/metrics");
+    }
+
+    /** The leases by state, network and server, for one scrape. */
+    static LeaseCounts leaseCounts(LeaseManager leases) {
+        return new LeaseCounts(leasesByState(leases), leases.countByNetwork(), leases.countByServer());
     }
 
     /** Leases by state label ({@code bound}, {@code init-reboot}, ...), every state present. */

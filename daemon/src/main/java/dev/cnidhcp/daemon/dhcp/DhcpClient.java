@@ -163,7 +163,7 @@ public final class DhcpClient {
                     lastProblem = "unusable DHCPACK from " + describeServer(answer.reply()) + ": " + e.getMessage();
                 }
             } else {
-                metrics.nak();
+                metrics.nak(log.network());
                 lastProblem = "DHCPNAK for " + offered.yiaddr().getHostAddress() + " from "
                         + describeServer(answer.reply());
             }
@@ -176,9 +176,9 @@ public final class DhcpClient {
                     : Math.min(restartPauseMillis * 2, settings.resendMax().toMillis());
         }
         if (lastProblem == null) {
-            metrics.noOffer();
-            throw new NoLeaseException("no DHCPOFFER received from any server in "
-                    + Math.max(1, (clock.millis() - started.toEpochMilli() + 500) / 1000) + " s");
+            metrics.noOffer(log.network());
+            throw NoLeaseException.noOffer(noOfferMessage(log.ifname(),
+                    Math.max(1, (clock.millis() - started.toEpochMilli() + 500) / 1000)));
         }
         throw new NoLeaseException(lastProblem);
     }
@@ -338,6 +338,14 @@ public final class DhcpClient {
                 LOG.fine(() -> "dropped a reply (" + e.reason().label() + "): " + e.getMessage());
             }
         }
+    }
+
+    /** Why an acquisition without a single offer failed: the words an operator searches for. */
+    static String noOfferMessage(String ifname, long waitedSeconds) {
+        return "no DHCPOFFER received from any server in " + waitedSeconds + " s"
+                + (ifname.isEmpty() ? "" : " on interface " + ifname)
+                + ": the server(s) made no offer within the timeout; the pool may be exhausted"
+                + " (or no server is reachable)";
     }
 
     private static String describeServer(DhcpMessages.Reply reply) {

@@ -318,6 +318,7 @@ public final class LeaseMachine {
             }
             metrics.renewalFailed();
             if (e.nak()) {
+                metrics.nakOf(attachment.key().networkName());
                 lost(e.getMessage(), State.INIT);
             } else {
                 retryBefore(boundary, again, atBoundary, e.getMessage());
@@ -376,6 +377,9 @@ public final class LeaseMachine {
                 return;
             }
             state = State.INIT;
+            if (e instanceof NoLeaseException refused && refused.nak()) {
+                metrics.nakOf(attachment.key().networkName());
+            }
             acquisitionFailed(e);
             log.warning("INIT-REBOOT for " + held.lease().address().getHostAddress() + " failed: " + describe(e)
                     + "; asking with DHCPDISCOVER");
@@ -614,7 +618,8 @@ public final class LeaseMachine {
     }
 
     private void acquisitionFailed(Exception e) {
-        metrics.acquisitionFailed(clock.instant(), key(), describe(e));
+        metrics.acquisitionFailed(clock.instant(), attachment.key().networkName(), key(), describe(e),
+                e instanceof NoLeaseException refused && refused.noOffer());
     }
 
     private String key() {

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -300,6 +301,41 @@ public final class LeaseManager {
             counts.merge(machine.view().state(), 1, Integer::sum);
         }
         return counts;
+    }
+
+    /**
+     * How many leases each network holds: granted by a server and not lost (a lease being regained
+     * is not counted, nor an ADD still waiting for its first ACK). Sorted by network; a network
+     * without such a lease is absent. Never waits for an exchange.
+     */
+    public Map<String, Integer> countByNetwork() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (LeaseMachine machine : leases.values()) {
+            LeaseView view = machine.view();
+            if (held(view)) {
+                counts.merge(view.attachment().key().networkName(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * How many of the leases counted by {@link #countByNetwork} each DHCP server granted (by its
+     * server identifier, option 54), sorted by address. Never waits for an exchange.
+     */
+    public Map<String, Integer> countByServer() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (LeaseMachine machine : leases.values()) {
+            LeaseView view = machine.view();
+            if (held(view)) {
+                counts.merge(view.binding().lease().serverId().getHostAddress(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static boolean held(LeaseView view) {
+        return view.binding() != null && !view.lost();
     }
 
     private static AttachmentLog log(LeaseKey key) {

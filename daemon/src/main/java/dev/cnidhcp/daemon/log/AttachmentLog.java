@@ -26,6 +26,16 @@ public final class AttachmentLog {
         this.network = network;
     }
 
+    /** The attachment's interface, "" when unknown. */
+    public String ifname() {
+        return ifname;
+    }
+
+    /** The attachment's network, "" when unknown. */
+    public String network() {
+        return network;
+    }
+
     public void fine(Supplier<String> message) {
         if (logger.isLoggable(Level.FINE)) {
             log(Level.FINE, message.get(), null);

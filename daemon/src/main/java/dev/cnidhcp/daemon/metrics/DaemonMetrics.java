@@ -39,6 +39,8 @@ public final class DaemonMetrics {
     private final DurationHistogram timerLateness = new DurationHistogram(LATENESS_BUCKETS);
     private final LongAdder deadlinesMissed = new LongAdder();
     private final AtomicReference<Failure> lastAcquisitionFailure = new AtomicReference<>();
+    /** By CNI network name; a network appears once something was counted for it. */
+    private final ConcurrentHashMap<String, NetworkCounters> networks = new ConcurrentHashMap<>();
 
     public DaemonMetrics() {
     }
@@ -61,6 +63,41 @@ public final class DaemonMetrics {
     }
 
     /**
+     * What was counted for one CNI network.
+     *
+     * @param noOffers    acquisitions that ended without a single DHCPOFFER
+     * @param naks        DHCPNAKs received in its exchanges
+     * @param lastFailure its last failed acquisition, if any
+     * @param lastNoOffer when its last acquisition without any offer failed (on the clock of
+     *                    {@link #acquisitionFailed(Instant, String, String, String, boolean)}), if any
+     */
+    public record NetworkStats(long noOffers, long naks, Optional<Failure> lastFailure, Optional<Instant> lastNoOffer) {
+        public NetworkStats {
+            Objects.requireNonNull(lastFailure, "lastFailure");
+            Objects.requireNonNull(lastNoOffer, "lastNoOffer");
+        }
+    }
+
+    /** One network's counters; any thread. */
+    private static final class NetworkCounters {
+        final LongAdder noOffers = new LongAdder();
+        final LongAdder naks = new LongAdder();
+        final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+        final AtomicReference<Instant> lastNoOffer = new AtomicReference<>();
+
+        NetworkStats snapshot() {
+            return new NetworkStats(noOffers.sum(), naks.sum(), Optional.ofNullable(lastFailure.get()),
+                    Optional.ofNullable(lastNoOffer.get()));
+        }
+    }
+
+    /** The counters of {@code network}, or null for "" (a network not known yet counts globally only). */
+    private NetworkCounters network(String network) {
+        Objects.requireNonNull(network, "network");
+        return network.isEmpty() ? null : networks.computeIfAbsent(network, n -> new NetworkCounters());
+    }
+
+    /**
      * Durations (of ADDs, or of timer lateness): counts per bucket (not cumulative; the last one is above every bound), their
      * number and their sum.
      */
@@ -80,6 +117,24 @@ public final class DaemonMetrics {
         lastAcquisitionFailure.set(new Failure(at, attachment, why));
     }
 
+    /**
+     * As {@link #acquisitionFailed(Instant, String, String)}, also kept as the last failure of
+     * {@code network} ("" when not known), and as its last acquisition without any offer when
+     * {@code noOffer}.
+     */
+    public void acquisitionFailed(Instant at, String network, String attachment, String why, boolean noOffer) {
+        Failure failure = new Failure(at, attachment, why);
+        acquisitionsFailed.increment();
+        lastAcquisitionFailure.set(failure);
+        NetworkCounters counters = network(network);
+        if (counters != null) {
+            counters.lastFailure.set(failure);
+            if (noOffer) {
+                counters.lastNoOffer.set(at);
+            }
+        }
+    }
+
     /** A lease held was extended (RENEWING or REBINDING answered with an ACK). */
     public void renewed() {
         renewalsOk.increment();
@@ -95,6 +150,26 @@ public final class DaemonMetrics {
         naks.increment();
     }
 
+    /** A DHCPNAK arrived in an exchange of {@code network} ("" when not known: counted globally only). */
+    public void nak(String network) {
+        naks.increment();
+        NetworkCounters counters = network(network);
+        if (counters != null) {
+            counters.naks.increment();
+        }
+    }
+
+    /**
+     * A DHCPNAK already counted by {@link #nak()} (where the network was not known) refused an
+     * exchange of {@code network}: counted for the network only.
+     */
+    public void nakOf(String network) {
+        NetworkCounters counters = network(network);
+        if (counters != null) {
+            counters.naks.increment();
+        }
+    }
+
     /** An offered address was found in use (ARP) and declined with DHCPDECLINE. */
     public void declined() {
         declines.increment();
@@ -108,6 +183,15 @@ public final class DaemonMetrics {
     /** An acquisition ended without a single DHCPOFFER: no server has an address to give (pool exhausted?). */
     public void noOffer() {
         noOffers.increment();
+    }
+
+    /** As {@link #noOffer()}, for an acquisition on {@code network} ("" when not known: counted globally only). */
+    public void noOffer(String network) {
+        noOffers.increment();
+        NetworkCounters counters = network(network);
+        if (counters != null) {
+            counters.noOffers.increment();
+        }
     }
 
     /** A received DHCP packet was dropped; {@code reason} is a short constant (it becomes a label value). */
@@ -224,5 +308,12 @@ public final class DaemonMetrics {
 
     public Optional<Failure> lastAcquisitionFailure() {
         return Optional.ofNullable(lastAcquisitionFailure.get());
+    }
+
+    /** What was counted for each network, sorted by network name. */
+    public Map<String, NetworkStats> networks() {
+        Map<String, NetworkStats> out = new TreeMap<>();
+        networks.forEach((name, counters) -> out.put(name, counters.snapshot()));
+        return out;
     }
 }

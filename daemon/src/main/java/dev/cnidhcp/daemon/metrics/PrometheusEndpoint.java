@@ -5,7 +5,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -30,10 +29,10 @@ public final class PrometheusEndpoint implements Closeable {
 
     /** Binds {@code address} and starts serving; fails when the address cannot be bound. */
     public static PrometheusEndpoint start(MetricsAddress address, DaemonMetrics metrics,
-                                           Supplier<Map<String, Integer>> leasesByState, ThreadFactory threads)
+                                           Supplier<LeaseCounts> leaseCounts, ThreadFactory threads)
             throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new PrometheusMapping(metrics, leasesByState));
+        registry.register(new PrometheusMapping(metrics, leaseCounts));
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(16), threads, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);

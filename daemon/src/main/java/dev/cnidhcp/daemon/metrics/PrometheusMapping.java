@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * {@link DaemonMetrics} as Prometheus metrics, read at every scrape (names and labels:
@@ -23,21 +24,31 @@ public final class PrometheusMapping implements MultiCollector {
     static final String PREFIX = "cni_dhcp_";
 
     private final DaemonMetrics metrics;
-    private final Supplier<Map<String, Integer>> leasesByState;
+    private final Supplier<LeaseCounts> leaseCounts;
 
     /**
-     * @param leasesByState the number of leases in each state ({@code bound}, {@code init-reboot}, ...),
-     *                      computed when called; never waits for an exchange
+     * @param leaseCounts the leases by state ({@code bound}, {@code init-reboot}, ...), network and
+     *                    server, computed once per scrape; never waits for an exchange
      */
-    public PrometheusMapping(DaemonMetrics metrics, Supplier<Map<String, Integer>> leasesByState) {
+    public PrometheusMapping(DaemonMetrics metrics, Supplier<LeaseCounts> leaseCounts) {
         this.metrics = metrics;
-        this.leasesByState = leasesByState;
+        this.leaseCounts = leaseCounts;
     }
 
     @Override
     public MetricSnapshots collect() {
+        LeaseCounts counts = leaseCounts.get();
+        Map<String, DaemonMetrics.NetworkStats> networks = metrics.networks();
         return MetricSnapshots.builder()
-                .metricSnapshot(leases())
+                .metricSnapshot(gauge("leases", "Leases held by the daemon, by client state", "state", counts.byState()))
+                .metricSnapshot(gauge("network_leases", "Leases held (granted and not lost), by CNI network",
+                        "network", counts.byNetwork()))
+                .metricSnapshot(gauge("server_leases", "Leases held (granted and not lost), by the DHCP server that"
+                        + " granted them (server identifier)", "server", counts.byServer()))
+                .metricSnapshot(byNetwork("network_no_offer", "Acquisitions that ended without any DHCPOFFER, by CNI"
+                        + " network (pool exhausted or no server reachable)", networks, DaemonMetrics.NetworkStats::noOffers))
+                .metricSnapshot(byNetwork("network_naks", "DHCPNAKs received, by CNI network", networks,
+                        DaemonMetrics.NetworkStats::naks))
                 .metricSnapshot(byResult("acquisitions", "Attempts to obtain a lease (ADD, INIT-REBOOT, DISCOVER"
                         + " after a lost lease), by result", metrics.acquisitionsOk(), metrics.acquisitionsFailed()))
                 .metricSnapshot(byResult("renewals", "RENEWING and REBINDING attempts, by result",
@@ -60,14 +71,23 @@ public final class PrometheusMapping implements MultiCollector {
                 .build();
     }
 
-    private GaugeSnapshot leases() {
-        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(PREFIX + "leases")
-                .help("Leases held by the daemon, by client state");
-        for (Map.Entry<String, Integer> e : leasesByState.get().entrySet()) {
-            gauge.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("state", e.getKey()))
+    private static GaugeSnapshot gauge(String name, String help, String label, Map<String, Integer> values) {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(PREFIX + name).help(help);
+        for (Map.Entry<String, Integer> e : values.entrySet()) {
+            gauge.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of(label, e.getKey()))
                     .value(e.getValue()).build());
         }
         return gauge.build();
+    }
+
+    private static CounterSnapshot byNetwork(String name, String help, Map<String, DaemonMetrics.NetworkStats> networks,
+                                             ToLongFunction<DaemonMetrics.NetworkStats> value) {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(PREFIX + name).help(help);
+        for (Map.Entry<String, DaemonMetrics.NetworkStats> e : networks.entrySet()) {
+            counter.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("network", e.getKey()))
+                    .value(value.applyAsLong(e.getValue())).build());
+        }
+        return counter.build();
     }
 
     private static CounterSnapshot byResult(String name, String help, long ok, long failed) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
+import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
@@ -18,11 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,8 +50,9 @@ class DaemonStatusTest {
     private final DaemonMetrics metrics = new DaemonMetrics();
     private final ScriptedDhcpServer server = new ScriptedDhcpServer(clock);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final LeaseManager leases = new LeaseManager(new LoopbackLeaseTransport(server, clock), scheduler, clock,
-            Duration.ofSeconds(10), Duration.ofSeconds(62));
+    private final LeaseManager leases = new LeaseManager(new LoopbackLeaseTransport(
+            new DhcpClient(LoopbackLeaseTransport.SETTINGS, clock, metrics), server, clock), scheduler, clock,
+            Duration.ofSeconds(10), Duration.ofSeconds(62), LeaseJournal.NONE, metrics);
 
     private JsonNode status() throws Exception {
         return JSON.readTree(new DaemonStatus(leases, metrics, dir.resolve("dhcp.sock"), "/var/lib/cni/dhcp", clock)
@@ -53,9 +60,13 @@ class DaemonStatusTest {
     }
 
     private void add(String container) throws Exception {
-        LeaseKey key = new LeaseKey(container, "net1", "eth0");
+        add(container, "net1");
+    }
+
+    private void add(String container, String network) throws Exception {
+        LeaseKey key = new LeaseKey(container, network, "eth0");
         leases.add(new Attachment(key, Path.of("/run/netns/" + container),
-                ClientIdentity.defaultClientId(container, "net1", "eth0"), ClientOptions.defaults()),
+                ClientIdentity.defaultClientId(container, network, "eth0"), ClientOptions.defaults()),
                 clock.instant().plusSeconds(60));
     }
 
@@ -122,5 +133,68 @@ class DaemonStatusTest {
         JsonNode old = status();
         assertEquals(0, old.get("warnings").size(), old.toString());
         assertEquals("no DHCPOFFER received", old.get("lastAcquisitionFailure").get("message").asText());
+    }
+
+    @Test
+    void networksShowLeasesHeldNoOfferCountsAndLastFailureAndServersTheirLeases() throws Exception {
+        Files.createFile(dir.resolve("dhcp.sock"));
+        add("a");
+        add("b");
+        server.down();
+        assertThrows(NoLeaseException.class, () -> add("c", "net2"));
+
+        JsonNode s = status();
+
+        JsonNode net1 = s.get("networks").get("net1");
+        assertEquals(2, net1.get("leases").asInt(), s.toString());
+        assertEquals(0, net1.get("noOffer").asInt());
+        assertEquals(0, net1.get("naks").asInt());
+        assertTrue(net1.get("lastFailure").isNull(), s.toString());
+        assertEquals(List.of("leases", "noOffer", "naks", "lastFailure"), fieldNames(net1));
+        JsonNode net2 = s.get("networks").get("net2");
+        assertEquals(0, net2.get("leases").asInt(), s.toString());
+        assertEquals(1, net2.get("noOffer").asInt());
+        assertTrue(net2.get("lastFailure").get("message").asText().contains("the pool may be exhausted"), s.toString());
+        assertTrue(net2.get("lastFailure").has("at"));
+        assertEquals(1, s.get("servers").size(), s.toString());
+        assertEquals(2, s.get("servers").get(ScriptedDhcpServer.SERVER_ID.getHostAddress()).asInt(), s.toString());
+        assertTrue(s.get("healthy").asBoolean(), "an exhausted pool is the server's, not the daemon's");
+        assertTrue(s.get("warnings").toString().contains("network net2: 1 acquisition(s) got no DHCPOFFER"),
+                s.toString());
+        assertFalse(s.get("warnings").toString().contains("network net1"), s.toString());
+    }
+
+    @Test
+    void aNoOfferWarningEndsAfterTenMinutesButTheCountStays() throws Exception {
+        Files.createFile(dir.resolve("dhcp.sock"));
+        server.down();
+        assertThrows(NoLeaseException.class, () -> add("c", "net2"));
+
+        clock.advance(DaemonStatus.RECENT.plusSeconds(1));
+        JsonNode s = status();
+
+        assertEquals(0, s.get("warnings").size(), s.toString());
+        assertEquals(1, s.get("networks").get("net2").get("noOffer").asInt());
+    }
+
+    @Test
+    void aLostLeaseIsNotCountedAsHeldByItsNetworkOrServer() throws Exception {
+        Files.createFile(dir.resolve("dhcp.sock"));
+        add("a");
+        server.down();
+        for (int i = 0; i < 100 && !leases.views().get(0).lost(); i++) {
+            scheduler.runNext();
+        }
+
+        JsonNode s = status();
+
+        assertEquals(0, s.get("networks").get("net1").get("leases").asInt(), s.toString());
+        assertEquals(0, s.get("servers").size(), s.toString());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 
 import static dev.cnidhcp.daemon.lease.LeaseMachineTest.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -99,6 +100,43 @@ class LeaseManagerTest {
         Binding retried = manager.add(a, deadline());
         assertEquals(ip("10.1.0.10"), retried.lease().address());
         assertNotNull(manager.get(a.key()));
+    }
+
+    @Test
+    void anExhaustedPoolFailsTheExtraAddsWithANoOfferErrorAndHoldsNothingForThem() throws Exception {
+        Set<LeaseKey> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        LeaseManager journaled = new LeaseManager(net, scheduler, clock, Duration.ofSeconds(10), Duration.ofSeconds(62),
+                new LeaseJournal() {
+                    @Override
+                    public void record(Attachment attachment, Binding binding) {
+                        recorded.add(attachment.key());
+                    }
+
+                    @Override
+                    public void remove(LeaseKey key) {
+                        recorded.remove(key);
+                    }
+                });
+        int pool = 11; // the scripted server's 10.1.0.10 - 10.1.0.20
+        for (int i = 0; i < pool; i++) {
+            journaled.add(attachment("c" + i, "net1", "eth0"), deadline());
+        }
+        Attachment extra = attachment("extra", "net1", "eth0");
+
+        NoLeaseException e = assertThrows(NoLeaseException.class, () -> journaled.add(extra, deadline()));
+
+        assertTrue(e.noOffer(), e.getMessage());
+        assertTrue(e.getMessage().contains("on interface eth0: the server(s) made no offer within the timeout;"
+                + " the pool may be exhausted"), e.getMessage());
+        assertNull(journaled.get(extra.key()));
+        assertEquals(pool, recorded.size());
+        assertFalse(recorded.contains(extra.key()), "no record of the failed ADD");
+        assertEquals(java.util.Map.of("net1", pool), journaled.countByNetwork());
+        assertEquals(java.util.Map.of(ScriptedDhcpServer.SERVER_ID.getHostAddress(), pool), journaled.countByServer());
+        List<Kind> sentByExtra = server.received().stream()
+                .filter(r -> java.util.Arrays.equals(r.clientId(), extra.clientId())).map(Received::kind).distinct()
+                .toList();
+        assertEquals(List.of(Kind.DISCOVER), sentByExtra, "nothing requested, so nothing held at the server");
     }
 
     @Test

@@ -73,6 +73,37 @@ class LeaseMetricsTest {
     }
 
     @Test
+    void silenceSaysThePoolMayBeExhaustedNamesTheInterfaceAndCountsForTheNetwork() {
+        server.down();
+
+        NoLeaseException e = assertThrows(NoLeaseException.class, () -> machine.start(clock.instant().plusSeconds(60)));
+
+        assertTrue(e.noOffer(), e.getMessage());
+        assertTrue(e.getMessage().contains("in 60 s on interface eth0"), e.getMessage());
+        assertTrue(e.getMessage().contains("the server(s) made no offer within the timeout; the pool may be exhausted"),
+                e.getMessage());
+        DaemonMetrics.NetworkStats net1 = metrics.networks().get("net1");
+        assertEquals(1, net1.noOffers(), metrics.networks().toString());
+        assertEquals(0, net1.naks());
+        assertEquals(e.getMessage(), net1.lastFailure().orElseThrow().message());
+        assertEquals(clock.instant(), net1.lastNoOffer().orElseThrow());
+    }
+
+    @Test
+    void aNakDuringAcquisitionAndANakThatRefusesARenewalCountForTheNetwork() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).once().reply(Fault.NAK); // the ADD's REQUEST: start over, then ACK
+        machine.start(clock.instant().plusSeconds(60));
+        server.next(Fault.NAK); // the renewal at T1
+
+        scheduler.runNext();
+
+        assertEquals(2, metrics.naks());
+        assertEquals(2, metrics.networks().get("net1").naks());
+        assertEquals(0, metrics.networks().get("net1").noOffers());
+        assertTrue(metrics.networks().get("net1").lastNoOffer().isEmpty());
+    }
+
+    @Test
     void anOfferWithoutAckIsAFailureButNotANoOffer() {
         server.whenType(DHCPConstants.DHCPREQUEST).reply(Fault.DROP);
 
@@ -80,6 +111,8 @@ class LeaseMetricsTest {
 
         assertEquals(1, metrics.acquisitionsFailed());
         assertEquals(0, metrics.noOffers());
+        assertEquals(0, metrics.networks().get("net1").noOffers());
+        assertTrue(metrics.networks().get("net1").lastNoOffer().isEmpty(), "failed, but not for want of an offer");
     }
 
     @Test

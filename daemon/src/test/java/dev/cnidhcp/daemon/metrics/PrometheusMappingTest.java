@@ -20,7 +20,7 @@ class PrometheusMappingTest {
 
     private String scrape() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new PrometheusMapping(metrics, () -> states));
+        registry.register(new PrometheusMapping(metrics, () -> LeaseCounts.byStateOnly(states)));
         return PrometheusTextFormatWriter.create().toDebugString(registry.scrape());
     }
 
@@ -105,5 +105,29 @@ class PrometheusMappingTest {
         assertLine(text, "cni_dhcp_add_duration_seconds_count 3");
         assertLine(text, "cni_dhcp_add_duration_seconds_sum 200.22");
         assertEquals(3, metrics.addDurations().count());
+    }
+
+    @Test
+    void noOffersAndNaksByNetworkAndLeasesByNetworkAndServer() throws Exception {
+        metrics.noOffer("labnet");
+        metrics.noOffer("labnet");
+        metrics.noOffer(""); // a network not known: only the total
+        metrics.nak("labnet");
+        metrics.nakOf("other");
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new PrometheusMapping(metrics, () -> new LeaseCounts(states,
+                Map.of("labnet", 5, "other", 1), Map.of("10.99.0.2", 4, "10.99.0.3", 2))));
+        String text = PrometheusTextFormatWriter.create().toDebugString(registry.scrape());
+
+        assertLine(text, "cni_dhcp_network_no_offer_total{network=\"labnet\"} 2.0");
+        assertLine(text, "cni_dhcp_network_no_offer_total{network=\"other\"} 0.0");
+        assertLine(text, "cni_dhcp_no_offer_total 3.0");
+        assertLine(text, "cni_dhcp_network_naks_total{network=\"labnet\"} 1.0");
+        assertLine(text, "cni_dhcp_network_naks_total{network=\"other\"} 1.0");
+        assertLine(text, "cni_dhcp_naks_total 1.0");
+        assertLine(text, "cni_dhcp_network_leases{network=\"labnet\"} 5.0");
+        assertLine(text, "cni_dhcp_network_leases{network=\"other\"} 1.0");
+        assertLine(text, "cni_dhcp_server_leases{server=\"10.99.0.2\"} 4.0");
+        assertLine(text, "cni_dhcp_server_leases{server=\"10.99.0.3\"} 2.0");
     }
 }

@@ -11,6 +11,7 @@ import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
+import dev.cnidhcp.daemon.log.AttachmentLog;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * The {@link LeaseTransport} of lease-machine tests: the real {@link DhcpClient} talking to a
@@ -144,7 +146,10 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
         record("acquire" + (requested == null ? "" : " " + requested.getHostAddress()));
         ClientIdentity id = new ClientIdentity(macOf(a.key()), a.clientId());
         try (DhcpTransport t = server) {
-            return new Binding(id, client.acquire(t, id, a.options(), requested, deadline, a.key().toString()));
+            LeaseKey key = a.key();
+            return new Binding(id, client.acquire(t, id, a.options(), requested, deadline,
+                    new AttachmentLog(Logger.getLogger(LoopbackLeaseTransport.class.getName()), key.containerId(),
+                            key.ifname(), key.networkName())));
         }
     }
 
