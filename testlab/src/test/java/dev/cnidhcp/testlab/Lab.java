@@ -46,7 +46,18 @@ final class Lab implements AutoCloseable {
 
     /** Starts a lab; {@code flags} as lab.sh up takes them (--ping, --broadcast). */
     static Lab up(String... flags) throws IOException {
-        String name = "l" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xfffffff));
+        return upNamed("l" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xfffffff)), flags);
+    }
+
+    /** Starts a lab named {@code prefix} and six random hex digits (a prefix of at most two characters). */
+    static Lab upWithPrefix(String prefix, String... flags) throws IOException {
+        if (prefix.length() > 2) {
+            throw new IllegalArgumentException("prefix: '" + prefix + "' (expected: at most 2 characters)");
+        }
+        return upNamed(prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff)), flags);
+    }
+
+    private static Lab upNamed(String name, String... flags) throws IOException {
         Lab lab = new Lab(name);
         List<String> args = new ArrayList<>(List.of("up", name));
         args.addAll(Arrays.asList(flags));
