@@ -16,13 +16,16 @@ import java.nio.file.Path;
 record AdminArgs(String verb, boolean json, Path socketPath) {
     static final String USAGE = "usage: dhcp leases [--json] [-socketpath PATH]\n"
             + "       dhcp status [-socketpath PATH]\n"
+            + "       dhcp doctor [--json] [-socketpath PATH] [-confdir DIR] [-bindir DIR]\n"
+            + "       dhcp daemon [flags]   (dhcp daemon -h lists them)\n"
             + "  -socketpath PATH  the daemon's socket (default " + CniRequest.DEFAULT_SOCKET_PATH + ")\n"
-            + "  --json            leases: the daemon's JSON array instead of a table";
+            + "  --json            leases: the daemon's JSON array instead of a table; doctor: the checks as JSON\n"
+            + "  doctor: the node's troubleshooting checklist (config, binaries, daemon, each lease's pod)";
 
     /** Parses the arguments after the program name; throws naming what is wrong. */
     static AdminArgs parse(String... args) {
         if (args.length == 0 || !(args[0].equals("leases") || args[0].equals("status"))) {
-            throw new IllegalArgumentException("expected 'leases' or 'status'");
+            throw new IllegalArgumentException("expected 'leases', 'status', 'doctor' or 'daemon'");
         }
         String verb = args[0];
         boolean json = false;

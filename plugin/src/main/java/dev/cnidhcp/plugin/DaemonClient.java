@@ -17,11 +17,11 @@ import java.time.Duration;
  * a deadline: when it passes, a {@code plugin-deadline} thread closes the channel, which ends a
  * blocked connect, write or read (blocking channels have no timeout of their own).
  */
-final class DaemonClient {
+public final class DaemonClient {
     private final Path socketPath;
     private final Duration deadline;
 
-    DaemonClient(Path socketPath, Duration deadline) {
+    public DaemonClient(Path socketPath, Duration deadline) {
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline: " + deadline + " (expected: positive)");
         }
@@ -53,7 +53,7 @@ final class DaemonClient {
      * @throws DeadlineException when the answer is not in within the deadline
      * @throws TooLargeException when the request is too large to send (nothing is sent)
      */
-    WireResponse call(WireRequest request) throws IOException {
+    public WireResponse call(WireRequest request) throws IOException {
         byte[] encoded = request.encode();
         if (encoded.length > WireRequest.MAX_BYTES) {
             throw new TooLargeException("the request to the daemon would be " + encoded.length

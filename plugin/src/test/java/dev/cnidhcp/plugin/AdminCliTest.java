@@ -150,4 +150,12 @@ class AdminCliTest {
         assertEquals(2, run("leases", "--frob"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: dhcp leases"));
     }
+
+    @Test
+    void anUnknownCommandIsAnsweredWithTheUsageOfEveryCommandDoctorIncluded() {
+        assertEquals(2, run("frobnicate"));
+        String usage = err.toString(StandardCharsets.UTF_8);
+        assertTrue(usage.contains("expected 'leases', 'status', 'doctor' or 'daemon'"), usage);
+        assertTrue(usage.contains("dhcp doctor [--json] [-socketpath PATH] [-confdir DIR] [-bindir DIR]"), usage);
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnidhcp.daemon.dhcp.Lease;
+import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseView;
@@ -21,7 +22,11 @@ import java.time.temporal.ChronoUnit;
  * {@code lost}, {@code problem}, and once a server granted one: {@code address} (CIDR),
  * {@code server}, {@code gateway}, {@code mac}, {@code leaseSeconds}, {@code acquired},
  * {@code renewAt} (T1), {@code rebindAt} (T2), {@code expiresAt} (RFC 3339, UTC) and
- * {@code remainingSeconds} (until expiry; negative once expired). Never waits for an exchange.
+ * {@code remainingSeconds} (until expiry; negative once expired), and {@code routes}: the routes the
+ * pod was given with the lease ({@code [{"dst":"0.0.0.0/0","gw":"10.99.0.1"}, ...]}, {@code gw} ""
+ * for a route on the link: the lease's, then {@code ipam.routes}, without default routes under
+ * {@code ipam.suppress}) and {@code suppress} (its values, e.g. {@code ["gateway"]}). Never waits
+ * for an exchange.
  */
 public final class LeaseListing {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +70,12 @@ public final class LeaseListing {
                 lease.put("rebindAt", rfc3339(timeline.toWall(l.rebindAt())));
                 lease.put("expiresAt", rfc3339(timeline.toWall(l.expiresAt())));
                 lease.put("remainingSeconds", l.expiresAt().getEpochSecond() - now.getEpochSecond());
+                ArrayNode routes = lease.putArray("routes");
+                for (Route r : view.podRoutes()) {
+                    routes.addObject().put("dst", r.cidr()).put("gw", r.gateway() == null ? "" : r.gateway().getHostAddress());
+                }
+                ArrayNode suppress = lease.putArray("suppress");
+                view.attachment().suppress().names().forEach(suppress::add);
             }
         }
         return out.toString();

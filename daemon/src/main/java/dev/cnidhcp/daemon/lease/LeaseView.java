@@ -1,5 +1,9 @@
 package dev.cnidhcp.daemon.lease;
 
+import dev.cnidhcp.daemon.dhcp.Route;
+
+import java.util.List;
+
 /**
  * One lease as listings and metrics see it (a snapshot taken by {@link LeaseMachine#view()}).
  *
@@ -11,4 +15,9 @@ package dev.cnidhcp.daemon.lease;
  */
 public record LeaseView(Attachment attachment, LeaseMachine.State state, Binding binding, boolean lost,
                         String problem) {
+
+    /** The routes the pod was given with the lease held ({@link PodLink#podRoutes}); empty before the first ACK. */
+    public List<Route> podRoutes() {
+        return binding == null ? List.of() : PodLink.podRoutes(attachment, binding.lease());
+    }
 }

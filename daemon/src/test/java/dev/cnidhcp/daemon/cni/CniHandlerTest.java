@@ -673,6 +673,20 @@ class CniHandlerTest {
     }
 
     @Test
+    void leasesListTheRoutesThePodWasGivenAndTheSuppression() throws Exception {
+        add("eth0");
+        assertEquals(0, call(handler(), env("ADD", "net1"), suppressConfig("[\"gateway\"]", null)).exitCode());
+
+        JsonNode list = json(admin(handler(), "LEASES"));
+        JsonNode plain = list.get(0).get("ifname").asText().equals("eth0") ? list.get(0) : list.get(1);
+        JsonNode suppressed = plain == list.get(0) ? list.get(1) : list.get(0);
+        assertEquals("[{\"dst\":\"0.0.0.0/0\",\"gw\":\"10.1.0.1\"}]", plain.get("routes").toString());
+        assertEquals("[]", plain.get("suppress").toString());
+        assertEquals("[]", suppressed.get("routes").toString(), "as the ADD's result: no default route");
+        assertEquals("[\"gateway\"]", suppressed.get("suppress").toString());
+    }
+
+    @Test
     void daemonStatusIsHealthyWhenTheSocketExistsAndLeasesCanBeRecorded() throws Exception {
         java.nio.file.Files.createFile(dir.resolve("dhcp.sock"));
         add("eth0");
