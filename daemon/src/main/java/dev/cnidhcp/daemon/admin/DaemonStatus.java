@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,7 +33,8 @@ import java.util.Optional;
  * <p>Shape: {@code {"healthy":true,"problems":[],"warnings":[],"time":"...","socket":{"path":"...",
  * "present":true},"stateDir":{"path":"...","writable":true,"error":""},"leases":{"total":N,
  * "byState":{"bound":N,...},"lost":N,"initReboot":N},"lastAcquisitionFailure":{"at":"...",
- * "attachment":"...","message":"..."}}} ({@code lastAcquisitionFailure} is null when none failed).
+ * "attachment":"...","message":"..."},"exclude":["10.96.0.0/12",...]}} ({@code lastAcquisitionFailure}
+ * is null when none failed; {@code exclude} lists the daemon's {@code -exclude} ranges, empty when none).
  * Never waits for an exchange.
  */
 public final class DaemonStatus {
@@ -45,6 +47,7 @@ public final class DaemonStatus {
     private volatile Path socketPath;
     private final String stateDir;
     private final Timeline timeline;
+    private final List<String> exclude;
 
     /** With one clock for lease times and for display (tests). */
     public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir, Clock clock) {
@@ -57,6 +60,13 @@ public final class DaemonStatus {
      */
     public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir,
                         Timeline timeline) {
+        this(leases, metrics, socketPath, stateDir, timeline, List.of());
+    }
+
+    /** @param exclude the daemon's {@code -exclude} ranges, {@code a.b.c.d/len} each */
+    public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir,
+                        Timeline timeline, List<String> exclude) {
+        this.exclude = List.copyOf(exclude);
         this.leases = leases;
         this.metrics = metrics;
         this.socketPath = socketPath;
@@ -78,6 +88,8 @@ public final class DaemonStatus {
         details.set("stateDir", stateDir(problems));
         details.set("leases", leases(warnings));
         details.set("lastAcquisitionFailure", lastFailure(warnings));
+        ArrayNode ranges = details.putArray("exclude");
+        exclude.forEach(ranges::add);
 
         ObjectNode out = JSON.createObjectNode();
         out.put("healthy", problems.isEmpty());
