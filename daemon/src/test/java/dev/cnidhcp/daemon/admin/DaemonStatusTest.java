@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -122,5 +123,15 @@ class DaemonStatusTest {
         JsonNode old = status();
         assertEquals(0, old.get("warnings").size(), old.toString());
         assertEquals("no DHCPOFFER received", old.get("lastAcquisitionFailure").get("message").asText());
+    }
+
+    @Test
+    void listsTheDaemonsExcludedRanges() throws Exception {
+        JsonNode none = status();
+        JsonNode some = JSON.readTree(new DaemonStatus(leases, metrics, dir.resolve("dhcp.sock"), "/var/lib/cni/dhcp",
+                dev.cnidhcp.daemon.time.Timeline.of(clock), List.of("10.96.0.0/12", "192.168.0.0/16")).json());
+
+        assertTrue(none.get("exclude").isArray() && none.get("exclude").isEmpty(), none.toString());
+        assertEquals("[\"10.96.0.0/12\",\"192.168.0.0/16\"]", some.get("exclude").toString());
     }
 }

@@ -11,6 +11,7 @@ import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
+import dev.cnidhcp.daemon.log.AttachmentLog;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -144,7 +145,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
         record("acquire" + (requested == null ? "" : " " + requested.getHostAddress()));
         ClientIdentity id = new ClientIdentity(macOf(a.key()), a.clientId());
         try (DhcpTransport t = server) {
-            return new Binding(id, client.acquire(t, id, a.options(), requested, deadline, a.key().toString()));
+            return new Binding(id, client.acquire(t, id, a.options(), a.exclude(), requested, deadline, logOf(a)));
         }
     }
 
@@ -152,7 +153,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Lease renew(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         record("renew");
         try (DhcpTransport t = unicast(binding.lease().serverId())) {
-            return client.renew(t, binding.identity(), a.options(), binding.lease(), deadline);
+            return client.renew(t, binding.identity(), a.options(), a.exclude(), binding.lease(), deadline, logOf(a));
         }
     }
 
@@ -160,7 +161,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Lease rebind(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         record("rebind");
         try (DhcpTransport t = server) {
-            return client.renew(t, binding.identity(), a.options(), binding.lease(), deadline);
+            return client.renew(t, binding.identity(), a.options(), a.exclude(), binding.lease(), deadline, logOf(a));
         }
     }
 
@@ -168,7 +169,8 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Lease reboot(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         record("reboot " + binding.lease().address().getHostAddress());
         try (DhcpTransport t = server) {
-            return client.reboot(t, binding.identity(), a.options(), binding.lease().address(), deadline);
+            return client.reboot(t, binding.identity(), a.options(), a.exclude(), binding.lease().address(), deadline,
+                    logOf(a));
         }
     }
 
@@ -254,5 +256,10 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
         @Override
         public void close() {
         }
+    }
+
+    private static AttachmentLog logOf(Attachment a) {
+        return new AttachmentLog(java.util.logging.Logger.getLogger(LoopbackLeaseTransport.class.getName()),
+                a.key().containerId(), a.key().ifname(), a.key().networkName());
     }
 }
