@@ -14,7 +14,6 @@ import java.util.Map;
 
 import static dev.cnidhcp.testlab.BridgeLabTest.addressOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

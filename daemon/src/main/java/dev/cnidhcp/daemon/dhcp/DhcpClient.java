@@ -49,6 +49,10 @@ import java.util.logging.Logger;
  * none taken, the acquisition fails ({@link ExcludedOfferException}) without a REQUEST, so nothing is
  * held at any server. An ACK that turns out to be excluded (it differs from the offer, or answers an
  * INIT-REBOOT or a renewal) is declined (DHCPDECLINE) and not bound.
+ *
+ * <p>In REQUESTING, only the chosen server's ACK or NAK counts: another server's NAK (an
+ * authoritative dnsmasq NAKs a REQUEST that names another server) is dropped, so a second server on
+ * the segment cannot undo the lease the chosen one grants.
  */
 public final class DhcpClient {
     private static final Logger LOG = Logger.getLogger(DhcpClient.class.getName());
@@ -176,7 +180,7 @@ public final class DhcpClient {
                     offered.serverId());
             long discoverSecs = offer.lastSecs();
             Answer answer = exchange(transport, id, xid, request, ACK_OR_NAK, requestEnd, Ipv4Udp.ANY,
-                    sent -> discoverSecs, Screen.ALL);
+                    sent -> discoverSecs, Screen.onlyFrom(offered.serverId(), metrics));
             if (answer == null) {
                 lastProblem = "no DHCPACK for " + offered.yiaddr().getHostAddress() + " from "
                         + offered.serverId().getHostAddress();

@@ -133,6 +133,19 @@ class DhcpClientExcludeTest {
     }
 
     @Test
+    void anotherServersNakToTheRequestDoesNotUndoTheChosenServersAck() throws Exception {
+        SecondServer segment = new SecondServer(server);
+        segment.nakOthers = true;
+
+        Lease lease = acquire(client("10.96.0.0/12"), segment, "");
+
+        assertEquals(FIRST, lease.address());
+        assertEquals(0, metrics.naks(), "the NAK naming the other server was not taken");
+        assertEquals(Map.of("not_selected_server", 1L), metrics.droppedPackets());
+        assertEquals(1, server.count(Kind.SELECTING), "no start-over");
+    }
+
+    @Test
     void acceptableOfferArrivingLaterInTheWindowIsStillTaken() throws Exception {
         server.next(ScriptedDhcpServer.Fault.delay(2500));
         SecondServer segment = new SecondServer(server);
@@ -251,6 +264,8 @@ class DhcpClientExcludeTest {
         private final Deque<byte[]> queued = new ArrayDeque<>();
         int offersSent;
         int requestsToSecond;
+        /** NAK every REQUEST that names another server, as an authoritative dnsmasq does. */
+        boolean nakOthers;
 
         SecondServer(ScriptedDhcpServer first) {
             this.first = first;
@@ -265,6 +280,8 @@ class DhcpClientExcludeTest {
             } else if (p.getDHCPMessageType() == DHCPConstants.DHCPREQUEST
                     && SECOND_SERVER.equals(p.getOptionAsInetAddr(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER))) {
                 requestsToSecond++;
+            } else if (nakOthers && p.getDHCPMessageType() == DHCPConstants.DHCPREQUEST) {
+                queued.add(nak(p).serialize());
             }
             first.send(payload, source);
         }
@@ -279,6 +296,23 @@ class DhcpClientExcludeTest {
 
         @Override
         public void close() {
+        }
+
+        private static DHCPPacket nak(DHCPPacket request) {
+            DHCPPacket q = reply(request);
+            q.setDHCPMessageType(DHCPConstants.DHCPNAK);
+            q.setOptionAsInetAddress(DHCPConstants.DHO_DHCP_SERVER_IDENTIFIER, SECOND_SERVER);
+            return q;
+        }
+
+        private static DHCPPacket reply(DHCPPacket request) {
+            DHCPPacket q = new DHCPPacket();
+            q.setOp(DHCPConstants.BOOTREPLY);
+            q.setHtype(request.getHtype());
+            q.setHlen(request.getHlen());
+            q.setXid(request.getXid());
+            q.setChaddr(request.getChaddr());
+            return q;
         }
 
         private static DHCPPacket offer(DHCPPacket discover) {
