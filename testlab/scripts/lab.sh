@@ -39,6 +39,7 @@
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
 #   lab.sh segment LAB NAME [A.B.C]       a second segment (see "Second segments" below)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
+#   lab.sh second-server LAB A.B.C [DELAY]  a second DHCP server on br0 serving another subnet (see below)
 # LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
 # add, del, cni and cni-stdin read LAB_IFNAME (CNI_IFNAME, default eth0) and LAB_CNI_ARGS (CNI_ARGS,
 # unset when empty) from the environment, and LAB_NETNS (CNI_NETNS, default /run/netns/LAB-POD).
@@ -474,6 +475,39 @@ cmd_segment() { # LAB NAME [A.B.C]
 }
 # ---------------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------------
+# A second server on the lab's own segment: `lab.sh second-server LAB A.B.C [DELAY]` adds netns
+# "<lab>-srv-second-server" with eth0 A.B.C.2/24 on br0 and its own dnsmasq for range A.B.C.100-150,
+# router A.B.C.1, answering DELAY seconds (default 0) after each request (--dhcp-reply-delay), so a
+# pod's DISCOVER gets two offers from two subnets, this one's last. Files: segment-second-server.dnsmasq.
+# {pid,pidfile,log,leases} (stopped by `lab.sh down` with the second segments' servers).
+cmd_second_server() { # LAB A.B.C [DELAY]
+    lab_vars "$1"
+    local net=${2:-} delay=${3:-0} ns=$LAB-srv-second-server pre=$DIR/segment-second-server.dnsmasq
+    [[ $net =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "second-server subnet '$net': A.B.C (a /24)"
+    [[ $delay =~ ^[0-9]{1,2}$ ]] || die "second-server delay '$delay': whole seconds"
+    [ -e "/run/netns/$NODE" ] || die "lab $LAB is not up"
+    [ -e "/run/netns/$ns" ] && die "lab $LAB has a second server already"
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$NODE" link add vsrv2 type veth peer name eth0 netns "$ns"
+    ip -n "$NODE" link set vsrv2 master br0 up
+    ip -n "$ns" addr add "$net.2/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip netns exec "$ns" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
+        --interface=eth0 --bind-interfaces --dhcp-authoritative --no-ping --dhcp-reply-delay="$delay" \
+        --dhcp-range="$net.100,$net.150",255.255.255.0,2m --dhcp-option=option:router,"$net.1" \
+        --dhcp-leasefile="$pre.leases" --log-dhcp --log-facility="$pre.log" --pid-file="$pre.pidfile" &
+    echo $! >"$pre.pid"
+    for _ in $(seq 1 100); do
+        [ -s "$pre.pidfile" ] && return 0
+        kill -0 "$(cat "$pre.pid")" 2>/dev/null || die "second dnsmasq exited: $(cat "$pre.log" 2>/dev/null)"
+        sleep 0.05
+    done
+    die "second dnsmasq did not start"
+}
+# ---------------------------------------------------------------------------------------------------
+
 [ $# -ge 2 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
 command=$1; shift
 case $command in
@@ -500,5 +534,6 @@ case $command in
     stop-kea) cmd_stop_kea "$@" ;;
     kea-leases) cmd_kea_leases "$@" ;;
     down) cmd_down "$@" ;;
+    second-server) cmd_second_server "$@" ;;
     *) die "unknown command '$command'" ;;
 esac

@@ -74,6 +74,27 @@ final class Lab implements AutoCloseable {
         return lab;
     }
 
+    /**
+     * As {@link #up(String...)}, the lab named {@code prefix} and random hex digits (8 characters in
+     * all), with {@code env} added to lab.sh's environment (LAB_DAEMON_FLAGS, ...).
+     */
+    static Lab upNamed(String prefix, Map<String, String> env, String... flags) throws IOException {
+        if (!prefix.matches("[a-z][a-z0-9]{0,6}")) {
+            throw new IllegalArgumentException("lab name prefix: '" + prefix + "' (expected: 1-7 lowercase letters"
+                    + " or digits, a letter first)");
+        }
+        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong(1L << 28, 1L << 32));
+        Lab lab = new Lab((prefix + hex).substring(0, 8));
+        List<String> args = new ArrayList<>(List.of("up", lab.name));
+        args.addAll(Arrays.asList(flags));
+        Run run = lab.script(args, "", env);
+        if (run.exit != 0) {
+            lab.close();
+            throw new IOException("lab up failed: " + run.stderr + run.stdout);
+        }
+        return lab;
+    }
+
     /** The outcome of one command. */
     record Run(int exit, String stdout, String stderr) {
         JsonNode json() {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -35,12 +36,12 @@ import java.util.TreeSet;
  * "present":true},"stateDir":{"path":"...","writable":true,"error":""},"leases":{"total":N,
  * "byState":{"bound":N,...},"lost":N,"initReboot":N},"lastAcquisitionFailure":{"at":"...",
  * "attachment":"...","message":"..."},"networks":{"NAME":{"leases":N,"noOffer":N,"naks":N,
- * "lastFailure":{"at":"...","message":"..."}}},"servers":{"ADDRESS":N}}} ({@code lastAcquisitionFailure}
+ * "lastFailure":{"at":"...","message":"..."}}},"servers":{"ADDRESS":N},"exclude":["10.96.0.0/12",...]}} ({@code lastAcquisitionFailure}
  * and a network's {@code lastFailure} are null when none failed). {@code networks} has every CNI network
  * that holds a lease or had something counted; {@code leases} there and {@code servers} (by server
  * identifier) count the leases granted and not lost. A network whose acquisition ended without any
  * offer in the last {@link #RECENT} is a warning (its pool may be exhausted). Never waits for an
- * exchange.
+ * exchange. {@code exclude} lists the daemon's {@code -exclude} ranges, empty when none.
  */
 public final class DaemonStatus {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +53,7 @@ public final class DaemonStatus {
     private volatile Path socketPath;
     private final String stateDir;
     private final Timeline timeline;
+    private final List<String> exclude;
 
     /** With one clock for lease times and for display (tests). */
     public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir, Clock clock) {
@@ -64,6 +66,13 @@ public final class DaemonStatus {
      */
     public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir,
                         Timeline timeline) {
+        this(leases, metrics, socketPath, stateDir, timeline, List.of());
+    }
+
+    /** @param exclude the daemon's {@code -exclude} ranges, {@code a.b.c.d/len} each */
+    public DaemonStatus(LeaseManager leases, DaemonMetrics metrics, Path socketPath, String stateDir,
+                        Timeline timeline, List<String> exclude) {
+        this.exclude = List.copyOf(exclude);
         this.leases = leases;
         this.metrics = metrics;
         this.socketPath = socketPath;
@@ -89,6 +98,8 @@ public final class DaemonStatus {
         ObjectNode servers = JSON.createObjectNode();
         leases.countByServer().forEach(servers::put);
         details.set("servers", servers);
+        ArrayNode ranges = details.putArray("exclude");
+        exclude.forEach(ranges::add);
 
         ObjectNode out = JSON.createObjectNode();
         out.put("healthy", problems.isEmpty());

@@ -102,7 +102,7 @@ public final class Daemon implements AutoCloseable {
         workers = new ElasticExecutor(MAX_LEASE_WORKERS, 30, TimeUnit.SECONDS, new NamedThreads("lease-worker"));
         timers = new TimerQueue(clock, workers, metrics.timerObserver());
         ClientSettings settings = new ClientSettings(options.timeout(), options.resendMax(),
-                options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4));
+                options.resendTimeout(), options.broadcast(), Duration.ofSeconds(4), options.exclude());
         NetnsDhcp network = new NetnsDhcp(new DhcpClient(settings, clock, metrics), clock, options.arpCheck(), metrics);
         store = openStore(Path.of(options.stateDir()));
         LeaseJournal journal = new WallTimeJournal(store != null ? store : unusableStateDir(options.stateDir()),
@@ -111,7 +111,8 @@ public final class Daemon implements AutoCloseable {
                 journal, metrics, new SplittableRandom()));
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
-        status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline);
+        status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline,
+                options.exclude().strings());
         AdminRequests admin = new AdminRequests(new LeaseListing(leases, timeline), status);
         CniHandler handler = new CniHandler(leases, new ResultRenderer(), new HostPaths(options.hostPrefix()),
                 options.resendTimeout(), clock, metrics, admin);

@@ -1,5 +1,6 @@
 package dev.cnidhcp.daemon.app;
 
+import dev.cnidhcp.daemon.dhcp.Exclusions;
 import dev.cnidhcp.daemon.metrics.MetricsAddress;
 import dev.cnidhcp.daemon.netns.ArpCheck;
 
@@ -14,11 +15,14 @@ import java.util.regex.Pattern;
 /**
  * The daemon's command line, spelled as the reference daemon's (Go flag style: {@code -name value},
  * {@code -name=value}, {@code --name}; booleans alone or {@code =true/false}).
+ *
+ * <p>{@code exclude} ({@code -exclude CIDR[,CIDR...]}): ranges no pod address may touch, on every
+ * network (a config's {@code ipam.exclude} adds to them).
  */
 public record DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast,
                             Duration timeout, Duration resendMax, Duration resendTimeout, String stateDir,
                             ArpCheck arpCheck, Optional<MetricsAddress> metrics, LogStyle logFormat,
-                            String socketGroup) {
+                            String socketGroup, Exclusions exclude) {
 
     public static final String USAGE = String.join("\n",
             "usage: dhcp daemon [flags]",
@@ -35,17 +39,27 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                     + " (default: off)",
             "  -logformat FORMAT     log lines as text or json (default text)",
             "  -socketgroup GROUP    let this group (name in <hostprefix>/etc/group, or gid) use the socket: mode 0660"
-                    + " and peers of that group accepted (default: none, mode 0600, root and the daemon's user only)");
+                    + " and peers of that group accepted (default: none, mode 0600, root and the daemon's user only)",
+            "  -exclude CIDR[,CIDR...]  never take an offer whose address lies in, or whose subnet overlaps, one of"
+                    + " these ranges (service, node, corporate networks; default: none)");
 
     /** The flags with a value, as the reference spells them, plus ours. */
     private static final Set<String> VALUE_FLAGS = Set.of("socketpath", "pidfile", "hostprefix", "timeout", "resendmax",
-            "resendtimeout", "statedir", "arpcheck", "metrics", "logformat", "socketgroup");
+            "resendtimeout", "statedir", "arpcheck", "metrics", "logformat", "socketgroup", "exclude");
     private static final Set<String> BOOLEAN_FLAGS = Set.of("broadcast");
 
     public DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast, Duration timeout,
                          Duration resendMax, Duration resendTimeout, String stateDir) {
         this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, ArpCheck.FAST,
                 Optional.empty(), LogStyle.TEXT, "");
+    }
+
+    /** Options that exclude no range. */
+    public DaemonOptions(String socketPath, String pidFile, String hostPrefix, boolean broadcast, Duration timeout,
+                         Duration resendMax, Duration resendTimeout, String stateDir, ArpCheck arpCheck,
+                         Optional<MetricsAddress> metrics, LogStyle logFormat, String socketGroup) {
+        this(socketPath, pidFile, hostPrefix, broadcast, timeout, resendMax, resendTimeout, stateDir, arpCheck,
+                metrics, logFormat, socketGroup, Exclusions.NONE);
     }
 
     public static DaemonOptions defaults() {
@@ -98,7 +112,18 @@ public record DaemonOptions(String socketPath, String pidFile, String hostPrefix
                 ArpCheck.parse(given.getOrDefault("arpcheck", "fast")),
                 metrics(given.getOrDefault("metrics", "")),
                 LogStyle.parse(given.getOrDefault("logformat", "text")),
-                given.getOrDefault("socketgroup", ""));
+                given.getOrDefault("socketgroup", ""),
+                exclude(given.getOrDefault("exclude", "")));
+    }
+
+    /** {@code -exclude}: comma-separated CIDRs; none when absent or empty. */
+    private static Exclusions exclude(String value) {
+        try {
+            return Exclusions.parseList(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid value \"" + value + "\" for -exclude: " + e.getMessage()
+                    + " (expected: CIDR[,CIDR...], e.g. 10.96.0.0/12,192.168.0.0/16)");
+        }
     }
 
     /** {@code -metrics}: off when absent or empty. */

@@ -6,6 +6,7 @@ import dev.cnidhcp.cni.CniVersion;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.admin.AdminRequests;
 import dev.cnidhcp.daemon.config.IpamConfig;
+import dev.cnidhcp.daemon.dhcp.ExcludedOfferException;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.lease.Attachment;
@@ -171,13 +172,17 @@ public final class CniHandler implements RequestHandler {
         Path netns = NetnsPathPolicy.of(paths).check(request.netns());
         byte[] clientId = config.clientIdOf(key.containerId(), key.networkName(), key.ifname(), request.args());
         Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
-                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel());
+                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel(), config.exclude());
         try {
             // The deadline counts from when the request arrived, not from when a thread took it up.
             Instant arrived = clock.instant().minusNanos(Math.max(0, System.nanoTime() - receivedNanos));
             LeaseManager.Grant grant = leases.grant(attachment, arrived.plus(addTimeout));
             return new Answer(new WireResponse(0, renderer.render(grant.binding().lease(), config,
                     request.cniVersion())), () -> leases.revoke(grant));
+        } catch (ExcludedOfferException e) {
+            throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
+                    "the DHCP server's pool overlaps a range excluded by the daemon's -exclude or ipam.exclude:"
+                            + " change the server's subnet or the excluded ranges");
         } catch (NoLeaseException e) {
             throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
                     "is a DHCP server reachable from interface " + key.ifname() + " and does its pool have room?");

@@ -4,6 +4,8 @@ import dev.cnidhcp.cni.CniException;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.dhcp.ClientFqdn;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
+import dev.cnidhcp.daemon.dhcp.Cidr;
+import dev.cnidhcp.daemon.dhcp.Exclusions;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.dhcp.Suppression;
 
@@ -27,14 +29,23 @@ import java.util.Set;
  * @param clientId     how the client identifier is made ({@code ipam.clientId}; a provided option 61 wins)
  * @param releaseOnDel whether DEL sends DHCPRELEASE ({@code ipam.releaseOnDel}, default true); when
  *                     false the lease is only forgotten and the server keeps it until it expires
+ * @param exclude      ranges no lease of this network may touch ({@code ipam.exclude}: a list of
+ *                     CIDRs), on top of the daemon's {@code -exclude}
  */
 public record IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress,
-                         ClientIdTemplate clientId, boolean releaseOnDel) {
+                         ClientIdTemplate clientId, boolean releaseOnDel, Exclusions exclude) {
 
     public IpamConfig {
         routes = List.copyOf(routes);
         Objects.requireNonNull(suppress, "suppress");
         Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(exclude, "exclude");
+    }
+
+    /** A config without {@code ipam.exclude}. */
+    public IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress,
+                      ClientIdTemplate clientId, boolean releaseOnDel) {
+        this(routes, priority, options, suppress, clientId, releaseOnDel, Exclusions.NONE);
     }
 
     /** A config that suppresses nothing, with the default client identifier and release at DEL. */
@@ -55,7 +66,29 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
         return new IpamConfig(parseRoutes(ipam.get("routes")), parsePriority(ipam.get("priority")),
                 new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)),
                 parseSuppress(ipam.get("suppress")), ClientIdTemplate.parse(ipam.get("clientId")),
-                parseReleaseOnDel(ipam.get("releaseOnDel")));
+                parseReleaseOnDel(ipam.get("releaseOnDel")), parseExclude(ipam.get("exclude")));
+    }
+
+    /** {@code exclude: ["10.96.0.0/12", ...]}: a list of IPv4 CIDR strings (a bare address is a /32). */
+    private static Exclusions parseExclude(Object raw) throws CniException {
+        if (raw == null) {
+            return Exclusions.NONE;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw invalid("ipam.exclude must be a list of CIDR strings, got " + raw);
+        }
+        List<Cidr> ranges = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String text)) {
+                throw invalid("ipam.exclude entry " + item + " is not a string (expected: a CIDR such as \"10.96.0.0/12\")");
+            }
+            try {
+                ranges.add(Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw invalid("ipam.exclude: " + e.getMessage());
+            }
+        }
+        return new Exclusions(ranges);
     }
 
     /**

@@ -41,6 +41,18 @@ import java.util.logging.Logger;
  * the first transmission of an INIT-REBOOT or renewal request. A REQUEST in SELECTING state carries
  * the value of the DISCOVER the offer answered (4.4.1: "MUST use the same value ... as the original
  * DHCPDISCOVER"). DECLINE and RELEASE carry 0, as table 5 says.
+ *
+ * <p>Excluded ranges ({@link ClientSettings#exclude()}, plus those of the attachment): an OFFER whose
+ * address lies in one, or whose subnet (the address and its option 1 mask, else the classful one the
+ * lease would get) overlaps one, is not taken; the client logs and counts it and keeps listening,
+ * so another server's offer is used. When the retransmission window in which offers came ends with
+ * none taken, the acquisition fails ({@link ExcludedOfferException}) without a REQUEST, so nothing is
+ * held at any server. An ACK that turns out to be excluded (it differs from the offer, or answers an
+ * INIT-REBOOT or a renewal) is declined (DHCPDECLINE) and not bound.
+ *
+ * <p>In REQUESTING, only the chosen server's ACK or NAK counts: another server's NAK (an
+ * authoritative dnsmasq NAKs a REQUEST that names another server) is dropped, so a second server on
+ * the segment cannot undo the lease the chosen one grants.
  */
 public final class DhcpClient {
     private static final Logger LOG = Logger.getLogger(DhcpClient.class.getName());
@@ -130,6 +142,20 @@ public final class DhcpClient {
      */
     public Lease acquire(DhcpTransport transport, ClientIdentity id, ClientOptions options, Inet4Address requested,
                          Instant deadline, AttachmentLog log) throws IOException, NoLeaseException {
+        return acquire(transport, id, options, Exclusions.NONE, requested, deadline, log);
+    }
+
+    /**
+     * As {@link #acquire(DhcpTransport, ClientIdentity, ClientOptions, Inet4Address, Instant, AttachmentLog)},
+     * refusing offers that touch {@code exclude} or the daemon's {@link ClientSettings#exclude()}.
+     *
+     * @throws ExcludedOfferException when every offer of the window in which offers came was refused,
+     *                                or the ACK was excluded (then declined)
+     */
+    public Lease acquire(DhcpTransport transport, ClientIdentity id, ClientOptions options, Exclusions exclude,
+                         Inet4Address requested, Instant deadline, AttachmentLog log)
+            throws IOException, NoLeaseException {
+        Exclusions excluded = settings.exclude().union(exclude);
         Instant started = clock.instant();
         Instant end = earliest(deadline, started.plus(settings.giveUpAfter()));
         boolean broadcast = settings.broadcastFlag();
@@ -138,9 +164,13 @@ public final class DhcpClient {
         long restartPauseMillis = -1; // none yet: the first start-over only waits a random moment
         while (clock.instant().isBefore(end)) {
             int xid = (int) xids.getAsLong();
+            OfferScreen screen = new OfferScreen(excluded, metrics, log);
             Answer offer = exchange(transport, id, xid, DhcpMessages.discover(xid, id, options, broadcast, requested),
-                    OFFERS, end, Ipv4Udp.ANY, sinceFirstDiscover::secsAt);
+                    OFFERS, end, Ipv4Udp.ANY, sinceFirstDiscover::secsAt, screen);
             if (offer == null) {
+                if (screen.refusedAny()) {
+                    throw new ExcludedOfferException(screen.refusals(), false);
+                }
                 break;
             }
             DhcpMessages.Reply offered = offer.reply();
@@ -150,7 +180,7 @@ public final class DhcpClient {
                     offered.serverId());
             long discoverSecs = offer.lastSecs();
             Answer answer = exchange(transport, id, xid, request, ACK_OR_NAK, requestEnd, Ipv4Udp.ANY,
-                    sent -> discoverSecs);
+                    sent -> discoverSecs, Screen.onlyFrom(offered.serverId(), metrics));
             if (answer == null) {
                 lastProblem = "no DHCPACK for " + offered.yiaddr().getHostAddress() + " from "
                         + offered.serverId().getHostAddress();
@@ -158,7 +188,8 @@ public final class DhcpClient {
             }
             if (answer.reply().type().equals(MessageType.ACK)) {
                 try {
-                    return DhcpMessages.leaseOf(answer.reply(), answer.firstSent());
+                    return notExcluded(transport, id, DhcpMessages.leaseOf(answer.reply(), answer.firstSent()),
+                            excluded, log, false);
                 } catch (DhcpParseException e) {
                     lastProblem = "unusable DHCPACK from " + describeServer(answer.reply()) + ": " + e.getMessage();
                 }
@@ -191,10 +222,23 @@ public final class DhcpClient {
      */
     public Lease reboot(DhcpTransport transport, ClientIdentity id, ClientOptions options, Inet4Address previous,
                         Instant deadline) throws IOException, NoLeaseException {
+        return reboot(transport, id, options, Exclusions.NONE, previous, deadline, plainLog());
+    }
+
+    /**
+     * As {@link #reboot(DhcpTransport, ClientIdentity, ClientOptions, Inet4Address, Instant)}; an ACK
+     * that touches {@code exclude} or {@link ClientSettings#exclude()} is declined.
+     *
+     * @throws ExcludedOfferException (with {@link NoLeaseException#nak()}) for an excluded ACK
+     */
+    public Lease reboot(DhcpTransport transport, ClientIdentity id, ClientOptions options, Exclusions exclude,
+                        Inet4Address previous, Instant deadline, AttachmentLog log)
+            throws IOException, NoLeaseException {
         int xid = (int) xids.getAsLong();
         byte[] request = DhcpMessages.requestReboot(xid, id, options, settings.broadcastFlag(), previous);
-        return expectAck(exchange(transport, id, xid, request, ACK_OR_NAK, deadline, Ipv4Udp.ANY,
-                new Elapsed()::secsAt), "INIT-REBOOT request for " + previous.getHostAddress());
+        Lease lease = expectAck(exchange(transport, id, xid, request, ACK_OR_NAK, deadline, Ipv4Udp.ANY,
+                new Elapsed()::secsAt, Screen.ALL), "INIT-REBOOT request for " + previous.getHostAddress());
+        return notExcluded(transport, id, lease, settings.exclude().union(exclude), log, true);
     }
 
     /**
@@ -205,10 +249,45 @@ public final class DhcpClient {
      */
     public Lease renew(DhcpTransport transport, ClientIdentity id, ClientOptions options, Lease lease,
                        Instant deadline) throws IOException, NoLeaseException {
+        return renew(transport, id, options, Exclusions.NONE, lease, deadline, plainLog());
+    }
+
+    /**
+     * As {@link #renew(DhcpTransport, ClientIdentity, ClientOptions, Lease, Instant)}; an ACK that
+     * touches {@code exclude} or {@link ClientSettings#exclude()} (its mask changed, or the ranges
+     * did since the lease was bound) is declined and the lease is lost.
+     *
+     * @throws ExcludedOfferException (with {@link NoLeaseException#nak()}) for an excluded ACK
+     */
+    public Lease renew(DhcpTransport transport, ClientIdentity id, ClientOptions options, Exclusions exclude,
+                       Lease lease, Instant deadline, AttachmentLog log) throws IOException, NoLeaseException {
         int xid = (int) xids.getAsLong();
         byte[] request = DhcpMessages.requestRenewal(xid, id, options, lease.address());
-        return expectAck(exchange(transport, id, xid, request, ACK_OR_NAK, deadline, lease.address(),
-                new Elapsed()::secsAt), "renewal of " + lease.address().getHostAddress());
+        Lease extended = expectAck(exchange(transport, id, xid, request, ACK_OR_NAK, deadline, lease.address(),
+                new Elapsed()::secsAt, Screen.ALL), "renewal of " + lease.address().getHostAddress());
+        return notExcluded(transport, id, extended, settings.exclude().union(exclude), log, true);
+    }
+
+    /**
+     * {@code lease} when it touches no excluded range; else a DHCPDECLINE for it, counted and logged,
+     * and an {@link ExcludedOfferException} ({@code lost}: the lease held before is gone too).
+     */
+    private Lease notExcluded(DhcpTransport transport, ClientIdentity id, Lease lease, Exclusions excluded,
+                              AttachmentLog log, boolean lost) throws IOException, ExcludedOfferException {
+        var hit = excluded.check(lease.address(), lease.prefixLength());
+        if (hit.isEmpty()) {
+            return lease;
+        }
+        ExcludedOfferException.Refusal refusal = new ExcludedOfferException.Refusal(lease.address(), lease.serverId(),
+                hit.get(), "DHCPACK");
+        metrics.offerRefused(hit.get().range().toString(), hit.get().kind().label());
+        log.warning("refused " + refusal.describe() + "; sending DHCPDECLINE");
+        decline(transport, id, lease);
+        throw new ExcludedOfferException(java.util.List.of(refusal), lost);
+    }
+
+    private static AttachmentLog plainLog() {
+        return new AttachmentLog(LOG, "", "", "");
     }
 
     /** Sends one DHCPDECLINE for a granted address another host uses (servers do not answer it). */
@@ -275,7 +354,7 @@ public final class DhcpClient {
      */
     private Answer exchange(DhcpTransport transport, ClientIdentity id, int xid, byte[] message,
                             Set<MessageType> accepted, Instant deadline, Inet4Address source,
-                            ToLongFunction<Instant> secs) throws IOException {
+                            ToLongFunction<Instant> secs, Screen screen) throws IOException {
         long delayMillis = Math.max(1, Math.min(settings.firstRetransmit().toMillis(), settings.resendMax().toMillis()));
         long end = deadline.toEpochMilli();
         Instant firstSent = null;
@@ -291,9 +370,13 @@ public final class DhcpClient {
                 firstSent = now;
             }
             long wait = retransmissionWait(delayMillis);
-            DhcpMessages.Reply reply = awaitReply(transport, id, xid, accepted, Math.min(end, now.toEpochMilli() + wait));
+            DhcpMessages.Reply reply = awaitReply(transport, id, xid, accepted, Math.min(end, now.toEpochMilli() + wait),
+                    screen);
             if (reply != null) {
                 return new Answer(reply, firstSent, sentSecs);
+            }
+            if (screen.endsExchange()) {
+                return null; // only refused replies in this window: no retransmission
             }
             delayMillis = Math.min(delayMillis * 2, settings.resendMax().toMillis());
         }
@@ -316,7 +399,7 @@ public final class DhcpClient {
     }
 
     private DhcpMessages.Reply awaitReply(DhcpTransport transport, ClientIdentity id, int xid,
-                                          Set<MessageType> accepted, long waitEnd) throws IOException {
+                                          Set<MessageType> accepted, long waitEnd, Screen screen) throws IOException {
         while (true) {
             long left = waitEnd - clock.millis();
             if (left <= 0) {
@@ -329,7 +412,10 @@ public final class DhcpClient {
             try {
                 DhcpMessages.Reply reply = DhcpMessages.parseReply(payload, xid, id);
                 if (accepted.contains(reply.type())) {
-                    return reply;
+                    if (screen.passes(reply)) {
+                        return reply;
+                    }
+                    continue;
                 }
                 metrics.droppedPacket(DropReason.UNEXPECTED.label());
                 LOG.fine(() -> "dropped a reply of unexpected type " + reply.type());

@@ -188,15 +188,30 @@ public final class DhcpMessages {
      * @param requestSent when the REQUEST that the ACK answers was (first) sent: the lease's times
      *                    count from there (RFC 2131 4.4.1), see {@link Lease#acquired()}
      */
+    /**
+     * The prefix length a lease of {@code reply} would get: option 1, else the classful one; for a
+     * malformed mask (which no ACK would pass), 32, the address alone.
+     */
+    public static int prefixOf(Reply reply) {
+        try {
+            return prefixOf(reply.options(), reply.yiaddr());
+        } catch (DhcpParseException e) {
+            return 32;
+        }
+    }
+
+    private static int prefixOf(DhcpOptions o, Inet4Address address) throws DhcpParseException {
+        byte[] mask = o.get(OptionCode.SUBNET_MASK);
+        return mask != null ? OptionDecoders.prefixLength(mask) : OptionDecoders.classfulPrefix(Route.toInt(address));
+    }
+
     public static Lease leaseOf(Reply ack, Instant requestSent) throws DhcpParseException {
         DhcpOptions o = ack.options();
         Inet4Address address = ack.yiaddr();
         if (Route.toInt(address) == 0) {
             throw new DhcpParseException("ACK without an address (yiaddr 0.0.0.0)");
         }
-        byte[] mask = o.get(OptionCode.SUBNET_MASK);
-        int prefix = mask != null ? OptionDecoders.prefixLength(mask)
-                : OptionDecoders.classfulPrefix(Route.toInt(address));
+        int prefix = prefixOf(o, address);
         byte[] leaseRaw = o.get(OptionCode.LEASE_TIME);
         if (leaseRaw == null || leaseRaw.length != 4) {
             throw new DhcpParseException("ACK without a lease time (option 51)");

@@ -21,6 +21,12 @@ public enum DropReason {
     NO_MESSAGE_TYPE("no_message_type"),
     /** An OFFER or ACK without a server identifier (option 54). */
     NO_SERVER_ID("no_server_id"),
+    /**
+     * An ACK or NAK to the REQUEST for an offer, from another server than the one whose offer was
+     * taken: an authoritative dnsmasq NAKs a REQUEST naming another server ("wrong server-ID"), and
+     * that must not undo the chosen server's ACK.
+     */
+    NOT_SELECTED_SERVER("not_selected_server"),
     /** Well-formed and for this client, but not a type the exchange waits for (or none is waited for). */
     UNEXPECTED("unexpected");
 

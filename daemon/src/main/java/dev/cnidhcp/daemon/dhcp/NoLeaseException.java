@@ -1,7 +1,7 @@
 package dev.cnidhcp.daemon.dhcp;
 
 /** No server granted (or renewed) a lease; the message says what was last seen. */
-public final class NoLeaseException extends Exception {
+public class NoLeaseException extends Exception {
     private static final long serialVersionUID = 1L;
     private final boolean nak;
     private final boolean noOffer;

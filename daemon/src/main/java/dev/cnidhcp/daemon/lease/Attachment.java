@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
+import dev.cnidhcp.daemon.dhcp.Exclusions;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.dhcp.Suppression;
 
@@ -21,16 +22,27 @@ import java.util.Objects;
  * <p>{@code releaseOnDel} ({@code ipam.releaseOnDel}): whether the end of the attachment (DEL, GC,
  * an undelivered ADD, a pod gone without DEL) sends DHCPRELEASE; when false the lease is only
  * forgotten, and the server keeps it for the same client identifier until it expires.
+ *
+ * <p>{@code exclude} ({@code ipam.exclude}): ranges this attachment's leases must not touch, on top
+ * of the daemon's {@code -exclude} (applied by the client as the daemon runs now, so a changed flag
+ * holds for leases recorded before it).
  */
 public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
-                         Path runtimeNetns, Suppression suppress, boolean releaseOnDel) {
+                         Path runtimeNetns, Suppression suppress, boolean releaseOnDel, Exclusions exclude) {
     public Attachment {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(suppress, "suppress");
+        Objects.requireNonNull(exclude, "exclude");
         clientId = clientId.clone();
         staticRoutes = List.copyOf(staticRoutes);
+    }
+
+    /** An attachment that excludes no range of its own. */
+    public Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
+                      Path runtimeNetns, Suppression suppress, boolean releaseOnDel) {
+        this(key, netns, clientId, options, staticRoutes, runtimeNetns, suppress, releaseOnDel, Exclusions.NONE);
     }
 
     /** An attachment that suppresses nothing and is released at its end. */

@@ -34,6 +34,7 @@ public final class DaemonMetrics {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder noOffers = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Refused, LongAdder> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Request, LongAdder> requests = new ConcurrentHashMap<>();
     private final DurationHistogram addDurations = new DurationHistogram(ADD_BUCKETS);
     private final DurationHistogram timerLateness = new DurationHistogram(LATENESS_BUCKETS);
@@ -49,6 +50,20 @@ public final class DaemonMetrics {
     public record Request(String command, int code) {
         public Request {
             Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /**
+     * What refused offers are counted by.
+     *
+     * @param range  the excluded range the offer touched, {@code a.b.c.d/len} (configured, so few values)
+     * @param reason {@code address} (the offered address lies in the range) or {@code subnet} (its
+     *               subnet overlaps the range)
+     */
+    public record Refused(String range, String reason) {
+        public Refused {
+            Objects.requireNonNull(range, "range");
+            Objects.requireNonNull(reason, "reason");
         }
     }
 
@@ -194,6 +209,14 @@ public final class DaemonMetrics {
         }
     }
 
+    /**
+     * A DHCPOFFER (or an ACK, then declined) was not taken because it touches an excluded range;
+     * {@code range} and {@code reason} become label values (see {@link Refused}).
+     */
+    public void offerRefused(String range, String reason) {
+        refused.computeIfAbsent(new Refused(range, reason), r -> new LongAdder()).increment();
+    }
+
     /** A received DHCP packet was dropped; {@code reason} is a short constant (it becomes a label value). */
     public void droppedPacket(String reason) {
         dropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
@@ -273,6 +296,23 @@ public final class DaemonMetrics {
         Map<String, Long> out = new TreeMap<>();
         dropped.forEach((reason, count) -> out.put(reason, count.sum()));
         return out;
+    }
+
+    /** Offers refused for an excluded range, by range and reason, sorted. */
+    public Map<Refused, Long> offersRefused() {
+        Map<Refused, Long> out = new TreeMap<>((a, b) -> a.range().equals(b.range())
+                ? a.reason().compareTo(b.reason()) : a.range().compareTo(b.range()));
+        refused.forEach((key, count) -> out.put(key, count.sum()));
+        return out;
+    }
+
+    /** Every refused offer, whatever the range. */
+    public long offersRefusedTotal() {
+        long total = 0;
+        for (LongAdder count : refused.values()) {
+            total += count.sum();
+        }
+        return total;
     }
 
     /** Every dropped packet, whatever the reason. */

@@ -61,6 +61,7 @@ public final class PrometheusMapping implements MultiCollector {
                 .metricSnapshot(counter("no_offer", "Acquisitions that ended without any DHCPOFFER (pool exhausted or"
                         + " no server reachable)", metrics.noOffers()))
                 .metricSnapshot(droppedPackets())
+                .metricSnapshot(offersRefused())
                 .metricSnapshot(requests())
                 .metricSnapshot(histogram("add_duration_seconds", "Time the daemon took to answer an ADD with a lease",
                         metrics.addDurations()))
@@ -108,6 +109,18 @@ public final class PrometheusMapping implements MultiCollector {
                 .help("Received DHCP packets dropped, by reason");
         for (Map.Entry<String, Long> e : metrics.droppedPackets().entrySet()) {
             counter.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("reason", e.getKey()))
+                    .value(e.getValue()).build());
+        }
+        return counter.build();
+    }
+
+    private CounterSnapshot offersRefused() {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(PREFIX + "offers_refused")
+                .help("DHCPOFFERs (and DHCPACKs, then declined) not taken because the address lies in, or its subnet"
+                        + " overlaps, an excluded range (-exclude, ipam.exclude), by range and reason");
+        for (Map.Entry<DaemonMetrics.Refused, Long> e : metrics.offersRefused().entrySet()) {
+            counter.dataPoint(CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("range", e.getKey().range(), "reason", e.getKey().reason()))
                     .value(e.getValue()).build());
         }
         return counter.build();

@@ -98,7 +98,7 @@ public final class NetnsDhcp implements LeaseTransport {
             try (PacketSocket socket = PacketSocket.open(index, handle)) {
                 Inet4Address ask = requested;
                 for (int declined = 0; ; declined++) {
-                    Lease lease = client.acquire(socket, id, a.options(), ask, deadline, log);
+                    Lease lease = client.acquire(socket, id, a.options(), a.exclude(), ask, deadline, log);
                     byte[] serverMac = socket.lastSenderMac();
                     String claimant;
                     try {
@@ -157,7 +157,8 @@ public final class NetnsDhcp implements LeaseTransport {
                 DhcpTransport path = unicast
                         ? socket.toServer(lease.serverId(), serverMac(key, lease, index, carried, deadline, handle))
                         : socket;
-                Lease renewed = client.renew(path, binding.identity(), a.options(), lease, deadline);
+                Lease renewed = client.renew(path, binding.identity(), a.options(), a.exclude(), lease, deadline,
+                        logOf(key));
                 serverMacs.learn(key, renewed.serverId(), socket.lastSenderMac());
                 return renewed;
             }
@@ -170,12 +171,17 @@ public final class NetnsDhcp implements LeaseTransport {
         return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
             int index = requireInterface(a);
             try (PacketSocket socket = PacketSocket.open(index, handle)) {
-                Lease regained = client.reboot(socket, binding.identity(), a.options(), binding.lease().address(), deadline);
+                Lease regained = client.reboot(socket, binding.identity(), a.options(), a.exclude(),
+                        binding.lease().address(), deadline, logOf(key));
                 serverMacs.learn(key, regained.serverId(), socket.lastSenderMac());
                 announce(handle, index, Links.mac(key.ifname()), regained.address(), key.ifname());
                 return regained;
             }
         }, null);
+    }
+
+    private static AttachmentLog logOf(LeaseKey key) {
+        return new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
     }
 
     @Override

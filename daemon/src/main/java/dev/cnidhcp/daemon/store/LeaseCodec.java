@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnidhcp.daemon.dhcp.ClientIdentity;
+import dev.cnidhcp.daemon.dhcp.Cidr;
 import dev.cnidhcp.daemon.dhcp.ClientOptions;
+import dev.cnidhcp.daemon.dhcp.Exclusions;
 import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.dhcp.Suppression;
@@ -59,6 +61,8 @@ final class LeaseCodec {
         }
         ArrayNode suppress = body.putArray("suppress");
         a.suppress().names().forEach(suppress::add);
+        ArrayNode exclude = body.putArray("exclude");
+        a.exclude().strings().forEach(exclude::add);
         ObjectNode provided = body.putObject("provided");
         a.options().provided().forEach((code, value) -> provided.put(String.valueOf(code), HEX.formatHex(value)));
         Lease l = stored.binding().lease();
@@ -129,9 +133,13 @@ final class LeaseCodec {
             if (!release.isMissingNode() && !release.isBoolean()) {
                 throw new IllegalArgumentException("\"releaseOnDel\" not true or false");
             }
+            List<Cidr> exclude = new ArrayList<>(); // absent in records written before ipam.exclude: none
+            for (JsonNode c : body.path("exclude")) {
+                exclude.add(Cidr.parse(c.asText()));
+            }
             Attachment attachment = new Attachment(key, netns.isEmpty() ? null : Path.of(netns), clientId, options,
                     staticRoutes, runtimeNetns.isEmpty() ? null : Path.of(runtimeNetns), Suppression.of(suppress),
-                    release.asBoolean(true));
+                    release.asBoolean(true), new Exclusions(exclude));
             JsonNode l = body.path("lease");
             List<Route> routes = new ArrayList<>();
             for (JsonNode r : l.path("routes")) {

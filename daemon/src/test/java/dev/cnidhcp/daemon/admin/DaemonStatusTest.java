@@ -197,4 +197,14 @@ class DaemonStatusTest {
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    @Test
+    void listsTheDaemonsExcludedRanges() throws Exception {
+        JsonNode none = status();
+        JsonNode some = JSON.readTree(new DaemonStatus(leases, metrics, dir.resolve("dhcp.sock"), "/var/lib/cni/dhcp",
+                dev.cnidhcp.daemon.time.Timeline.of(clock), List.of("10.96.0.0/12", "192.168.0.0/16")).json());
+
+        assertTrue(none.get("exclude").isArray() && none.get("exclude").isEmpty(), none.toString());
+        assertEquals("[\"10.96.0.0/12\",\"192.168.0.0/16\"]", some.get("exclude").toString());
+    }
 }

@@ -146,10 +146,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
         record("acquire" + (requested == null ? "" : " " + requested.getHostAddress()));
         ClientIdentity id = new ClientIdentity(macOf(a.key()), a.clientId());
         try (DhcpTransport t = server) {
-            LeaseKey key = a.key();
-            return new Binding(id, client.acquire(t, id, a.options(), requested, deadline,
-                    new AttachmentLog(Logger.getLogger(LoopbackLeaseTransport.class.getName()), key.containerId(),
-                            key.ifname(), key.networkName())));
+            return new Binding(id, client.acquire(t, id, a.options(), a.exclude(), requested, deadline, logOf(a)));
         }
     }
 
@@ -157,7 +154,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Lease renew(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         record("renew");
         try (DhcpTransport t = unicast(binding.lease().serverId())) {
-            return client.renew(t, binding.identity(), a.options(), binding.lease(), deadline);
+            return client.renew(t, binding.identity(), a.options(), a.exclude(), binding.lease(), deadline, logOf(a));
         }
     }
 
@@ -165,7 +162,7 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Lease rebind(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         record("rebind");
         try (DhcpTransport t = server) {
-            return client.renew(t, binding.identity(), a.options(), binding.lease(), deadline);
+            return client.renew(t, binding.identity(), a.options(), a.exclude(), binding.lease(), deadline, logOf(a));
         }
     }
 
@@ -173,7 +170,8 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
     public Lease reboot(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         record("reboot " + binding.lease().address().getHostAddress());
         try (DhcpTransport t = server) {
-            return client.reboot(t, binding.identity(), a.options(), binding.lease().address(), deadline);
+            return client.reboot(t, binding.identity(), a.options(), a.exclude(), binding.lease().address(), deadline,
+                    logOf(a));
         }
     }
 
@@ -259,5 +257,10 @@ public final class LoopbackLeaseTransport implements LeaseTransport {
         @Override
         public void close() {
         }
+    }
+
+    private static AttachmentLog logOf(Attachment a) {
+        return new AttachmentLog(java.util.logging.Logger.getLogger(LoopbackLeaseTransport.class.getName()),
+                a.key().containerId(), a.key().ifname(), a.key().networkName());
     }
 }
