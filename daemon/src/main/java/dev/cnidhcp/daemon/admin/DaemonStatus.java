@@ -36,8 +36,9 @@ import java.util.TreeSet;
  * "present":true},"stateDir":{"path":"...","writable":true,"error":""},"leases":{"total":N,
  * "byState":{"bound":N,...},"lost":N,"initReboot":N},"lastAcquisitionFailure":{"at":"...",
  * "attachment":"...","message":"..."},"networks":{"NAME":{"leases":N,"noOffer":N,"naks":N,
- * "lastFailure":{"at":"...","message":"..."}}},"servers":{"ADDRESS":N},"exclude":["10.96.0.0/12",...]}} ({@code lastAcquisitionFailure}
- * and a network's {@code lastFailure} are null when none failed). {@code networks} has every CNI network
+ * "lastFailure":{"at":"...","message":"..."},"lastAdded":"..."}},"servers":{"ADDRESS":N},"exclude":["10.96.0.0/12",...]}} ({@code lastAcquisitionFailure}
+ * and a network's {@code lastFailure} are null when none failed; {@code lastAdded}, when an ADD last
+ * obtained a new lease on it, is null before the first). {@code networks} has every CNI network
  * that holds a lease or had something counted; {@code leases} there and {@code servers} (by server
  * identifier) count the leases granted and not lost. A network whose acquisition ended without any
  * offer in the last {@link #RECENT} is a warning (its pool may be exhausted). Never waits for an
@@ -158,13 +159,14 @@ public final class DaemonStatus {
         names.addAll(counted.keySet());
         ObjectNode out = JSON.createObjectNode();
         for (String name : names) {
-            DaemonMetrics.NetworkStats stats = counted.getOrDefault(name,
-                    new DaemonMetrics.NetworkStats(0, 0, Optional.empty(), Optional.empty()));
+            DaemonMetrics.NetworkStats stats = counted.getOrDefault(name, DaemonMetrics.NetworkStats.NONE);
             ObjectNode network = out.putObject(name);
             network.put("leases", held.getOrDefault(name, 0)).put("noOffer", stats.noOffers()).put("naks", stats.naks());
             network.set("lastFailure", stats.lastFailure().<JsonNode>map(f -> JSON.createObjectNode()
                     .put("at", LeaseListing.rfc3339(timeline.toWall(f.at()))).put("message", f.message()))
                     .orElse(NullNode.getInstance()));
+            network.set("lastAdded", stats.lastAdded().<JsonNode>map(at -> JSON.getNodeFactory()
+                    .textNode(LeaseListing.rfc3339(timeline.toWall(at)))).orElse(NullNode.getInstance()));
             stats.lastNoOffer().filter(this::recent).ifPresent(at -> warnings.add("network " + name + ": "
                     + stats.noOffers() + " acquisition(s) got no DHCPOFFER from any server, the last "
                     + Duration.between(at, timeline.monotonic().instant()).toSeconds() + " s ago: its pool may be"

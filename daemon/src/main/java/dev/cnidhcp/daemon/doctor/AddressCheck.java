@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.doctor;
 
+import dev.cnidhcp.daemon.dhcp.Cidr;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +52,9 @@ final class AddressCheck {
             List<String> all = new ArrayList<>(daemonExcludes == null ? List.of() : daemonExcludes);
             all.addAll(configExcludes.getOrDefault(l.network(), List.of()));
             for (String text : all) {
-                Cidr4 range;
+                Cidr range;
                 try {
-                    range = Cidr4.parse(text);
+                    range = Cidr.parse(text);
                 } catch (IllegalArgumentException e) {
                     unreadable.add(text);
                     continue;

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cnidhcp.daemon.dhcp.Cidr;
 import dev.cnidhcp.daemon.dhcp.Route;
 
 import java.net.Inet4Address;
@@ -33,8 +34,8 @@ record HeldLease(String container, String network, String ifname, String netns, 
     }
 
     /** The leased subnet (address and mask), or null without an address. */
-    Cidr4 subnet() {
-        return address == null ? null : new Cidr4(Route.toInt(address), prefix);
+    Cidr subnet() {
+        return address == null ? null : Cidr.containing(address, prefix);
     }
 
     /** Reads a {@code LEASES} array; throws {@link IllegalArgumentException} naming what does not fit. */
@@ -48,10 +49,9 @@ record HeldLease(String container, String network, String ifname, String netns, 
             int prefix = 0;
             String cidr = l.path("address").asText("");
             if (!cidr.isEmpty()) {
-                Cidr4 parsed = Cidr4.parse(cidr);
-                address = Route.parseAddress(cidr.substring(0, cidr.indexOf('/') < 0 ? cidr.length() : cidr.indexOf('/')),
-                        "lease address");
-                prefix = parsed.prefix();
+                int slash = cidr.indexOf('/');
+                address = Route.parseAddress(slash < 0 ? cidr : cidr.substring(0, slash), "lease address");
+                prefix = slash < 0 ? 32 : prefixLength(cidr.substring(slash + 1), cidr);
             }
             String gw = l.path("gateway").asText("");
             List<Route> routes = null;
@@ -82,5 +82,17 @@ record HeldLease(String container, String network, String ifname, String netns, 
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    private static int prefixLength(String text, String cidr) {
+        try {
+            int length = Integer.parseInt(text);
+            if (length >= 0 && length <= 32) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("lease address '" + cidr + "' (expected: a.b.c.d/len)");
     }
 }

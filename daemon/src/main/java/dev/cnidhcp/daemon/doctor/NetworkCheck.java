@@ -7,17 +7,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Recent acquisition failures and NAKs per network ({@link Checks#NETWORK_FAILURES}), from STATUS:
  * its {@code networks} object ({@code {"<net>":{"leases":N,"noOffer":N,"naks":N,"lastFailure":
- * {"at":...,"message":...}|null}}}) when the daemon reports it, else its one
+ * {"at":...,"message":...}|null,"lastAdded":...|null}}}) when the daemon reports it, else its one
  * {@code lastAcquisitionFailure} (whose {@code attachment} names the network).
  *
- * <p>A network fails when a lease could not be obtained in the last {@link #RECENT} and no lease of
- * that network was granted since (the server is down, or its pool is exhausted); a lease granted
- * since (an ADD or a renewal) turns it into a warning: the server answers again.
+ * <p>A network fails when a lease could not be obtained in the last {@link #RECENT} and no ADD on
+ * that network obtained a new lease since ({@code lastAdded}: the server is down, or its pool is
+ * exhausted); an ADD served since turns it into a warning: the server gives new pods addresses
+ * again. Renewals do not count: an exhausted pool renews the leases it has. From a daemon that does
+ * not report {@code lastAdded}, any lease of the network granted since (an ADD or a renewal) counts.
  */
 final class NetworkCheck {
     static final Duration RECENT = Duration.ofMinutes(10);
@@ -26,7 +29,16 @@ final class NetworkCheck {
     }
 
     /** One network's figures; counts are -1 when not reported. */
-    private record Net(long noOffer, long naks, Instant failedAt, String message) {
+    private record Net(long noOffer, long naks, Instant failedAt, String message, Optional<Instant> lastAdded) {
+    }
+
+    /** Not reported: {@code lastAdded} absent (an older daemon) is null, reported as never is empty. */
+    private static Optional<Instant> lastAdded(JsonNode network) {
+        JsonNode at = network.get("lastAdded");
+        if (at == null) {
+            return null;
+        }
+        return at.isTextual() ? Optional.ofNullable(HeldLease.instant(at.asText())) : Optional.empty();
     }
 
     /** @param now the daemon's time (STATUS {@code time}) */
@@ -38,17 +50,18 @@ final class NetworkCheck {
             networks.fields().forEachRemaining(e -> {
                 JsonNode f = e.getValue().path("lastFailure");
                 nets.put(e.getKey(), new Net(e.getValue().path("noOffer").asLong(-1), e.getValue().path("naks").asLong(-1),
-                        f.isObject() ? HeldLease.instant(f.path("at").asText("")) : null, f.path("message").asText("")));
+                        f.isObject() ? HeldLease.instant(f.path("at").asText("")) : null, f.path("message").asText(""),
+                        lastAdded(e.getValue())));
             });
         } else {
             JsonNode f = status.path("lastAcquisitionFailure");
             if (f.isObject()) {
                 nets.put(networkOf(f.path("attachment").asText("")), new Net(-1, -1,
-                        HeldLease.instant(f.path("at").asText("")), f.path("message").asText("")));
+                        HeldLease.instant(f.path("at").asText("")), f.path("message").asText(""), null));
             }
         }
         for (HeldLease l : leases) {
-            nets.putIfAbsent(l.network(), new Net(-1, -1, null, ""));
+            nets.putIfAbsent(l.network(), new Net(-1, -1, null, "", null));
         }
         String note = perNetwork ? "" : " (per-network counts not reported by this daemon)";
         List<Finding> out = new ArrayList<>();
@@ -87,7 +100,12 @@ final class NetworkCheck {
                 ? "no server offered an address: check that the DHCP server runs and hears this segment (relay, VLAN,"
                         + " firewall), and whether its pool is exhausted (compare its lease table with the pool size)"
                 : "see the message; the server's log says why it refused (NAKs)";
-        if (grantedSince > 0) {
+        if (net.lastAdded() != null) {
+            if (net.lastAdded().isPresent() && net.lastAdded().get().isAfter(net.failedAt())) {
+                return Finding.warn(Checks.NETWORK_FAILURES, subject, failure + "; an ADD got a new lease since, at "
+                        + net.lastAdded().get() + ": the server serves new pods again" + note, "if ADDs still fail: " + fix);
+            }
+        } else if (grantedSince > 0) {
             return Finding.warn(Checks.NETWORK_FAILURES, subject, failure + "; " + grantedSince
                     + " lease(s) granted since: the server answers again" + note, "if ADDs still fail: " + fix);
         }

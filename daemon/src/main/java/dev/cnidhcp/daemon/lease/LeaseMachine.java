@@ -180,7 +180,7 @@ public final class LeaseMachine {
             }
             throw e;
         }
-        metrics.acquired();
+        metrics.added(clock.instant(), attachment.key().networkName());
         try {
             for (LeaseListener listener : listeners) {
                 listener.acquired(attachment, acquired); // the record is durable before the ADD is answered

@@ -85,12 +85,19 @@ public final class DaemonMetrics {
      * @param lastFailure its last failed acquisition, if any
      * @param lastNoOffer when its last acquisition without any offer failed (on the clock of
      *                    {@link #acquisitionFailed(Instant, String, String, String, boolean)}), if any
+     * @param lastAdded   when an ADD on it last obtained a new lease (same clock), if any: a failure
+     *                    before it is one the server has recovered from for new pods
      */
-    public record NetworkStats(long noOffers, long naks, Optional<Failure> lastFailure, Optional<Instant> lastNoOffer) {
+    public record NetworkStats(long noOffers, long naks, Optional<Failure> lastFailure, Optional<Instant> lastNoOffer,
+                               Optional<Instant> lastAdded) {
         public NetworkStats {
             Objects.requireNonNull(lastFailure, "lastFailure");
             Objects.requireNonNull(lastNoOffer, "lastNoOffer");
+            Objects.requireNonNull(lastAdded, "lastAdded");
         }
+
+        /** Nothing counted. */
+        public static final NetworkStats NONE = new NetworkStats(0, 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** One network's counters; any thread. */
@@ -99,10 +106,11 @@ public final class DaemonMetrics {
         final LongAdder naks = new LongAdder();
         final AtomicReference<Failure> lastFailure = new AtomicReference<>();
         final AtomicReference<Instant> lastNoOffer = new AtomicReference<>();
+        final AtomicReference<Instant> lastAdded = new AtomicReference<>();
 
         NetworkStats snapshot() {
             return new NetworkStats(noOffers.sum(), naks.sum(), Optional.ofNullable(lastFailure.get()),
-                    Optional.ofNullable(lastNoOffer.get()));
+                    Optional.ofNullable(lastNoOffer.get()), Optional.ofNullable(lastAdded.get()));
         }
     }
 
@@ -124,6 +132,15 @@ public final class DaemonMetrics {
     /** A lease was obtained (ADD, INIT-REBOOT, or DISCOVER after a lease was lost). */
     public void acquired() {
         acquisitionsOk.increment();
+    }
+
+    /** As {@link #acquired()}, for a new lease an ADD on {@code network} obtained at {@code at}. */
+    public void added(Instant at, String network) {
+        acquired();
+        NetworkCounters counters = network(network);
+        if (counters != null) {
+            counters.lastAdded.set(at);
+        }
     }
 
     /** An attempt to obtain a lease failed; {@code at}, {@code attachment} and {@code why} are kept for STATUS. */

@@ -150,12 +150,14 @@ class DaemonStatusTest {
         assertEquals(0, net1.get("noOffer").asInt());
         assertEquals(0, net1.get("naks").asInt());
         assertTrue(net1.get("lastFailure").isNull(), s.toString());
-        assertEquals(List.of("leases", "noOffer", "naks", "lastFailure"), fieldNames(net1));
+        assertEquals(List.of("leases", "noOffer", "naks", "lastFailure", "lastAdded"), fieldNames(net1));
+        assertFalse(net1.get("lastAdded").isNull(), "its ADDs got leases: " + s);
         JsonNode net2 = s.get("networks").get("net2");
         assertEquals(0, net2.get("leases").asInt(), s.toString());
         assertEquals(1, net2.get("noOffer").asInt());
         assertTrue(net2.get("lastFailure").get("message").asText().contains("the pool may be exhausted"), s.toString());
         assertTrue(net2.get("lastFailure").has("at"));
+        assertTrue(net2.get("lastAdded").isNull(), "no ADD on it got a lease: " + s);
         assertEquals(1, s.get("servers").size(), s.toString());
         assertEquals(2, s.get("servers").get(ScriptedDhcpServer.SERVER_ID.getHostAddress()).asInt(), s.toString());
         assertTrue(s.get("healthy").asBoolean(), "an exhausted pool is the server's, not the daemon's");

@@ -63,6 +63,33 @@ class NetworkCheckTest {
         assertTrue(f.get(1).saw().contains("1 lease(s) held, 0 without offer, 3 NAK(s)"), f.get(1).saw());
     }
 
+    private static JsonNode exhausted(String lastAdded) throws Exception {
+        return status("{\"networks\":{\"lan\":{\"leases\":5,\"noOffer\":3,\"naks\":0,\"lastFailure\":{\"at\":\""
+                + FAILED_AT + "\",\"message\":\"no DHCPOFFER received\"},\"lastAdded\":" + lastAdded + "}}}");
+    }
+
+    @Test
+    void anExhaustedPoolStillFailsWhileItRenewsTheLeasesItHas() throws Exception {
+        // the pool's five leases renewed after the failure; no ADD was served since
+        List<Finding> f = NetworkCheck.check(exhausted("\"2026-01-01T11:40:00Z\""),
+                List.of(Leases.bound("c1", "10.99.0.100", Instant.parse("2026-01-01T11:59:00Z"))), NOW);
+        assertEquals(Verdict.FAIL, f.get(0).verdict(), f.get(0).saw());
+    }
+
+    @Test
+    void anAddServedAfterTheFailureTurnsItIntoAWarning() throws Exception {
+        List<Finding> f = NetworkCheck.check(exhausted("\"2026-01-01T11:59:30Z\""), List.of(), NOW);
+        assertEquals(Verdict.WARN, f.get(0).verdict());
+        assertTrue(f.get(0).saw().contains("an ADD got a new lease since"), f.get(0).saw());
+    }
+
+    @Test
+    void aNetworkWhoseAddsNeverGotALeaseFails() throws Exception {
+        List<Finding> f = NetworkCheck.check(exhausted("null"),
+                List.of(Leases.bound("c1", "10.99.0.100", Instant.parse("2026-01-01T11:59:00Z"))), NOW);
+        assertEquals(Verdict.FAIL, f.get(0).verdict(), f.get(0).saw());
+    }
+
     @Test
     void noNetworksAndNoFailuresIsOnePass() throws Exception {
         List<Finding> f = NetworkCheck.check(status("{\"lastAcquisitionFailure\":null}"), List.of(), NOW);
