@@ -175,12 +175,12 @@ class DoctorLabTest {
             lab.del("d2", "macvlan"); // as a runtime does after a failed ADD: macvlan removes its interface
             lab.startDnsmasq();
         }
-        // The retried ADD succeeds: the network answers again (a warning until the failure is 10 min
+        // The retried ADD succeeds: the network serves new pods again (a warning until the failure is 10 min
         // old). The pod stays: its lease is what shows the recovery, as on a node.
         lab.add("d2", "macvlan").expectSuccess();
         Outcome o = doctor();
         assertEquals(Set.of(), o.failed(), o.json().toString());
         assertEquals(0, o.exit());
-        assertTrue(o.problems("network.failures").get(0).contains("granted since"), o.problems("network.failures").toString());
+        assertTrue(o.problems("network.failures").get(0).contains("an ADD got a new lease since"), o.problems("network.failures").toString());
     }
 }
