@@ -76,6 +76,10 @@ final class StatusReport {
             }
             out.append('\n');
         }
+        if (status.get("exclude") instanceof List<?> ranges) {
+            out.append("  excluded ranges  ").append(ranges.isEmpty() ? "none (-exclude not given)"
+                    : String.join(", ", ranges.stream().map(String::valueOf).toList())).append('\n');
+        }
         for (Object warning : list(status.get("warnings"))) {
             out.append("  warning: ").append(warning).append('\n');
         }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusReportTest {
     private static final Instant NOW = Instant.parse("2026-11-27T06:30:00Z");
@@ -87,5 +88,20 @@ class StatusReportTest {
                 "  warning: network labnet: 3 acquisition(s) got no DHCPOFFER from any server, the last 4 s ago: its"
                         + " pool may be exhausted",
                 ""), report.render(s));
+    }
+
+    @Test
+    void theDaemonsExcludedRangesAreListed() throws Exception {
+        Map<?, ?> some = status("{\"healthy\":true,\"problems\":[],\"warnings\":[],"
+                + "\"socket\":{\"path\":\"/s\",\"present\":true},\"stateDir\":{\"path\":\"/d\",\"writable\":true},"
+                + "\"leases\":{\"total\":0,\"byState\":{},\"lost\":0,\"initReboot\":0},\"lastAcquisitionFailure\":null,"
+                + "\"exclude\":[\"10.96.0.0/12\",\"192.168.0.0/16\"]}");
+        Map<?, ?> none = status("{\"healthy\":true,\"problems\":[],\"warnings\":[],"
+                + "\"socket\":{\"path\":\"/s\",\"present\":true},\"stateDir\":{\"path\":\"/d\",\"writable\":true},"
+                + "\"leases\":{\"total\":0,\"byState\":{},\"lost\":0,\"initReboot\":0},\"lastAcquisitionFailure\":null,"
+                + "\"exclude\":[]}");
+
+        assertTrue(report.render(some).contains("  excluded ranges  10.96.0.0/12, 192.168.0.0/16\n"), report.render(some));
+        assertTrue(report.render(none).contains("  excluded ranges  none (-exclude not given)\n"), report.render(none));
     }
 }
