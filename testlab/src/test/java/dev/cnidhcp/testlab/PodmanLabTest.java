@@ -79,6 +79,7 @@ class PodmanLabTest {
         try (Lab lab = Lab.upNamed("pm"); PodmanCni podman = PodmanCni.in(lab)) {
             runIdle(podman, "pmc2");
             String first = addresses(podman, "pmc2").get(0);
+            String firstMac = podman.exec("pmc2", "cat", "/sys/class/net/eth0/address").trim();
             String firstIp = first.substring(0, first.indexOf('/'));
             assertTrue(lab.serverHasLease(firstIp), lab.diagnostics());
 
@@ -92,6 +93,7 @@ class PodmanLabTest {
             assertInLabRange(again.get(0));
             String ip = again.get(0).substring(0, again.get(0).indexOf('/'));
             String mac = podman.exec("pmc2", "cat", "/sys/class/net/eth0/address").trim();
+            assertFalse(mac.equals(firstMac), "macvlan made a new interface: " + mac);
             assertTrue(lab.serverLeases().stream().anyMatch(l -> l[2].equals(ip) && l[1].equals(mac)),
                     "leased again to the new interface's MAC " + mac + lab.diagnostics());
         }
