@@ -3,9 +3,10 @@
 # a C compiler and libc headers (gcc, libc6-dev: the native dist/bin/dhcp), the reference CNI plugins
 # (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
 # binutils (readelf: the hardening check of the native dist/bin/dhcp), procps (sysctl), ISC Kea's DHCPv4 server (the lab's
-# second server, `lab.sh up LAB --kea`) and Prometheus (its promtool checks and unit-tests the alert
-# rules in packaging/prometheus/); the packaged services of Kea and Prometheus are neither started nor
-# enabled on this machine. Enough for `make demo` and `make test` on a Debian 12 minbase
+# second server, `lab.sh up LAB --kea`), Prometheus (its promtool checks and unit-tests the alert
+# rules in packaging/prometheus/), podman with runc and a static busybox (PodmanLabTest: containers
+# of a real runtime on DHCP); the packaged services of Kea, Prometheus and podman are neither started
+# nor enabled on this machine. Enough for `make demo` and `make test` on a Debian 12 minbase
 # (testlab/scripts/fresh-machine.sh checks that). Idempotent. With --fuzz, only clang and its
 # libFuzzer runtime (libclang-rt-dev), for `make fuzz`.
 set -euo pipefail
@@ -45,10 +46,16 @@ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsm
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 # systemd-analyze (unit checks) and systemd-socket-activate (socket activation lab test)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
-# Packages whose service must never run here, as "package:unit:process"
+# a static busybox is the root filesystem of PodmanLabTest's containers (Debian's busybox is dynamic)
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || missing+=(busybox-static)
+# Packages whose services must never run here, as "package:unit[,unit...]:process"
 service_missing=()
 [ -x /usr/sbin/kea-dhcp4 ] || service_missing+=(kea-dhcp4-server:kea-dhcp4-server.service:kea-dhcp4)
 command -v promtool >/dev/null 2>&1 || [ -x /usr/bin/promtool ] || service_missing+=(prometheus:prometheus.service:prometheus)
+# podman's package enables its API socket and service, the restart service and the auto-update timer.
+# runc: crun (podman's default) refuses a hybrid cgroup hierarchy, which some machines have.
+command -v podman >/dev/null 2>&1 || service_missing+=(podman:podman.socket,podman.service,podman-restart.service,podman-auto-update.timer,podman-auto-update.service:podman)
+command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#service_missing[@]} -eq 0 ]; then
     exit 0
@@ -65,13 +72,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# --- Kea and Prometheus: the lab runs kea-dhcp4 itself, inside a lab namespace, and only promtool of
-# Prometheus is used; their packaged services must never run on this machine (Kea would serve DHCP on
-# the host's own interfaces, Prometheus would listen on :9090 and scrape). A policy-rc.d that answers
-# 101 ("action forbidden") keeps invoke-rc.d and deb-systemd-invoke from starting them during the
-# install; one that is there already (containers ship one) is left as it is. Each unit is disabled
-# afterwards, so it does not start at the next boot either, and none of them may be running once we
-# are done.
+# --- Kea, Prometheus and podman: the lab runs kea-dhcp4 itself, inside a lab namespace, only promtool
+# of Prometheus is used and podman runs only as a command inside a lab's node namespace; their packaged
+# services must never run on this machine (Kea would serve DHCP on the host's own interfaces,
+# Prometheus would listen on :9090 and scrape, podman's socket would offer its API on the host). A
+# policy-rc.d that answers 101 ("action forbidden") keeps invoke-rc.d and deb-systemd-invoke from
+# starting them during the install; one that is there already (containers ship one) is left as it is.
+# It does not keep the packages from enabling units (podman's does): each unit is disabled afterwards,
+# so it does not start at the next boot either, and none of them may be running once we are done.
 if [ ${#service_missing[@]} -gt 0 ]; then
     packages=()
     for entry in "${service_missing[@]}"; do
@@ -81,7 +89,7 @@ if [ ${#service_missing[@]} -gt 0 ]; then
     policy=/usr/sbin/policy-rc.d
     own_policy=
     if [ ! -e "$policy" ]; then
-        printf '#!/bin/sh\n# written by cni-dhcp install-deps.sh while installing Kea and Prometheus; removed afterwards\nexit 101\n' >"$policy"
+        printf '#!/bin/sh\n# written by cni-dhcp install-deps.sh while installing packages with services; removed afterwards\nexit 101\n' >"$policy"
         chmod 755 "$policy"
         own_policy=1
         trap 'rm -f "$policy"' EXIT
@@ -97,11 +105,13 @@ if [ ${#service_missing[@]} -gt 0 ]; then
         unit=${rest%%:*}
         process=${rest#*:}
         if command -v systemctl >/dev/null 2>&1; then
-            systemctl disable --quiet "$unit" 2>/dev/null || true
+            for one in ${unit//,/ }; do
+                systemctl disable --quiet "$one" 2>/dev/null || true
+            done
         fi
         if pgrep -x "$process" >/dev/null 2>&1; then
             echo "$process is running on this machine after its install (pids: $(pgrep -x "$process" | tr '\n' ' '));" \
-                "stop it: systemctl disable --now $unit" >&2
+                "stop it: systemctl disable --now ${unit//,/ }" >&2
             running=1
         fi
     done
