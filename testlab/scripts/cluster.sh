@@ -5,8 +5,10 @@
 #   switch  netns "<lab>-sw": bridge br0, no address: the shared L2 segment 10.95.0.0/24
 #   servers netns "<lab>-s1", "<lab>-s2": eth0 10.95.0.2/24 and 10.95.0.3/24, each a kea-dhcp4 of a
 #                 load-balancing HA pair (libdhcp_ha.so, libdhcp_lease_cmds.so; multi-threading, the
-#                 HA hook's own HTTP listener on port 8001), pool 10.95.0.100-10.95.0.199, memfile
-#                 lease file in the lab dir
+#                 HA hook's own HTTP listener on port 8001), memfile lease file in the lab dir. The
+#                 pool is split, as load balancing needs (both servers allocate at once): 10.95.0.100-149
+#                 for the clients of server 1's scope (class HA_server1), 10.95.0.150-199 for server
+#                 2's; in partner-down the survivor serves both scopes from both pools
 #   nodes   netns "<lab>-n1" ... "<lab>-nN": eth0 10.95.0.(10+I)/24 on br0, the node's own address,
 #                 and its own lease daemon (dist/bin/dhcp daemon, socket and state dir in the lab dir);
 #                 eth0 is the macvlan master for the node's pods; the main plugin runs here
@@ -125,7 +127,9 @@ kea_config() { # I: this server's number
       ]
     }]}}
   ],
-  "subnet4": [{"id": 1, "subnet": "$SUBNET.0/24", "pools": [{"pool": "$SUBNET.100 - $SUBNET.199"}]}],
+  "subnet4": [{"id": 1, "subnet": "$SUBNET.0/24", "pools": [
+    {"pool": "$SUBNET.100 - $SUBNET.149", "client-class": "HA_server1"},
+    {"pool": "$SUBNET.150 - $SUBNET.199", "client-class": "HA_server2"}]}],
   "loggers": [{"name": "kea-dhcp4", "severity": "INFO",
                "output_options": [{"output": "$DIR/s$1/kea.log"}]}]
 }}
