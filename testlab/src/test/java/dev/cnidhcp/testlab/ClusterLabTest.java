@@ -89,9 +89,9 @@ class ClusterLabTest {
         }
 
         // --- releases while server 1 is down, of leases it had granted: the survivor took them over
-        // by a broadcast rebinding, so the release is the first unicast the pod sends it, and the
-        // pod's neighbour table knows nothing of it. The survivor answers no ARP meanwhile (as one
-        // too busy to answer before macvlan deletes the interface): the release must not need it.
+        // by a broadcast rebinding, so the release is the first unicast the pod sends it. Whatever
+        // the pod's neighbour table holds must not matter: it is flushed, and the survivor answers
+        // no ARP meanwhile (as one too busy to answer before macvlan deletes the interface).
         List<String> takenOver = pods.entrySet().stream().filter(e -> byServer1.contains(e.getValue()))
                 .map(Map.Entry::getKey).limit(2).toList();
         assertEquals(2, takenOver.size(), "server 1 served fewer than 2 pods: " + byServer1);
@@ -99,6 +99,7 @@ class ClusterLabTest {
         try {
             for (String key : takenOver) {
                 String where = "n" + key.replace('/', '-');
+                cluster.exec(where, "ip", "neigh", "flush", "dev", "eth0").expectSuccess();
                 String neighbour = cluster.exec(where, "ip", "neigh", "show", SURVIVOR_ADDRESS).stdout().trim();
                 cluster.del(node(key), pod(key)).expectSuccess();
                 String ip = pods.remove(key);
