@@ -11,7 +11,7 @@
 #                 installs clang when missing; not in test)
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
 #   make cluster-demo  build, start a three-node lab on a Kea HA pair, attach pods on every node, show
-#                 who answered, stop one server and follow the failover, tear down (~2 min; not in test)
+#                 who answered, stop one server and follow the failover and its return, tear down (~2.5 min; not in test)
 #   make bench    seven scenarios (a-g), ours and the reference side by side, each speed target met or
 #                 missed; appends the tables to docs/benchmarks.md and draws docs/bench/*.svg (gnuplot,
 #                 installed when missing); raw data in testlab/target/bench/ (~35 min; BENCH_FLAGS= keeps

@@ -4,7 +4,8 @@
 # node; the nodes, pods, addresses and the server that answered printed; server 1 stopped and the
 # failover followed as it happens (renewals and rebindings answered by the partner); server 1
 # started again; every pod deleted and the servers' lease files shown empty. Everything is torn down
-# at the end, also on failure or Ctrl-C. Bounded: about two minutes with CLUSTER_LEASE=20 (default).
+# at the end, also on failure or Ctrl-C. Bounded: about two and a half minutes with CLUSTER_LEASE=20
+# (the default).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CL=$HERE/cluster.sh
@@ -54,17 +55,22 @@ say "stopping kea 1; following the daemons' renewals for $((CLUSTER_LEASE + 5)) 
 "$CL" stop-server "$LAB" 1
 echo "  $(date +%T) kea 1 stopped"
 stop=$(date +%s)
-timeout $((CLUSTER_LEASE + 5)) tail -q -n 0 -F "$DIR"/n*/daemon.log "$DIR/s2/kea.log" 2>/dev/null \
-    | grep --line-buffered -E 'renewed|rebound|no answer from server|PARTNER-DOWN|LOST' \
-    | sed -u -E 's/^[0-9-]+T([0-9:]+)\.[0-9]+Z [A-Z]+ \[[^]]*\] container=[a-z0-9]+-(n[0-9]+-[a-z]+) [^:]*: /  \1 \2: /;
-                s/^[0-9-]+ ([0-9:]+)\.[0-9]+ INFO .*HA_STATE_TRANSITION/  \1 kea 2:/;
-                s/ \(mac [^)]*\)//' || true
+follow() { # SECONDS: the daemons' renewals, rebindings and losses and the HA state changes, as they happen
+    timeout "$1" tail -q -n 0 -F "$DIR"/n*/daemon.log "$DIR"/s*/kea.log 2>/dev/null \
+        | grep --line-buffered -E 'renewed|rebound|no answer from server|HA_STATE_TRANSITION|LOST' \
+        | sed -u -E 's/^[0-9-]+T([0-9:]+)\.[0-9]+Z [A-Z]+ \[[^]]*\] container=[a-z0-9]+-(n[0-9]+-[a-z]+) [^:]*: /  \1 \2: /;
+                    s/^[0-9-]+ ([0-9:]+)\.[0-9]+ INFO .*HA_STATE_TRANSITION/  \1 HA:/;
+                    s/ \(mac [^)]*\)//; s/from server 10\.95\.0\.2/from kea 1/; s/from server 10\.95\.0\.3/from kea 2/' || true
+}
+follow $((CLUSTER_LEASE + 5))
 say "$(( $(date +%s) - stop )) s after the stop, past every original expiry"
 table
 
 say "starting kea 1 again (it syncs its leases from kea 2, then both load-balance)"
 "$CL" start-server "$LAB" 1
 grep -h "HA_STATE_TRANSITION" "$DIR/s1/kea.log" | sed 's/.*HA_STATE_TRANSITION/  HA:/' | tail -1
+say "following for $((CLUSTER_LEASE + 5)) s: kea 2 drops the renewals of kea 1's scope, which rebind to kea 1 at T2"
+follow $((CLUSTER_LEASE + 5))
 table
 
 say "DEL every pod: each daemon releases its leases (DHCPRELEASE)"
