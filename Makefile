@@ -12,6 +12,8 @@
 #   make fuzz     libFuzzer over the forwarder's input handling and reply parser (FUZZ_SECONDS=60 each;
 #                 installs clang when missing; not in test)
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
+#   make cluster-demo  build, start a three-node lab on a Kea HA pair, attach pods on every node, show
+#                 who answered, stop one server and follow the failover and its return, tear down (~2.5 min; not in test)
 #   make bench    seven scenarios (a-g), ours and the reference side by side, each speed target met or
 #                 missed; appends the tables to docs/benchmarks.md and draws docs/bench/*.svg (gnuplot,
 #                 installed when missing); raw data in testlab/target/bench/ (~35 min; BENCH_FLAGS= keeps
@@ -27,7 +29,7 @@ DIST := dist
 PREFIX ?= /
 ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist native native-check rules-check fuzz install test unit demo bench faults soak fresh-machine clean
+.PHONY: all deps dist native native-check rules-check fuzz install test unit demo cluster-demo bench faults soak fresh-machine clean
 
 all: dist
 
@@ -79,6 +81,9 @@ test: dist native-check rules-check
 
 demo: dist
 	testlab/scripts/demo.sh
+
+cluster-demo: dist
+	testlab/scripts/cluster-demo.sh
 
 BENCH_FLAGS ?= --write
 bench: dist

@@ -44,6 +44,8 @@ command -v sysctl >/dev/null 2>&1 || [ -x /usr/sbin/sysctl ] || missing+=(procps
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/macvlan ] || missing+=(containernetworking-plugins)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
+# ping between pods of different nodes (cluster lab)
+command -v ping >/dev/null 2>&1 || [ -x /usr/bin/ping ] || missing+=(iputils-ping)
 # systemd-analyze (unit checks) and systemd-socket-activate (socket activation lab test)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
 # a static busybox is the root filesystem of PodmanLabTest's containers (Debian's busybox is dynamic)

@@ -35,8 +35,10 @@ import java.util.logging.Logger;
  * towards the server, asked by ARP before the first send ({@link ArpResolver}), or to the broadcast
  * MAC when nobody answers. While a renewal or rebinding runs on an
  * interface that lacks the leased address, an {@link ArpResponder} answers the server's ARP request
- * for it, so that its unicast DHCPACK can be delivered. Releases leave from the pod's namespace or,
- * when the pod's interface is already gone, from the runtime's (a kernel UDP socket).
+ * for it, so that its unicast DHCPACK can be delivered. Releases leave the pod's interface the same
+ * way, as frames on a packet socket to the server's MAC, so a release has left when DEL returns even
+ * if the main plugin deletes the interface right after (macvlan); when the pod's interface is already
+ * gone, they leave from the runtime's namespace (a kernel UDP socket).
  *
  * <p>After a lease is bound (acquisition whose ARP probe passed, or INIT-REBOOT), two RFC 5227
  * announcements go out: the first before the result is returned, the second 2 s later from the same
@@ -186,28 +188,33 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public String release(Attachment a, Binding binding, Path fallbackNetns) throws IOException {
-        serverMacs.forget(a.key());
-        String ifname = a.key().ifname();
+        LeaseKey key = a.key();
+        String ifname = key.ifname();
         Lease lease = binding.lease();
         IOException podProblem = null;
-        if (a.netns() != null && Files.exists(a.netns())) {
-            try {
-                boolean sent = shortCall(a.netns(), ifname, handle -> {
-                    if (Links.index(ifname) == 0 || !lease.address().equals(Links.address(ifname))) {
-                        return false;
+        try {
+            if (a.netns() != null && Files.exists(a.netns())) {
+                try {
+                    boolean sent = shortCall(a.netns(), ifname, handle -> {
+                        int index = Links.index(ifname);
+                        if (index == 0) {
+                            return false;
+                        }
+                        sendReleaseFrame(key, binding, index, handle);
+                        return true;
+                    });
+                    if (sent) {
+                        return "the pod's namespace " + a.netns();
                     }
-                    sendRelease(binding);
-                    return true;
-                });
-                if (sent) {
-                    return "the pod's namespace " + a.netns();
+                } catch (IOException e) {
+                    podProblem = e;
                 }
-            } catch (IOException e) {
-                podProblem = e;
             }
+        } finally {
+            serverMacs.forget(key);
         }
         if (fallbackNetns == null) {
-            throw new IOException("the pod's interface no longer carries " + lease.address().getHostAddress()
+            throw new IOException("the pod's interface " + ifname + " is gone"
                     + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")")
                     + " and the caller's namespace is unknown");
         }
@@ -254,6 +261,23 @@ public final class NetnsDhcp implements LeaseTransport {
         });
     }
 
+    /**
+     * A DHCPRELEASE from the pod's interface as a complete Ethernet frame on a packet socket, to the
+     * MAC the server last answered from (or, unknown, the one ARP names now, else the broadcast MAC;
+     * {@link FrameTarget}): it has left the interface when this returns, whatever the pod's
+     * neighbour table holds, so a main plugin that deletes the interface right after DEL (macvlan)
+     * cannot drop it in a neighbour queue. Needs no address on the interface.
+     */
+    private void sendReleaseFrame(LeaseKey key, Binding binding, int index, TaskHandle handle) throws IOException {
+        Lease lease = binding.lease();
+        boolean carried = lease.address().equals(Links.address(key.ifname()));
+        byte[] mac = serverMac(key, lease, index, carried, shortDeadline(), handle);
+        try (PacketSocket socket = PacketSocket.open(index, handle)) {
+            client.release(socket.toServer(lease.serverId(), mac), binding.identity(), lease);
+        }
+    }
+
+    /** A DHCPRELEASE by a kernel UDP socket, from a namespace other than the pod's (its interface is gone). */
     private void sendRelease(Binding binding) throws IOException {
         Lease lease = binding.lease();
         try (UdpTransport udp = UdpTransport.open(null, lease.serverId())) {
@@ -325,16 +349,16 @@ public final class NetnsDhcp implements LeaseTransport {
      */
     private byte[] serverMac(LeaseKey key, Lease lease, int index, boolean carried, Instant deadline,
                              TaskHandle handle) throws IOException {
-        byte[] known = serverMacs.of(key, lease.serverId());
-        if (known != null) {
-            return known;
+        FrameTarget target = FrameTarget.of(lease, serverMacs.of(key, lease.serverId()));
+        if (target.mac() != null) {
+            return target.mac();
         }
         String ifname = key.ifname();
         String server = lease.serverId().getHostAddress();
-        Inet4Address hop = ArpResolver.nextHop(lease);
-        if (hop == null) {
+        Inet4Address hop = target.arpFor();
+        if (target.broadcast()) {
             LOG.fine(() -> "server " + server + " is off " + lease.cidr() + " on " + ifname
-                    + " and the lease names no router; renewing in a frame to the broadcast MAC");
+                    + " and the lease names no router; framing the unicast for the broadcast MAC");
             return null;
         }
         byte[] ownMac = Links.mac(ifname);
@@ -347,12 +371,12 @@ public final class NetnsDhcp implements LeaseTransport {
             throw e;
         } catch (IOException e) {
             LOG.fine(() -> "ARP for " + hop.getHostAddress() + " on " + ifname + " failed (" + e.getMessage()
-                    + "); renewing in a frame to the broadcast MAC");
+                    + "); framing the unicast for the broadcast MAC");
             return null;
         }
         if (mac == null) {
             LOG.fine(() -> hop.getHostAddress() + " (next hop to server " + server + ") did not answer ARP on " + ifname
-                    + " within " + ArpResolver.WAIT_MILLIS + " ms; renewing in a frame to the broadcast MAC");
+                    + " within " + ArpResolver.WAIT_MILLIS + " ms; framing the unicast for the broadcast MAC");
             return null;
         }
         serverMacs.learn(key, lease.serverId(), mac);
