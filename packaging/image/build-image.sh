@@ -30,6 +30,9 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)"
 # referenced by jackson-databind, loaded only for values of those types, which neither the daemon nor
 # the admin commands have; java.desktop alone would add ~12 MB of AWT.
 JDEPS_UNUSED=(java.desktop java.sql java.xml)
+# Modules found through ServiceLoader, which jdeps cannot see: jdk.random holds the algorithms of
+# RandomGenerator.of(...) (the daemon's L32X64MixRandom).
+SERVICE_MODULES=(jdk.random)
 USER_ID=65532
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cni-dhcp-image.XXXXXX")
@@ -57,6 +60,7 @@ for m in "${found[@]}"; do
     for u in "${JDEPS_UNUSED[@]}"; do [ "$m" = "$u" ] && skip=1; done
     [ -n "$skip" ] || keep+=("$m")
 done
+keep+=("${SERVICE_MODULES[@]}")
 mods=$(IFS=,; echo "${keep[*]}")
 echo "build-image: jdeps: $modules; jlink: $mods" >&2
 "$java_home/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files \
@@ -102,6 +106,7 @@ smoke() {
 }
 smoke dev.cnidhcp.daemon.app.DaemonMain -help >"$work/smoke.out" 2>&1 || true
 grep -q -- '-hostprefix' "$work/smoke.out" || { cat "$work/smoke.out" >&2; echo "build-image: the daemon does not start in the jlinked runtime" >&2; exit 1; }
+"$root/opt/java/bin/java" --list-modules | grep -q '^jdk.random@' || { echo "build-image: no jdk.random in the runtime" >&2; exit 1; }
 
 # --- the image: an empty OCI layout, one layer with the root, the config
 layout=$work/layout
