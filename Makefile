@@ -5,7 +5,7 @@
 #                 daemon, a jlinked Java runtime and the plugin tree the DaemonSet's init container installs
 #   make install  install dist/ as $(PREFIX)/opt/cni-dhcp, link $(PREFIX)/opt/cni/bin/dhcp to it, and the
 #                 systemd units into $(PREFIX)/etc/systemd/system (PREFIX=/ by default)
-#   make test     unit tests, native checks, the alert rules' tests and lab tests (network namespaces, dnsmasq, reference plugins; root)
+#   make test     unit tests, native checks, the alert rules' tests and lab tests (network namespaces, dnsmasq, reference plugins, podman running the image; root)
 #   make unit     unit tests, native checks and the alert rules' tests only (no network, no root)
 #   make rules-check  the Prometheus alert rules (promtool check rules, promtool test rules) and the
 #                 Grafana dashboard in packaging/
@@ -83,7 +83,7 @@ $(DIST)/bin/dhcp:
 unit: deps native-check rules-check
 	$(MVN) test
 
-test: dist native-check rules-check
+test: image native-check rules-check
 	$(MVN) test -Dgroups= -DexcludedGroups=
 
 demo: dist
