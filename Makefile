@@ -1,9 +1,11 @@
 # cni-dhcp: DHCP IPAM plugin and lease daemon for CNI.
 #   make          build dist/ (dist/bin/dhcp, the native CNI forwarder; dist/lib, the JVM's jars and
 #                 launcher; dist/systemd, dist/kubernetes)
+#   make image    the OCI image archive dist/cni-dhcp-VERSION.oci.tar (umoci, no container engine): the
+#                 daemon, a jlinked Java runtime and the plugin tree the DaemonSet's init container installs
 #   make install  install dist/ as $(PREFIX)/opt/cni-dhcp, link $(PREFIX)/opt/cni/bin/dhcp to it, and the
 #                 systemd units into $(PREFIX)/etc/systemd/system (PREFIX=/ by default)
-#   make test     unit tests, native checks, the alert rules' tests and lab tests (network namespaces, dnsmasq, reference plugins; root)
+#   make test     unit tests, native checks, the alert rules' tests and lab tests (network namespaces, dnsmasq, reference plugins, podman running the image; root)
 #   make unit     unit tests, native checks and the alert rules' tests only (no network, no root)
 #   make rules-check  the Prometheus alert rules (promtool check rules, promtool test rules) and the
 #                 Grafana dashboard in packaging/
@@ -29,7 +31,7 @@ DIST := dist
 PREFIX ?= /
 ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist native native-check rules-check fuzz install test unit demo cluster-demo bench faults soak fresh-machine clean
+.PHONY: all deps dist image native native-check rules-check fuzz install test unit demo cluster-demo bench faults soak fresh-machine clean
 
 all: dist
 
@@ -48,6 +50,13 @@ dist: deps native
 	mkdir -p $(DIST)/systemd $(DIST)/kubernetes
 	install -m 0644 packaging/systemd/cni-dhcp.socket packaging/systemd/cni-dhcp.service $(DIST)/systemd/
 	install -m 0644 packaging/kubernetes/cni-dhcp-daemonset.yaml $(DIST)/kubernetes/
+
+# The image's tag is the project's version without -SNAPSHOT: the one the DaemonSet manifest names.
+VERSION := $(shell sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' pom.xml | sed 's/-SNAPSHOT$$//')
+IMAGE := $(DIST)/cni-dhcp-$(VERSION).oci.tar
+
+image: dist
+	packaging/image/build-image.sh $(DIST) $(IMAGE) cni-dhcp $(VERSION)
 
 native: deps
 	$(MAKE) -C native
@@ -76,7 +85,7 @@ $(DIST)/bin/dhcp:
 unit: deps native-check rules-check
 	$(MVN) test
 
-test: dist native-check rules-check
+test: image native-check rules-check
 	$(MVN) test -Dgroups= -DexcludedGroups=
 
 demo: dist

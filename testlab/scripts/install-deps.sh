@@ -2,11 +2,14 @@
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
 # a C compiler and libc headers (gcc, libc6-dev: the native dist/bin/dhcp), the reference CNI plugins
 # (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
-# binutils (readelf: the hardening check of the native dist/bin/dhcp), procps (sysctl), ISC Kea's DHCPv4 server (the lab's
-# second server, `lab.sh up LAB --kea`), Prometheus (its promtool checks and unit-tests the alert
-# rules in packaging/prometheus/), podman with runc and a static busybox (PodmanLabTest: containers
-# of a real runtime on DHCP); the packaged services of Kea, Prometheus and podman are neither started
-# nor enabled on this machine. Enough for `make demo` and `make test` on a Debian 12 minbase
+# binutils (readelf: the hardening check of the native dist/bin/dhcp; objcopy, which jlink calls for
+# `make image`), umoci (builds the image), podman with runc and a static busybox (ImageLabTest runs
+# the image as the DaemonSet would, PodmanLabTest runs containers of a real runtime on DHCP; runc,
+# since crun refuses this kind of host's hybrid cgroups), yamllint (the manifest's check), procps
+# (sysctl), ISC Kea's DHCPv4 server (the lab's second server, `lab.sh up LAB --kea`) and Prometheus
+# (its promtool checks and unit-tests the alert rules in packaging/prometheus/); the packaged
+# services of Kea, Prometheus and podman are neither started nor enabled on this machine. Enough for
+# `make demo` and `make test` on a Debian 12 minbase
 # (testlab/scripts/fresh-machine.sh checks that). Idempotent. With --fuzz, only clang and its
 # libFuzzer runtime (libclang-rt-dev), for `make fuzz`.
 set -euo pipefail
@@ -39,7 +42,9 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 [ -f /usr/include/stdio.h ] || missing+=(libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
-command -v readelf >/dev/null 2>&1 || missing+=(binutils)
+command -v readelf >/dev/null 2>&1 && command -v objcopy >/dev/null 2>&1 || missing+=(binutils)
+command -v umoci >/dev/null 2>&1 || missing+=(umoci)
+command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 command -v sysctl >/dev/null 2>&1 || [ -x /usr/sbin/sysctl ] || missing+=(procps)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
 [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/macvlan ] || missing+=(containernetworking-plugins)

@@ -8,9 +8,10 @@
 #   pods  netns  "<lab>-<pod>": created by pod-add, interface made by the main plugin
 #
 # Usage (all as root):
-#   lab.sh up LAB [--ping] [--broadcast] [--reference] [--wide] [--socket-activate]
+#   lab.sh up LAB [--ping] [--broadcast] [--reference] [--wide] [--socket-activate] [--no-daemon]
 #                                         start namespaces, dnsmasq and our daemon (or, with
 #                                         --reference, the reference Go daemon from /usr/lib/cni;
+#                                         --no-daemon: none, the test runs its own;
 #                                         --wide: a /20 with 3838 addresses for scale runs;
 #                                         --socket-activate: systemd-socket-activate listens on the
 #                                         socket and starts our daemon on the first connection)
@@ -42,7 +43,8 @@
 #   lab.sh second-server LAB A.B.C [DELAY]  a second DHCP server on br0 serving another subnet (see below)
 # LAB: 1-8 letters/digits. Files live in ${TMPDIR:-/tmp}/cni-dhcp-lab.LAB.
 # add, del, cni and cni-stdin read LAB_IFNAME (CNI_IFNAME, default eth0) and LAB_CNI_ARGS (CNI_ARGS,
-# unset when empty) from the environment, and LAB_NETNS (CNI_NETNS, default /run/netns/LAB-POD).
+# unset when empty) from the environment, LAB_NETNS (CNI_NETNS, default /run/netns/LAB-POD) and
+# LAB_CNI_PATH (CNI_PATH, default DIST/bin and the reference plugins).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -168,6 +170,7 @@ cmd_up() {
             --wide) touch "$DIR/wide" ;;
             --socket-activate) touch "$DIR/socket-activate" ;;
             --kea) touch "$DIR/with-kea" ;;
+            --no-daemon) touch "$DIR/no-daemon" ;;
             *) die "unknown flag $flag" ;;
         esac
     done
@@ -188,12 +191,13 @@ cmd_up() {
     ip -n "$NODE" link set mv0p master br0 up
     ip -n "$NODE" link set mv0 up
     if [ -f "$DIR/with-kea" ]; then start_kea; else start_dnsmasq; fi
-    start_daemon
+    [ -f "$DIR/no-daemon" ] || start_daemon
 }
 
 pod_env() { # POD CMD: sets POD_ENV, the CNI environment of one invocation
     local pod=$1 cmd=$2 path=$DIST/bin:$REF_CNI
     [ -f "$DIR/reference" ] && path=$REF_CNI
+    path=${LAB_CNI_PATH:-$path}
     POD_ENV=(CNI_COMMAND="$cmd" CNI_CONTAINERID="$LAB-$pod" CNI_NETNS="${LAB_NETNS:-/run/netns/$LAB-$pod}"
         CNI_IFNAME="${LAB_IFNAME:-eth0}" CNI_PATH="$path")
     if [ -n "${LAB_CNI_ARGS:-}" ]; then POD_ENV+=(CNI_ARGS="$LAB_CNI_ARGS"); fi
