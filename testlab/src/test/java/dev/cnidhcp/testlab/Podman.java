@@ -11,33 +11,67 @@ import java.util.stream.Stream;
 
 /**
  * Debian's podman with everything of its own under one temporary directory: storage ({@code --root},
- * {@code --runroot}, the vfs driver) and a private containers.conf ({@code CONTAINERS_CONF}: no default
- * ulimits, since this kind of host refuses RLIMIT_NPROC; runc, since crun refuses its hybrid cgroups;
- * cgroupfs and file events, there being no systemd). Every command runs in a network namespace through
- * {@code nsenter --net}, which leaves podman in the host's mount namespace. {@link #close()} removes
- * the containers and images it made and the directory, also after a failure. Used by one test thread.
+ * {@code --runroot}, the vfs driver) and a private containers.conf ({@code CONTAINERS_CONF}, see
+ * {@link #CONTAINERS_CONF}). Every command runs in a network namespace through {@code nsenter --net},
+ * which leaves podman in the host's mount namespace (so that the netns bind mounts it makes under
+ * /run/netns are where the daemon looks). {@link #close()} (or a shutdown hook, when the test JVM is
+ * stopped) removes the containers and images it made and the directory, also after a failure. Used
+ * by one test thread.
  */
 final class Podman implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 120;
 
+    /**
+     * The containers.conf as tested (README, "With podman"), with a {@code [network]} section when
+     * one is given. default_ulimits: this kind of host refuses the rlimits podman sets by default
+     * ("error setting rlimit type 7"); runc: crun 1.8 refuses a hybrid cgroup hierarchy; cgroupfs and
+     * file events: there is no systemd to ask; tmp_dir: nothing left in /run/libpod.
+     */
+    static final String CONTAINERS_CONF = """
+            [containers]
+            default_ulimits = []
+            %s
+            [engine]
+            runtime = "runc"
+            cgroup_manager = "cgroupfs"
+            tmp_dir = "%s"
+            events_logger = "file"
+            """;
+
     final Path dir;
     private final Path netns;
     private final Map<String, String> env;
+    private final Thread cleanup;
+    private boolean closed;
 
     /** @param netns the network namespace podman runs in, e.g. /run/netns/LAB-node */
     Podman(Path netns) throws IOException {
+        this(netns, dir -> "");
+    }
+
+    /**
+     * @param network the {@code [network]} section of the configuration, given podman's directory
+     *                (which it may fill, e.g. with CNI plugins and configs), or "" for none
+     */
+    Podman(Path netns, NetworkSection network) throws IOException {
         this.netns = netns;
         this.dir = Files.createTempDirectory("cni-dhcp-podman.");
+        this.cleanup = new Thread(this::removeAll, "podman-cleanup-" + dir.getFileName());
+        Runtime.getRuntime().addShutdownHook(cleanup);
         Path conf = dir.resolve("containers.conf");
-        Files.writeString(conf, """
-                [containers]
-                default_ulimits = []
-                [engine]
-                runtime = "runc"
-                cgroup_manager = "cgroupfs"
-                events_logger = "file"
-                """);
+        try {
+            Files.writeString(conf, CONTAINERS_CONF.formatted(network.of(dir), dir.resolve("libpod")));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
         this.env = Map.of("CONTAINERS_CONF", conf.toString());
+    }
+
+    /** The {@code [network]} section of containers.conf for podman's directory. */
+    @FunctionalInterface
+    interface NetworkSection {
+        String of(Path dir) throws IOException;
     }
 
     /** {@code podman ARGS...}: its exit code and output. */
@@ -60,11 +94,27 @@ final class Podman implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        removeAll();
         try {
-            run("rm", "--all", "--force", "--time", "0");
-            run("rmi", "--all", "--force");
-        } catch (IOException e) {
-            System.err.println("podman cleanup: " + e.getMessage());
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs anyway
+        }
+    }
+
+    /** Removes the containers and images of this storage and the directory; never throws. */
+    private void removeAll() {
+        if (env != null && Files.isDirectory(dir.resolve("root"))) {
+            try {
+                run("rm", "--all", "--force", "--time", "0");
+                run("rmi", "--all", "--force");
+            } catch (IOException e) {
+                System.err.println("podman cleanup: " + e.getMessage());
+            }
         }
         unmountUnder(dir);
         try (Stream<Path> files = Files.walk(dir)) {
