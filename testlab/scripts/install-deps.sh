@@ -1,7 +1,7 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
 # a C compiler and libc headers (gcc, libc6-dev: the native dist/bin/dhcp), the reference CNI plugins
-# (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
+# (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools and systemd-nspawn (systemd-container),
 # binutils (readelf: the hardening check of the native dist/bin/dhcp), procps (sysctl), ISC Kea's DHCPv4 server (the lab's
 # second server, `lab.sh up LAB --kea`) and Prometheus (its promtool checks and unit-tests the alert
 # rules in packaging/prometheus/); the packaged services of Kea and Prometheus are neither started nor
@@ -45,6 +45,9 @@ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsm
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 # systemd-analyze (unit checks) and systemd-socket-activate (socket activation lab test)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
+# systemd-nspawn (the machine booted by systemd-lab.sh), flock (its root cache's lock)
+command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 # Packages whose service must never run here, as "package:unit:process"
 service_missing=()
 [ -x /usr/sbin/kea-dhcp4 ] || service_missing+=(kea-dhcp4-server:kea-dhcp4-server.service:kea-dhcp4)
