@@ -26,7 +26,8 @@
 #   --capability=CAP_NET_ADMIN            nspawn's default set lacks it; the unit's set needs it
 # systemctl and friends run inside through nsenter into the machine's PID 1 (machinectl needs
 # machined, which --register=no leaves out). Everything stays in the lab's namespaces and in files of
-# the machine's directory: the overlay is the only mount this machine gets, and down removes it.
+# the machine's directory: the overlay is the only mount this machine gets, nspawn runs in a cgroup
+# of its own (cni-dhcp-sdlab.LAB below this process's), and down removes both.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -106,6 +107,33 @@ leader_pid() { # the container's PID 1: the process nspawn started whose PID in 
     return 1
 }
 
+# The cgroups the machine runs in, one per hierarchy nspawn uses (cgroup2, and name=systemd on a
+# hybrid setup): a child of this process's own, named after the lab. nspawn makes its supervisor and
+# payload cgroups (the machine's systemd its slices) below it, never beside another machine's, and
+# down removes the lot.
+machine_cgroups() {
+    local mnt type opts rel
+    while read -r _ mnt type opts _; do
+        case $type in
+            cgroup2) rel=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup) ;;
+            cgroup) [[ ,$opts, == *,name=systemd,* ]] || continue
+                    rel=$(awk -F: '$2 == "name=systemd" { print $3 }' /proc/self/cgroup) ;;
+            *) continue ;;
+        esac
+        echo "$mnt${rel%/}/cni-dhcp-sdlab.$LAB"
+    done </proc/self/mounts
+}
+
+remove_cgroups() { # the machine's cgroups, deepest first, once no process is left in them
+    local dir
+    [ -f "$M/cgroups" ] || return 0
+    while read -r dir; do
+        [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+        [ -d "$dir" ] && say "cgroup $dir is not empty, left in place"
+    done <"$M/cgroups"
+    rm -f "$M/cgroups"
+}
+
 in_machine() { # CMD...
     local leader
     leader=$(leader_pid) || die "machine of lab $LAB is not running"
@@ -115,7 +143,7 @@ in_machine() { # CMD...
 
 cmd_boot() {
     lab_vars "$1"
-    local root state started
+    local root state started deadline dir
     [ -e "/run/netns/$NODE" ] || die "lab $LAB is not up (lab.sh up $LAB)"
     [ -e "$M" ] && die "a machine of lab $LAB exists already (systemd-lab.sh down $LAB)"
     command -v systemd-nspawn >/dev/null || die "no systemd-nspawn (install-deps.sh installs systemd-container)"
@@ -125,6 +153,10 @@ cmd_boot() {
     mount -t overlay overlay -o "lowerdir=$root,upperdir=$M/upper,workdir=$M/work" "$M/root"
     make -s -C "$SRC" install PREFIX="$M/root" >"$M/install.log" 2>&1 || { cat "$M/install.log" >&2; die "make install failed"; }
     started=$(date +%s%N)
+    machine_cgroups >"$M/cgroups"
+    while read -r dir; do mkdir "$dir"; done <"$M/cgroups"
+    # shellcheck disable=SC2016
+    sh -c 'while read -r dir; do echo $$ >"$dir/cgroup.procs"; done <"$1"; shift; exec "$@"' sh "$M/cgroups" \
     systemd-nspawn --quiet --register=no --keep-unit --network-namespace-path="/run/netns/$NODE" \
         -D "$M/root" --machine="$LAB" --boot --console=read-only --capability=CAP_NET_ADMIN \
         --bind=/run/netns --bind="$M/run-cni:/run/cni" </dev/null >"$M/console.log" 2>&1 &
@@ -135,9 +167,17 @@ cmd_boot() {
         sleep 0.1
     done
     leader_pid >"$M/leader.pid" || { cat "$M/console.log" >&2; die "no PID 1 in the machine after 10 s"; }
-    # is-system-running --wait: until the boot is done (running, or degraded when a unit failed).
-    state=$(timeout "$BOOT_TIMEOUT" nsenter -t "$(cat "$M/leader.pid")" -a /usr/bin/env -i PATH=/usr/bin:/bin \
-        systemctl is-system-running --wait 2>/dev/null) || true
+    # is-system-running --wait: until the boot is done (running, or degraded when a unit failed). It
+    # answers "offline" or fails at once while systemd is not yet listening on its private bus.
+    deadline=$(( $(date +%s) + BOOT_TIMEOUT ))
+    while :; do
+        state=$(timeout "$BOOT_TIMEOUT" nsenter -t "$(cat "$M/leader.pid")" -a /usr/bin/env -i PATH=/usr/bin:/bin \
+            systemctl is-system-running --wait 2>/dev/null) || true
+        case $state in running | degraded | maintenance | stopping) break ;; esac
+        kill -0 "$(cat "$M/nspawn.pid")" 2>/dev/null || { cat "$M/console.log" >&2; die "systemd-nspawn exited"; }
+        [ "$(date +%s)" -lt "$deadline" ] || break
+        sleep 0.2
+    done
     case $state in
         running) ;;
         degraded) say "the machine booted degraded: $(in_machine systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')" ;;
@@ -162,6 +202,7 @@ cmd_down() {
             for _ in $(seq 1 50); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.1; done
         fi
     fi
+    remove_cgroups
     if mountpoint -q "$M/root"; then umount "$M/root" 2>/dev/null || umount -l "$M/root"; fi
     if grep -q " $M/" /proc/self/mounts; then
         die "mounts left under $M, not removed: $(awk -v m="$M/" 'index($2, m) == 1 { print $2 }' /proc/self/mounts | tr '\n' ' ')"
