@@ -7,7 +7,8 @@
 #                                   first): an overlay over the cached root, `make install
 #                                   PREFIX=<overlay>`, then systemd-nspawn --boot; returns once its
 #                                   systemd reports the system running (at most SDLAB_BOOT_TIMEOUT s)
-#   systemd-lab.sh exec LAB CMD...  CMD inside the machine (all its namespaces, a clean environment)
+#   systemd-lab.sh exec LAB CMD...  CMD inside the machine (all its namespaces, a clean environment;
+#                                   CMD may start with NAME=VALUE words, env(1) style)
 #   systemd-lab.sh leader LAB       the machine's PID 1, as this machine's PID
 #   systemd-lab.sh socket LAB       the path of the machine's /run/cni/dhcp.sock on this machine
 #   systemd-lab.sh down LAB         power the machine off (killed after 20 s), unmount, remove files
@@ -23,7 +24,15 @@
 #   --bind=/run/netns                     pods' namespaces at the same paths inside as outside
 #   --bind=DIR/run-cni:/run/cni           the socket unit's /run/cni, so that plugins run in the node
 #                                         namespace reach /run/cni/dhcp.sock as DIR/run-cni/dhcp.sock
+#   --bind-ro=$REF_CNI:/usr/lib/cni       the reference plugins (REF_CNI, default /usr/lib/cni), for a
+#                                         runtime inside
 #   --capability=CAP_NET_ADMIN            nspawn's default set lacks it; the unit's set needs it
+# The machine is the node: its systemd, the daemon it runs and the runtime that calls the plugins
+# (exec LAB, e.g. /usr/lib/cni/bridge with CNI_PATH=/opt/cni/bin:/usr/lib/cni) share its PID, mount
+# and network namespaces (the lab's node namespace), as on a node whose PID 1 is systemd. A plugin run
+# from outside reaches the daemon through DIR/run-cni/dhcp.sock too, but from another PID namespace:
+# the daemon cannot find the caller's network namespace by its pid (SO_PEERCRED gives it 0), which a
+# DEL needs once the main plugin removed the pod's interface (the reference bridge plugin does).
 # systemctl and friends run inside through nsenter into the machine's PID 1 (machinectl needs
 # machined, which --register=no leaves out). Everything stays in the lab's namespaces and in files of
 # the machine's directory: the overlay is the only mount this machine gets, nspawn runs in a cgroup
@@ -35,6 +44,7 @@ SRC=$(cd "$HERE/../.." && pwd)
 SUITE=bookworm
 INCLUDE=systemd,systemd-sysv,dbus
 PACKAGES=openjdk-17-jre-headless
+REF_CNI=${REF_CNI:-/usr/lib/cni}
 CACHE=${SDLAB_CACHE:-/var/cache/cni-dhcp-lab}
 BOOT_TIMEOUT=${SDLAB_BOOT_TIMEOUT:-120}
 # Changing what goes into the root changes its name, so a stale cache is never used.
@@ -159,7 +169,7 @@ cmd_boot() {
     sh -c 'while read -r dir; do echo $$ >"$dir/cgroup.procs"; done <"$1"; shift; exec "$@"' sh "$M/cgroups" \
     systemd-nspawn --quiet --register=no --keep-unit --network-namespace-path="/run/netns/$NODE" \
         -D "$M/root" --machine="$LAB" --boot --console=read-only --capability=CAP_NET_ADMIN \
-        --bind=/run/netns --bind="$M/run-cni:/run/cni" </dev/null >"$M/console.log" 2>&1 &
+        --bind=/run/netns --bind="$M/run-cni:/run/cni" --bind-ro="$REF_CNI:/usr/lib/cni" </dev/null >"$M/console.log" 2>&1 &
     echo $! >"$M/nspawn.pid"
     for _ in $(seq 1 100); do
         leader_pid >/dev/null && break

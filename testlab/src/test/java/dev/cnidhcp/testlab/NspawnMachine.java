@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * A Debian 12 machine booted by {@code systemd-nspawn --boot} in a lab's node namespace, with the
  * project installed by {@code make install} ({@code testlab/scripts/systemd-lab.sh}). Its systemd is
- * its PID 1; commands run inside through {@code nsenter} into that PID 1's namespaces. The thread
+ * its PID 1; commands run inside through {@code nsenter} into that PID 1's namespaces, the runtime's
+ * plugin calls too (the machine is the node: the lab's node namespace is its network namespace, and
+ * the reference plugins are in its /usr/lib/cni). The thread
  * that boots it owns it; {@link #close()} powers it off and removes its overlay and files, and a
  * shutdown hook does the same if the test JVM dies first.
  */
@@ -51,9 +53,17 @@ final class NspawnMachine implements AutoCloseable {
 
     /** {@code command} inside the machine, as root there, with a clean environment. */
     Command exec(String... command) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("exec", lab));
+        return execWithInput("", command);
+    }
+
+    /**
+     * As {@link #exec}, fed {@code stdin}; {@code command} may start with {@code NAME=VALUE} words,
+     * which set the command's environment (env(1) style).
+     */
+    Command execWithInput(String stdin, String... command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(SCRIPT.toString(), "exec", lab));
         args.addAll(Arrays.asList(command));
-        return script(120, args.toArray(new String[0]));
+        return Command.run(args, Map.of(), stdin, 120);
     }
 
     /** {@code systemctl show -p PROPERTY --value UNIT} inside the machine. */

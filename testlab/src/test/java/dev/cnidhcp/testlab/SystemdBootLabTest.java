@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -32,9 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The units under a real systemd: a Debian 12 machine booted by systemd-nspawn in the lab's node
  * namespace (testlab/scripts/systemd-lab.sh), the project put into it by {@code make install}, and
- * {@code systemctl enable --now cni-dhcp.socket} there. The lab's own daemon is stopped: pods attached
- * through the reference bridge plugin in the node namespace reach the machine's
- * {@code /run/cni/dhcp.sock}, and systemd runs the daemon. The tests run in order on one machine:
+ * {@code systemctl enable --now cni-dhcp.socket} there. The lab's own daemon is stopped. The machine
+ * is the node: its network namespace is the lab's node namespace, and a runtime on it runs the
+ * reference bridge plugin, which runs ours from {@code /opt/cni/bin}; ours talks to the machine's
+ * {@code /run/cni/dhcp.sock}, where systemd listens and which it hands the daemon it starts. The tests run in order on one machine:
  * the first ADD starts the service, which then runs with exactly the unit's capabilities, and a
  * restart and a kill -9 of it lose no lease. The class runs beside the other classes (it waits for
  * a renewal); its methods run one after another.
@@ -96,7 +96,7 @@ class SystemdBootLabTest {
         assertEquals("inactive", machine.exec("systemctl", "is-active", SERVICE).stdout().trim(),
                 "no daemon before the first call");
 
-        String cidr = addressOf(add("p1").json());
+        String cidr = addressOf(add("p1"));
         assertInLabRange(cidr);
         assertEquals(List.of(cidr), lab.podAddresses("p1"));
         assertTrue(lab.serverHasLease(ip(cidr)), lab.diagnostics());
@@ -136,15 +136,17 @@ class SystemdBootLabTest {
         machine.exec("systemctl", "restart", SERVICE).expectSuccess();
         String second = mainPid();
         assertNotEquals(first, second, "a new daemon after the restart");
+        assertEquals(1, recoveries(), "the restarted daemon resumed the recorded lease" + machine.journal(SERVICE));
         assertEquals(List.of(cidr), heldAddresses(), "the restarted daemon holds the lease" + machine.journal(SERVICE));
 
         long restarts = Long.parseLong(machine.property(SERVICE, "NRestarts"));
-        machine.exec("kill", "-9", second).expectSuccess();
+        machine.exec("/bin/sh", "-c", "kill -9 " + second).expectSuccess(); // the shell's kill: minbase has no procps
         assertTrue(Lab.await(Duration.ofSeconds(30), () -> {
             String pid = mainPid();
             return !pid.equals("0") && !pid.equals(second) && "active".equals(machine.property(SERVICE, "ActiveState"));
         }), "systemd restarts the killed daemon" + machine.journal(SERVICE));
         assertEquals(restarts + 1, Long.parseLong(machine.property(SERVICE, "NRestarts")), machine.journal(SERVICE));
+        assertEquals(2, recoveries(), "the daemon after the kill resumed the recorded lease" + machine.journal(SERVICE));
         assertEquals(List.of(cidr), heldAddresses(), "the daemon after the kill holds the lease" + machine.journal(SERVICE));
         String[] after = serverLease("p1");
         assertEquals(before[1], after[1], "still leased to the pod's MAC at the server");
@@ -158,11 +160,11 @@ class SystemdBootLabTest {
         assertEquals(List.of(), heldAddresses());
     }
 
-    // --- the pods: bridge plugin in the node namespace, the machine's socket, the installed plugin ---
+    // --- the pods: the runtime on the machine calls the reference bridge plugin, which calls ours ---
 
-    private static Lab.Run add(String pod) throws Exception {
+    private static JsonNode add(String pod) throws Exception {
         lab.podNetns(pod);
-        return cni(pod, "ADD").expectSuccess();
+        return JSON.readTree(cni(pod, "ADD").expectSuccess().stdout());
     }
 
     private static void del(String pod) throws Exception {
@@ -170,13 +172,17 @@ class SystemdBootLabTest {
         lab.removePodNetns(pod);
     }
 
-    /** A CNI command through the bridge plugin, its ipam our plugin as installed in the machine's root. */
-    private static Lab.Run cni(String pod, String command) throws Exception {
+    /**
+     * A CNI command as a runtime on the machine runs it: the reference bridge plugin with CNI_PATH
+     * {@code /opt/cni/bin} (where {@code make install} put ours) and the plain {@code "ipam": {"type":
+     * "dhcp"}}, so our plugin talks to the default {@code /run/cni/dhcp.sock}, systemd's socket.
+     */
+    private static Command cni(String pod, String command) throws Exception {
         ObjectNode config = lab.netconf("bridge", "1.0.0");
-        ((ObjectNode) config.get("ipam")).put("daemonSocketPath", machine.socket().toString());
-        String installed = machine.socket().getParent().resolveSibling("root/opt/cni-dhcp").toString();
-        return lab.script(List.of("cni-stdin", lab.name, pod, "bridge", command), config.toString(),
-                Map.of("DIST", installed));
+        ((ObjectNode) config.get("ipam")).remove("daemonSocketPath");
+        return machine.execWithInput(config.toString(), "CNI_COMMAND=" + command,
+                "CNI_CONTAINERID=" + lab.name + "-" + pod, "CNI_NETNS=/run/netns/" + lab.name + "-" + pod,
+                "CNI_IFNAME=eth0", "CNI_PATH=/opt/cni/bin:/usr/lib/cni", "/usr/lib/cni/bridge");
     }
 
     private static String ip(String cidr) {
@@ -196,6 +202,11 @@ class SystemdBootLabTest {
         List<String> out = new ArrayList<>();
         leases.forEach(l -> out.add(l.get("address").asText()));
         return out;
+    }
+
+    /** How many daemons found the one recorded lease in the state directory and resumed it. */
+    private static long recoveries() {
+        return machine.journal(SERVICE).lines().filter(l -> l.contains("recovered 1 of 1 recorded lease(s)")).count();
     }
 
     private static String mainPid() throws Exception {
