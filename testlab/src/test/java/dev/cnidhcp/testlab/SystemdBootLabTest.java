@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is the node: its network namespace is the lab's node namespace, and a runtime on it runs the
  * reference bridge plugin, which runs ours from {@code /opt/cni/bin}; ours talks to the machine's
  * {@code /run/cni/dhcp.sock}, where systemd listens and which it hands the daemon it starts. The tests run in order on one machine:
- * the first ADD starts the service, which then runs with exactly the unit's capabilities, and a
- * restart and a kill -9 of it lose no lease. The class runs beside the other classes (it waits for
+ * the first ADD starts the service, which then runs with exactly the unit's capabilities; a
+ * restart and a kill -9 of it lose no lease; pods' namespaces made later reach the service's own
+ * mount namespace. The class runs beside the other classes (it waits for
  * a renewal); its methods run one after another.
  */
 @Tag("lab")
@@ -136,7 +137,9 @@ class SystemdBootLabTest {
         machine.exec("systemctl", "restart", SERVICE).expectSuccess();
         String second = mainPid();
         assertNotEquals(first, second, "a new daemon after the restart");
-        assertEquals(1, recoveries(), "the restarted daemon resumed the recorded lease" + machine.journal(SERVICE));
+        // Type=simple: systemd counts it started at once; it reads its state directory right after
+        assertTrue(Lab.await(Duration.ofSeconds(15), () -> recoveries() == 1),
+                "the restarted daemon resumed the recorded lease" + machine.journal(SERVICE));
         assertEquals(List.of(cidr), heldAddresses(), "the restarted daemon holds the lease" + machine.journal(SERVICE));
 
         long restarts = Long.parseLong(machine.property(SERVICE, "NRestarts"));
@@ -146,7 +149,8 @@ class SystemdBootLabTest {
             return !pid.equals("0") && !pid.equals(second) && "active".equals(machine.property(SERVICE, "ActiveState"));
         }), "systemd restarts the killed daemon" + machine.journal(SERVICE));
         assertEquals(restarts + 1, Long.parseLong(machine.property(SERVICE, "NRestarts")), machine.journal(SERVICE));
-        assertEquals(2, recoveries(), "the daemon after the kill resumed the recorded lease" + machine.journal(SERVICE));
+        assertTrue(Lab.await(Duration.ofSeconds(15), () -> recoveries() == 2),
+                "the daemon after the kill resumed the recorded lease" + machine.journal(SERVICE));
         assertEquals(List.of(cidr), heldAddresses(), "the daemon after the kill holds the lease" + machine.journal(SERVICE));
         String[] after = serverLease("p1");
         assertEquals(before[1], after[1], "still leased to the pod's MAC at the server");
@@ -158,6 +162,25 @@ class SystemdBootLabTest {
         del("p1");
         assertFalse(lab.serverHasLease(ip(cidr)), "released at DEL" + lab.diagnostics());
         assertEquals(List.of(), heldAddresses());
+    }
+
+    @Test
+    @Order(4)
+    @Execution(ExecutionMode.SAME_THREAD)
+    void aPodNamespaceMadeAfterTheServiceStartedReachesItsPrivateMountNamespace() throws Exception {
+        String pid = mainPid();
+        assertNotEquals("0", pid, "the service runs" + machine.journal(SERVICE));
+        // ProtectSystem=, PrivateTmp= and the like give the service a mount namespace of its own
+        String own = machine.exec("readlink", "/proc/" + pid + "/ns/mnt").expectSuccess().stdout().trim();
+        String machines = machine.exec("readlink", "/proc/1/ns/mnt").expectSuccess().stdout().trim();
+        assertNotEquals(machines, own, "the service has a mount namespace of its own");
+
+        String cidr = addressOf(add("p2")); // its /run/netns entry is made now, on this machine's side
+        assertTrue(lab.serverHasLease(ip(cidr)), lab.diagnostics());
+        assertTrue(heldAddresses().contains(cidr), cidr + " in dhcp leases");
+        assertEquals(pid, mainPid(), "the same daemon served it");
+        del("p2");
+        assertFalse(lab.serverHasLease(ip(cidr)), "released at DEL" + lab.diagnostics());
     }
 
     // --- the pods: the runtime on the machine calls the reference bridge plugin, which calls ours ---
