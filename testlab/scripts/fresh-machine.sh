@@ -1,8 +1,8 @@
 #!/bin/bash
 # The README's commands on a fresh machine: builds a Debian 12 root with debootstrap (minbase with git,
 # make and ca-certificates), gives it this machine's trusted CA certificates, apt mirror and resolver,
-# clones this checkout's committed HEAD into /root/project and runs, in a chroot with /proc, /sys, /dev
-# and a fresh /run, what a new user runs there as root: `make demo`, then `make test`.
+# clones this checkout's committed HEAD into /root/project and runs, in a chroot with /proc, /sys (and
+# its cgroup file systems), /dev and a fresh /run, what a new user runs there as root: `make demo`, then `make test`.
 # Prints a summary (each step, its duration, the test counts) and exits non-zero when a step fails.
 #
 #   fresh-machine.sh          (as root; several minutes: apt installs a JDK and Maven, Maven fetches
@@ -168,7 +168,10 @@ mount_all() {
     mount --bind "$R" "$R" && MOUNTED+=("$R")
     mount --make-private "$R"
     mount -t proc proc "$R/proc" && MOUNTED+=("$R/proc")
-    mount -t sysfs sysfs "$R/sys" && MOUNTED+=("$R/sys")
+    # /sys with its cgroup file systems, as a machine has them (systemd-nspawn, in SystemdBootLabTest,
+    # needs the cgroup hierarchy); unmounting it must never reach this machine's /sys
+    mount --rbind /sys "$R/sys" && MOUNTED+=("$R/sys")
+    mount --make-rslave "$R/sys"
     mount --rbind /dev "$R/dev" && MOUNTED+=("$R/dev")
     mount --make-rslave "$R/dev"    # unmounting it must never reach this machine's /dev
     mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R/run" && MOUNTED+=("$R/run")
