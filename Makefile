@@ -23,6 +23,9 @@
 #   make faults   10 kill -9/restart cycles of the daemon with 50 leases held: nothing lost (~5 min)
 #   make soak     300 leases through a daemon crash, a server outage, DELs during it and a lossy server:
 #                 nothing lost, nothing given twice (~17 min; SOAK_PODS=N, SOAK_SCENARIOS=bacd; not in test)
+#   make systemd-lab  only SystemdBootLabTest (part of test): the units under systemd as PID 1, in a
+#                 Debian 12 machine booted by systemd-nspawn in a lab's node namespace (root; ~75 s, ~2 min
+#                 more the first time, which builds its root in /var/cache/cni-dhcp-lab)
 #   make fresh-machine  `make demo` and `make test` from a clone of HEAD in a fresh Debian 12 root
 #                 (debootstrap minbase, chroot; root; ~5 min; FRESH_KEEP=1 keeps it; not in test)
 SHELL := /bin/bash
@@ -31,7 +34,7 @@ DIST := dist
 PREFIX ?= /
 ROOT := $(patsubst %/,%,$(PREFIX))
 
-.PHONY: all deps dist image native native-check rules-check fuzz install test unit demo cluster-demo bench faults soak fresh-machine clean
+.PHONY: all deps dist image native native-check rules-check fuzz install test unit demo cluster-demo bench faults soak systemd-lab fresh-machine clean
 
 all: dist
 
@@ -105,6 +108,9 @@ SOAK_PODS ?= 300
 SOAK_SCENARIOS ?= bacd
 soak: dist
 	testlab/scripts/soak.sh $(SOAK_PODS) $(SOAK_SCENARIOS)
+
+systemd-lab: dist
+	$(MVN) -pl testlab test -Dgroups=lab -DexcludedGroups= -Dtest=SystemdBootLabTest
 
 fresh-machine:
 	testlab/scripts/fresh-machine.sh

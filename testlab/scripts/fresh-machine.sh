@@ -1,8 +1,8 @@
 #!/bin/bash
 # The README's commands on a fresh machine: builds a Debian 12 root with debootstrap (minbase with git,
 # make and ca-certificates), gives it this machine's trusted CA certificates, apt mirror and resolver,
-# clones this checkout's committed HEAD into /root/project and runs, in a chroot with /proc, /sys, /dev
-# and a fresh /run, what a new user runs there as root: `make demo`, then `make test`.
+# clones this checkout's committed HEAD into /root/project and runs, in a chroot with /proc, /sys (and
+# its cgroup file systems), /dev and a fresh /run, what a new user runs there as root: `make demo`, then `make test`.
 # Prints a summary (each step, its duration, the test counts) and exits non-zero when a step fails.
 #
 #   fresh-machine.sh          (as root; several minutes: apt installs a JDK and Maven, Maven fetches
@@ -33,34 +33,10 @@ say() { echo "fresh-machine: $*" >&2; }
 HEAD=$(git -C "$SRC" rev-parse HEAD) || die "$SRC is not a git checkout"
 git -C "$SRC" diff --quiet HEAD -- 2>/dev/null || say "note: uncommitted changes in $SRC are not part of the run (it clones HEAD $HEAD)"
 
-# The host's Debian mirror: the URI of the apt source that carries the suite itself (deb822 or one-line).
-host_mirror() { # SUITE
-    local f uri
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        uri=$(awk -v suite="$1" '
-            /^[[:space:]]*$/ { if (ok && u != "") { print u; exit } ok = 0; u = ""; next }
-            /^URIs:/ { u = $2 }
-            /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite) ok = 1 }
-            END { if (ok && u != "") print u }' "$f" | head -n1)
-        [ -n "$uri" ] && { echo "$uri"; return; }
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        uri=$(awk -v suite="$1" '$1 == "deb" { for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $(i + 1) == suite) { print $i; exit } }' "$f")
-        [ -n "$uri" ] && { echo "$uri"; return; }
-    done
-}
-MIRROR=$(host_mirror "$SUITE")
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-SECURITY=$(host_mirror "$SUITE-security")
-SECURITY=${SECURITY:-http://deb.debian.org/debian-security}
-
-if ! command -v debootstrap >/dev/null 2>&1; then
-    say "installing debootstrap on this machine"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null \
-        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
-fi
+# shellcheck source=debroot.sh
+. "$HERE/debroot.sh"
+debroot_mirrors "$SUITE"
+debroot_need_debootstrap
 
 WORK=$(mktemp -d "$FRESH_DIR/fresh-machine.XXXXXX")
 R=$WORK/root
@@ -183,50 +159,19 @@ summary() {
     return 0
 }
 
-bootstrap() {
-    local include=git,make,ca-certificates
-    if [ -n "${FRESH_CACHE:-}" ]; then
-        if [ ! -s "$FRESH_CACHE" ]; then
-            mkdir -p "$(dirname "$FRESH_CACHE")"
-            debootstrap --variant=minbase --include=$include --make-tarball="$FRESH_CACHE.part" "$SUITE" "$WORK/tarball" "$MIRROR"
-            mv "$FRESH_CACHE.part" "$FRESH_CACHE"
-            rm -rf "$WORK/tarball"
-        fi
-        debootstrap --variant=minbase --include=$include --unpack-tarball="$FRESH_CACHE" "$SUITE" "$R" "$MIRROR"
-    else
-        debootstrap --variant=minbase --include=$include "$SUITE" "$R" "$MIRROR"
-    fi
-}
+bootstrap() { debroot_bootstrap "$R" git,make,ca-certificates "${FRESH_CACHE:-}"; }
 
-# As a machine installed from this mirror: the suite, its updates and security.
-configure() {
-    rm -f "$R/etc/apt/sources.list"
-    cat > "$R/etc/apt/sources.list.d/debian.sources" <<EOF
-Types: deb
-URIs: $MIRROR
-Suites: $SUITE $SUITE-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: $SECURITY
-Suites: $SUITE-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-    cp /etc/resolv.conf "$R/etc/resolv.conf"
-    if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
-        cp -r /usr/local/share/ca-certificates/. "$R/usr/local/share/ca-certificates/"
-    fi
-    in_root update-ca-certificates
-}
+configure() { debroot_configure "$R"; }
 
 mount_all() {
     # The root is a mount point of its own, as a machine's / is (ip netns exec makes / a slave mount).
     mount --bind "$R" "$R" && MOUNTED+=("$R")
     mount --make-private "$R"
     mount -t proc proc "$R/proc" && MOUNTED+=("$R/proc")
-    mount -t sysfs sysfs "$R/sys" && MOUNTED+=("$R/sys")
+    # /sys with its cgroup file systems, as a machine has them (systemd-nspawn, in SystemdBootLabTest,
+    # needs the cgroup hierarchy); unmounting it must never reach this machine's /sys
+    mount --rbind /sys "$R/sys" && MOUNTED+=("$R/sys")
+    mount --make-rslave "$R/sys"
     mount --rbind /dev "$R/dev" && MOUNTED+=("$R/dev")
     mount --make-rslave "$R/dev"    # unmounting it must never reach this machine's /dev
     mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R/run" && MOUNTED+=("$R/run")
@@ -237,11 +182,7 @@ clone() {
     git -C "$R/root/project" checkout -q -B main "$HEAD"
 }
 
-# A login shell as root in the root, with nothing of this machine's environment.
-in_root() {
-    chroot "$R" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb LANG=C.UTF-8 \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-}
+in_root() { debroot_chroot "$R" "$@"; }
 
 make_target() { # TARGET: the README's command, from the checkout
     in_root /bin/bash -lc "cd /root/project && make $1"

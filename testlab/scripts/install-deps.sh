@@ -1,7 +1,7 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12, when missing: a JDK 17+, Maven, dnsmasq,
 # a C compiler and libc headers (gcc, libc6-dev: the native dist/bin/dhcp), the reference CNI plugins
-# (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools,
+# (bridge, macvlan, dhcp in /usr/lib/cni), iproute2, systemd's tools and systemd-nspawn (systemd-container),
 # binutils (readelf: the hardening check of the native dist/bin/dhcp; objcopy, which jlink calls for
 # `make image`), umoci (builds the image), podman with runc and a static busybox (ImageLabTest runs
 # the image as the DaemonSet would, PodmanLabTest runs containers of a real runtime on DHCP; runc,
@@ -55,6 +55,9 @@ command -v ping >/dev/null 2>&1 || [ -x /usr/bin/ping ] || missing+=(iputils-pin
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 || missing+=(systemd)
 # a static busybox is the root filesystem of PodmanLabTest's containers (Debian's busybox is dynamic)
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || missing+=(busybox-static)
+# systemd-nspawn (the machine booted by systemd-lab.sh), flock (its root cache's lock)
+command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 # Packages whose services must never run here, as "package:unit[,unit...]:process"
 service_missing=()
 [ -x /usr/sbin/kea-dhcp4 ] || service_missing+=(kea-dhcp4-server:kea-dhcp4-server.service:kea-dhcp4)
