@@ -52,6 +52,8 @@ import java.util.logging.Logger;
 public final class NetnsDhcp implements LeaseTransport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp.class.getName());
     private static final Duration LINK_WAIT = Duration.ofSeconds(3);
+    /** A wait for the bridge port this long is logged at INFO (it explains a slow ADD). */
+    private static final long SLOW_PORT_MILLIS = 100;
     private static final Duration SHORT_CALL = Duration.ofSeconds(3);
 
     /** Addresses declined in a row before ADD gives up. */
@@ -421,7 +423,10 @@ public final class NetnsDhcp implements LeaseTransport {
         if (port == null || port.waitedMillis() == 0 && port.forwarding()) {
             return;
         }
-        if (port.forwarding()) {
+        if (port.forwarding() && port.waitedMillis() >= SLOW_PORT_MILLIS) {
+            log.info("bridge port " + port.port() + " forwards after " + port.waitedMillis()
+                    + " ms; the first DHCPDISCOVER waited for it");
+        } else if (port.forwarding()) {
             log.fine(() -> "bridge port " + port.port() + " forwards after " + port.waitedMillis() + " ms");
         } else {
             log.warning("bridge port " + port.port() + " is still in state " + port.state()
