@@ -169,10 +169,12 @@ public final class CniHandler implements RequestHandler {
      */
     private Answer add(CniRequest request, IpamConfig config, Peer peer, long receivedNanos) throws CniException {
         LeaseKey key = keyOf(request);
+        requireIpsResult(config, request.cniVersion());
         Path netns = NetnsPathPolicy.of(paths).check(request.netns());
         byte[] clientId = config.clientIdOf(key.containerId(), key.networkName(), key.ifname(), request.args());
         Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
-                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel(), config.exclude());
+                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel(), config.exclude(),
+                config.dhcpv4(), config.dhcpv6());
         try {
             // The deadline counts from when the request arrived, not from when a thread took it up.
             Instant arrived = clock.instant().minusNanos(Math.max(0, System.nanoTime() - receivedNanos));
@@ -194,6 +196,19 @@ public final class CniHandler implements RequestHandler {
         } catch (IOException e) {
             throw new CniException(ErrorCode.NETNS_FAILURE, "cannot run DHCP for " + key + " in " + netns + ": "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * An IPv6 lease is given only in the {@code ips} list of 0.3.0 and later: an ADD asking for one
+     * with an older cniVersion is refused (error 1) before any lease is taken.
+     */
+    static void requireIpsResult(IpamConfig config, String cniVersion) throws CniException {
+        if (config.dhcpv6() && !CniVersion.atLeast(cniVersion, "0.3.0")) {
+            throw new CniException(ErrorCode.INCOMPATIBLE_VERSION, "ipam.dhcpv6 needs cniVersion 0.3.0 or later,"
+                    + " but the network config says " + cniVersion + ": this plugin returns an IPv6 lease only in the"
+                    + " \"ips\" list of 0.3.0 and later results",
+                    "set the network config's cniVersion to 0.3.0 or later, or remove \"dhcpv6\": true");
         }
     }
 
