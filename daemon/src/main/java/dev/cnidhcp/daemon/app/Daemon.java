@@ -8,13 +8,16 @@ import dev.cnidhcp.daemon.cni.HostPaths;
 import dev.cnidhcp.daemon.cni.ResultRenderer;
 import dev.cnidhcp.daemon.dhcp.ClientSettings;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.dhcp6.Binding6;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.Lease6Transport;
 import dev.cnidhcp.daemon.lease.LeaseContext;
 import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.lease.NoDhcp6;
 import dev.cnidhcp.daemon.lease.WallTimeJournal;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.metrics.MetricsAddress;
@@ -108,7 +111,7 @@ public final class Daemon implements AutoCloseable {
         LeaseJournal journal = new WallTimeJournal(store != null ? store : unusableStateDir(options.stateDir()),
                 timeline);
         leases = new LeaseManager(new LeaseContext(network, timers, clock, options.timeout(), options.resendMax(),
-                journal, metrics, new SplittableRandom()));
+                journal, metrics, new SplittableRandom(), dhcp6Transport()));
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
         status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline,
@@ -120,6 +123,15 @@ public final class Daemon implements AutoCloseable {
                 bounded(MAX_CONCURRENT_OTHERS, MAX_QUEUED_REQUESTS, "cni-request"));
         server = new SocketServer(socketPath, handler, lanes,
                 SocketPolicy.of(socketGroup(options), options.hostPrefix()));
+    }
+
+    /**
+     * The DHCPv6 exchanges on pod interfaces. This build has no DHCPv6 client yet: every exchange is
+     * refused ({@link NoDhcp6}), so an ADD with {@code ipam.dhcpv6} fails with code 100 saying so and
+     * holds nothing. The one place to construct the client (e.g. {@code new NetnsDhcp6(...)}) once it exists.
+     */
+    private static Lease6Transport dhcp6Transport() {
+        return new NoDhcp6();
     }
 
     /** The -socketgroup gid, or none; an unknown name stops the daemon (the operator asked for that group). */
@@ -162,6 +174,11 @@ public final class Daemon implements AutoCloseable {
 
             @Override
             public void remove(LeaseKey key) {
+            }
+
+            @Override
+            public void record6(Attachment attachment, Binding6 binding) throws IOException {
+                checkWritable();
             }
 
             @Override
