@@ -34,6 +34,7 @@ import dev.cnidhcp.daemon.server.SocketServer;
 import dev.cnidhcp.daemon.server.SystemdActivation;
 import dev.cnidhcp.daemon.store.LeaseStore;
 import dev.cnidhcp.daemon.store.StoredLease;
+import dev.cnidhcp.daemon.store.StoredLease6;
 import dev.cnidhcp.daemon.time.ElasticExecutor;
 import dev.cnidhcp.daemon.time.MonotonicClock;
 import dev.cnidhcp.daemon.time.Timeline;
@@ -261,7 +262,15 @@ public final class Daemon implements AutoCloseable {
             bindings.add(WallTimeJournal.fromRecord(lease.binding(), timeline)); // wall time, taken once
         }
         int held = leases.recover(attachments, bindings);
-        LOG.info("recovered " + held + " of " + loaded.leases().size() + " recorded lease(s) from " + store.directory()
+        List<Attachment> attachments6 = new ArrayList<>();
+        List<Binding6> bindings6 = new ArrayList<>();
+        for (StoredLease6 lease : loaded.leases6()) {
+            attachments6.add(lease.attachment());
+            bindings6.add(WallTimeJournal.fromRecord(lease.binding(), timeline));
+        }
+        int held6 = leases.recover6(attachments6, bindings6);
+        LOG.info("recovered " + held + " of " + loaded.leases().size() + " recorded lease(s) and " + held6 + " of "
+                + loaded.leases6().size() + " DHCPv6 lease(s) from " + store.directory()
                 + " in " + (System.nanoTime() - started) / 1_000_000 + " ms"
                 + (loaded.problems().isEmpty() ? "" : "; " + loaded.problems().size() + " corrupt record(s) set aside"));
     }
