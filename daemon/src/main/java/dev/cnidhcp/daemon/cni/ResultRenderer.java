@@ -80,9 +80,9 @@ public final class ResultRenderer {
                 if (versioned) {
                     ip.put("version", "6");
                 }
-                ip.put("address", lease6.cidr());
+                ip.put("address", Route6.text(lease6.address()) + "/" + lease6.prefixLength());
                 if (router != null) {
-                    ip.put("gateway", router.getHostAddress());
+                    ip.put("gateway", Route6.text(router));
                 }
             }
             ArrayNode array = root.putArray("routes");
@@ -95,7 +95,7 @@ public final class ResultRenderer {
                     ObjectNode route = array.addObject();
                     route.put("dst", r.cidr());
                     if (r.gateway() != null) {
-                        route.put("gw", r.gateway().getHostAddress());
+                        route.put("gw", Route6.text(r.gateway()));
                     }
                     finish(route, r.gateway() == null, v110, config);
                 }
@@ -147,7 +147,7 @@ public final class ResultRenderer {
             domain = lease.domain();
         }
         if (lease6 != null) {
-            lease6.dnsServers().forEach(s -> servers.add(s.getHostAddress()));
+            lease6.dnsServers().forEach(s -> servers.add(Route6.text(s)));
             search.addAll(lease6.searchDomains());
         }
         if (!servers.isEmpty()) {

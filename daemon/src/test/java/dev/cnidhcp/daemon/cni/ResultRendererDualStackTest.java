@@ -49,8 +49,8 @@ class ResultRendererDualStackTest {
         JsonNode r = render(lease4(), Leases6.lease("fd99::1234", Instant.EPOCH), DUAL, "1.0.0");
         assertEquals(2, r.get("ips").size());
         assertEquals("10.1.0.5/24", r.get("ips").get(0).get("address").asText());
-        assertEquals("fd99:0:0:0:0:0:0:1234/64", r.get("ips").get(1).get("address").asText());
-        assertEquals("fe80:0:0:0:0:0:0:1", r.get("ips").get(1).get("gateway").asText());
+        assertEquals("fd99::1234/64", r.get("ips").get(1).get("address").asText());
+        assertEquals("fe80::1", r.get("ips").get(1).get("gateway").asText());
         assertFalse(r.get("ips").get(1).has("version"), "1.0.0 entries carry no version");
     }
 
@@ -59,8 +59,8 @@ class ResultRendererDualStackTest {
         JsonNode routes = render(lease4(), Leases6.lease("fd99::1234", Instant.EPOCH), DUAL, "1.0.0").get("routes");
         assertEquals(2, routes.size());
         assertEquals("0.0.0.0/0", routes.get(0).get("dst").asText());
-        assertEquals("0:0:0:0:0:0:0:0/0", routes.get(1).get("dst").asText());
-        assertEquals("fe80:0:0:0:0:0:0:1", routes.get(1).get("gw").asText());
+        assertEquals("::/0", routes.get(1).get("dst").asText());
+        assertEquals("fe80::1", routes.get(1).get("gw").asText());
     }
 
     @Test
@@ -76,12 +76,12 @@ class ResultRendererDualStackTest {
     void withoutARouterAdvertisementTheAddressIsA128WithTheConfigRoutesOnly() throws Exception {
         IpamConfig config = config(Suppression.NONE, List.of(Route6.parse("fd10::/16", "fd99::1")), true);
         JsonNode r = render(lease4(), Leases6.bare("fd99::1234", Instant.EPOCH), config, "1.0.0");
-        assertEquals("fd99:0:0:0:0:0:0:1234/128", r.get("ips").get(1).get("address").asText());
+        assertEquals("fd99::1234/128", r.get("ips").get(1).get("address").asText());
         assertFalse(r.get("ips").get(1).has("gateway"));
         JsonNode routes = r.get("routes");
         assertEquals(2, routes.size());
-        assertEquals("fd10:0:0:0:0:0:0:0/16", routes.get(1).get("dst").asText());
-        assertEquals("fd99:0:0:0:0:0:0:1", routes.get(1).get("gw").asText());
+        assertEquals("fd10::/16", routes.get(1).get("dst").asText());
+        assertEquals("fd99::1", routes.get(1).get("gw").asText());
     }
 
     @Test
@@ -92,13 +92,13 @@ class ResultRendererDualStackTest {
         assertFalse(r.get("ips").get(1).has("gateway"));
         JsonNode routes = r.get("routes");
         assertEquals(1, routes.size(), routes.toString());
-        assertEquals("fd10:0:0:0:0:0:0:0/16", routes.get(0).get("dst").asText());
+        assertEquals("fd10::/16", routes.get(0).get("dst").asText());
     }
 
     @Test
     void dnsOfBothLeasesIsMergedWithoutRepeats() throws Exception {
         JsonNode dns = render(lease4(), Leases6.lease("fd99::1234", Instant.EPOCH), DUAL, "1.0.0").get("dns");
-        assertEquals(List.of("10.1.0.53", "fd99:0:0:0:0:0:0:53"), JSON.convertValue(dns.get("nameservers"), List.class));
+        assertEquals(List.of("10.1.0.53", "fd99::53"), JSON.convertValue(dns.get("nameservers"), List.class));
         assertEquals(List.of("example.org", "v6.example.org"), JSON.convertValue(dns.get("search"), List.class));
         assertEquals("example.org", dns.get("domain").asText());
     }
@@ -108,7 +108,7 @@ class ResultRendererDualStackTest {
         JsonNode r = render(null, Leases6.lease("fd99::1234", Instant.EPOCH),
                 config(Suppression.NONE, List.of(), false), "1.1.0");
         assertEquals(1, r.get("ips").size());
-        assertEquals("fd99:0:0:0:0:0:0:1234/64", r.get("ips").get(0).get("address").asText());
+        assertEquals("fd99::1234/64", r.get("ips").get(0).get("address").asText());
         assertEquals(1, r.get("routes").size());
         assertFalse(r.get("dns").has("domain"));
     }
