@@ -8,13 +8,16 @@ import dev.cnidhcp.daemon.cni.HostPaths;
 import dev.cnidhcp.daemon.cni.ResultRenderer;
 import dev.cnidhcp.daemon.dhcp.ClientSettings;
 import dev.cnidhcp.daemon.dhcp.DhcpClient;
+import dev.cnidhcp.daemon.dhcp6.Binding6;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
+import dev.cnidhcp.daemon.lease.Lease6Transport;
 import dev.cnidhcp.daemon.lease.LeaseContext;
 import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
+import dev.cnidhcp.daemon.lease.NoDhcp6;
 import dev.cnidhcp.daemon.lease.WallTimeJournal;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.metrics.MetricsAddress;
@@ -31,6 +34,7 @@ import dev.cnidhcp.daemon.server.SocketServer;
 import dev.cnidhcp.daemon.server.SystemdActivation;
 import dev.cnidhcp.daemon.store.LeaseStore;
 import dev.cnidhcp.daemon.store.StoredLease;
+import dev.cnidhcp.daemon.store.StoredLease6;
 import dev.cnidhcp.daemon.time.ElasticExecutor;
 import dev.cnidhcp.daemon.time.MonotonicClock;
 import dev.cnidhcp.daemon.time.Timeline;
@@ -108,7 +112,7 @@ public final class Daemon implements AutoCloseable {
         LeaseJournal journal = new WallTimeJournal(store != null ? store : unusableStateDir(options.stateDir()),
                 timeline);
         leases = new LeaseManager(new LeaseContext(network, timers, clock, options.timeout(), options.resendMax(),
-                journal, metrics, new SplittableRandom()));
+                journal, metrics, new SplittableRandom(), dhcp6Transport()));
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
         status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline,
@@ -120,6 +124,15 @@ public final class Daemon implements AutoCloseable {
                 bounded(MAX_CONCURRENT_OTHERS, MAX_QUEUED_REQUESTS, "cni-request"));
         server = new SocketServer(socketPath, handler, lanes,
                 SocketPolicy.of(socketGroup(options), options.hostPrefix()));
+    }
+
+    /**
+     * The DHCPv6 exchanges on pod interfaces. This build has no DHCPv6 client yet: every exchange is
+     * refused ({@link NoDhcp6}), so an ADD with {@code ipam.dhcpv6} fails with code 100 saying so and
+     * holds nothing. The one place to construct the client (e.g. {@code new NetnsDhcp6(...)}) once it exists.
+     */
+    private static Lease6Transport dhcp6Transport() {
+        return new NoDhcp6();
     }
 
     /** The -socketgroup gid, or none; an unknown name stops the daemon (the operator asked for that group). */
@@ -162,6 +175,11 @@ public final class Daemon implements AutoCloseable {
 
             @Override
             public void remove(LeaseKey key) {
+            }
+
+            @Override
+            public void record6(Attachment attachment, Binding6 binding) throws IOException {
+                checkWritable();
             }
 
             @Override
@@ -244,7 +262,15 @@ public final class Daemon implements AutoCloseable {
             bindings.add(WallTimeJournal.fromRecord(lease.binding(), timeline)); // wall time, taken once
         }
         int held = leases.recover(attachments, bindings);
-        LOG.info("recovered " + held + " of " + loaded.leases().size() + " recorded lease(s) from " + store.directory()
+        List<Attachment> attachments6 = new ArrayList<>();
+        List<Binding6> bindings6 = new ArrayList<>();
+        for (StoredLease6 lease : loaded.leases6()) {
+            attachments6.add(lease.attachment());
+            bindings6.add(WallTimeJournal.fromRecord(lease.binding(), timeline));
+        }
+        int held6 = leases.recover6(attachments6, bindings6);
+        LOG.info("recovered " + held + " of " + loaded.leases().size() + " recorded lease(s) and " + held6 + " of "
+                + loaded.leases6().size() + " DHCPv6 lease(s) from " + store.directory()
                 + " in " + (System.nanoTime() - started) / 1_000_000 + " ms"
                 + (loaded.problems().isEmpty() ? "" : "; " + loaded.problems().size() + " corrupt record(s) set aside"));
     }

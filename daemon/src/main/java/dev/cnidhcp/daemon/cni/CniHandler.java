@@ -6,6 +6,7 @@ import dev.cnidhcp.cni.CniVersion;
 import dev.cnidhcp.cni.ErrorCode;
 import dev.cnidhcp.daemon.admin.AdminRequests;
 import dev.cnidhcp.daemon.config.IpamConfig;
+import dev.cnidhcp.daemon.config.Route6;
 import dev.cnidhcp.daemon.dhcp.ExcludedOfferException;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
@@ -25,6 +26,7 @@ import dev.cnidhcp.wire.WireResponse;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,16 +171,20 @@ public final class CniHandler implements RequestHandler {
      */
     private Answer add(CniRequest request, IpamConfig config, Peer peer, long receivedNanos) throws CniException {
         LeaseKey key = keyOf(request);
+        requireIpsResult(config, request.cniVersion());
         Path netns = NetnsPathPolicy.of(paths).check(request.netns());
         byte[] clientId = config.clientIdOf(key.containerId(), key.networkName(), key.ifname(), request.args());
         Attachment attachment = new Attachment(key, netns, clientId, config.options(), config.routes(),
-                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel(), config.exclude());
+                paths.durableNetnsOf(peer), config.suppress(), config.releaseOnDel(), config.exclude(),
+                config.dhcpv4(), config.dhcpv6());
         try {
             // The deadline counts from when the request arrived, not from when a thread took it up.
             Instant arrived = clock.instant().minusNanos(Math.max(0, System.nanoTime() - receivedNanos));
             LeaseManager.Grant grant = leases.grant(attachment, arrived.plus(addTimeout));
-            return new Answer(new WireResponse(0, renderer.render(grant.binding().lease(), config,
-                    request.cniVersion())), () -> leases.revoke(grant));
+            return new Answer(new WireResponse(0, renderer.render(
+                    grant.binding() == null ? null : grant.binding().lease(),
+                    grant.binding6() == null ? null : grant.binding6().lease(), config, request.cniVersion())),
+                    () -> leases.revoke(grant));
         } catch (ExcludedOfferException e) {
             throw new CniException(ErrorCode.NO_LEASE, "no DHCP lease for " + key + ": " + e.getMessage(),
                     "the DHCP server's pool overlaps a range excluded by the daemon's -exclude or ipam.exclude:"
@@ -194,6 +200,19 @@ public final class CniHandler implements RequestHandler {
         } catch (IOException e) {
             throw new CniException(ErrorCode.NETNS_FAILURE, "cannot run DHCP for " + key + " in " + netns + ": "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * An IPv6 lease is given only in the {@code ips} list of 0.3.0 and later: an ADD asking for one
+     * with an older cniVersion is refused (error 1) before any lease is taken.
+     */
+    static void requireIpsResult(IpamConfig config, String cniVersion) throws CniException {
+        if (config.dhcpv6() && !CniVersion.atLeast(cniVersion, "0.3.0")) {
+            throw new CniException(ErrorCode.INCOMPATIBLE_VERSION, "ipam.dhcpv6 needs cniVersion 0.3.0 or later,"
+                    + " but the network config says " + cniVersion + ": this plugin returns an IPv6 lease only in the"
+                    + " \"ips\" list of 0.3.0 and later results",
+                    "set the network config's cniVersion to 0.3.0 or later, or remove \"dhcpv6\": true");
         }
     }
 
@@ -220,34 +239,65 @@ public final class CniHandler implements RequestHandler {
     private void check(CniRequest request) throws CniException {
         NetnsPathPolicy.of(paths).check(request.netns());
         LeaseKey key = keyOf(request);
-        if (leases.get(key) == null) {
+        if (!leases.holds(key)) {
             throw new CniException(ErrorCode.UNKNOWN_CONTAINER, "no DHCP lease is held for " + key);
         }
+        Inet4Address expected = prevResultAddress4(request.config());
+        Inet6Address expected6 = prevResultAddress6(request.config());
+        if (expected == null && expected6 == null) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "prevResult has no IPv4 or IPv6 address in \"ips\"");
+        }
         try {
-            leases.check(key, prevResultAddress(request.config()));
+            leases.check(key, expected, expected6);
         } catch (CheckFailedException e) {
             throw new CniException(ErrorCode.CHECK_FAILED, e.getMessage());
         }
     }
 
-    /** The first IPv4 address of {@code prevResult.ips}, required for CHECK. */
+    /** The first IPv4 address of {@code prevResult.ips}, required for CHECK of an IPv4 lease. */
     static Inet4Address prevResultAddress(Map<String, Object> config) throws CniException {
+        Inet4Address address = prevResultAddress4(config);
+        if (address == null) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "prevResult has no IPv4 address in \"ips\"");
+        }
+        return address;
+    }
+
+    /** The first IPv4 address of {@code prevResult.ips}, or null. */
+    static Inet4Address prevResultAddress4(Map<String, Object> config) throws CniException {
+        String text = prevResultText(config, false);
+        try {
+            return text == null ? null : Route.parseAddress(text, "prevResult address");
+        } catch (IllegalArgumentException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, e.getMessage());
+        }
+    }
+
+    /** The first IPv6 address of {@code prevResult.ips}, or null. */
+    static Inet6Address prevResultAddress6(Map<String, Object> config) throws CniException {
+        String text = prevResultText(config, true);
+        try {
+            return text == null ? null : Route6.parseAddress(text, "prevResult address");
+        } catch (IllegalArgumentException e) {
+            throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, e.getMessage());
+        }
+    }
+
+    /** The address part of the first {@code prevResult.ips} entry of the family (a colon: IPv6), or null. */
+    private static String prevResultText(Map<String, Object> config, boolean v6) throws CniException {
         if (!(config.get("prevResult") instanceof Map<?, ?> prev)) {
             throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "CHECK needs a prevResult in the config");
         }
         if (prev.get("ips") instanceof List<?> ips) {
             for (Object ip : ips) {
-                if (ip instanceof Map<?, ?> entry && entry.get("address") instanceof String cidr && cidr.contains(".")) {
-                    try {
-                        return Route.parseAddress(cidr.substring(0, cidr.indexOf('/') < 0 ? cidr.length()
-                                : cidr.indexOf('/')), "prevResult address");
-                    } catch (IllegalArgumentException e) {
-                        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, e.getMessage());
-                    }
+                if (ip instanceof Map<?, ?> entry && entry.get("address") instanceof String cidr
+                        && Route6.isIpv6(cidr) == v6) {
+                    int slash = cidr.indexOf('/');
+                    return slash < 0 ? cidr : cidr.substring(0, slash);
                 }
             }
         }
-        throw new CniException(ErrorCode.INVALID_NETWORK_CONFIG, "prevResult has no IPv4 address in \"ips\"");
+        return null;
     }
 
     private void collectGarbage(CniRequest request, Peer peer) throws CniException {

@@ -31,15 +31,31 @@ import java.util.Set;
  *                     false the lease is only forgotten and the server keeps it until it expires
  * @param exclude      ranges no lease of this network may touch ({@code ipam.exclude}: a list of
  *                     CIDRs), on top of the daemon's {@code -exclude}
+ * @param routes6      the IPv6 entries of {@code ipam.routes} (a {@code dst} with a colon), appended to
+ *                     results that carry a DHCPv6 lease
+ * @param dhcpv4       whether the attachment leases an IPv4 address ({@code ipam.dhcpv4}, default true)
+ * @param dhcpv6       whether the attachment leases an IPv6 address too ({@code ipam.dhcpv6}, default
+ *                     false); at least one of the two
  */
 public record IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress,
-                         ClientIdTemplate clientId, boolean releaseOnDel, Exclusions exclude) {
+                         ClientIdTemplate clientId, boolean releaseOnDel, Exclusions exclude, List<Route6> routes6,
+                         boolean dhcpv4, boolean dhcpv6) {
 
     public IpamConfig {
         routes = List.copyOf(routes);
+        routes6 = List.copyOf(routes6);
+        if (!dhcpv4 && !dhcpv6) {
+            throw new IllegalArgumentException("dhcpv4 and dhcpv6: both false (expected: at least one family)");
+        }
         Objects.requireNonNull(suppress, "suppress");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(exclude, "exclude");
+    }
+
+    /** An IPv4-only config without IPv6 routes. */
+    public IpamConfig(List<Route> routes, int priority, ClientOptions options, Suppression suppress,
+                      ClientIdTemplate clientId, boolean releaseOnDel, Exclusions exclude) {
+        this(routes, priority, options, suppress, clientId, releaseOnDel, exclude, List.of(), true, false);
     }
 
     /** A config without {@code ipam.exclude}. */
@@ -63,10 +79,31 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
      * key is code 7 naming the key and value.
      */
     public static IpamConfig parse(Map<String, Object> ipam, Map<String, String> cniArgs) throws CniException {
-        return new IpamConfig(parseRoutes(ipam.get("routes")), parsePriority(ipam.get("priority")),
+        boolean v4 = parseFamily(ipam, "dhcpv4", true);
+        boolean v6 = parseFamily(ipam, "dhcpv6", false);
+        if (!v4 && !v6) {
+            throw invalid("ipam.dhcpv4 is false and ipam.dhcpv6 is not true: the attachment would lease no address"
+                    + " (set \"dhcpv6\": true for IPv6 only)");
+        }
+        List<Route> routes = new ArrayList<>();
+        List<Route6> routes6 = new ArrayList<>();
+        parseRoutes(ipam.get("routes"), routes, routes6);
+        return new IpamConfig(routes, parsePriority(ipam.get("priority")),
                 new ClientOptions(parseRequest(ipam.get("request")), parseProvide(ipam.get("provide"), cniArgs)),
                 parseSuppress(ipam.get("suppress")), ClientIdTemplate.parse(ipam.get("clientId")),
-                parseReleaseOnDel(ipam.get("releaseOnDel")), parseExclude(ipam.get("exclude")));
+                parseReleaseOnDel(ipam.get("releaseOnDel")), parseExclude(ipam.get("exclude")), routes6, v4, v6);
+    }
+
+    /** {@code dhcpv4} / {@code dhcpv6}: true or false, {@code fallback} when absent. */
+    private static boolean parseFamily(Map<String, Object> ipam, String key, boolean fallback) throws CniException {
+        Object raw = ipam.get(key);
+        if (raw == null) {
+            return fallback;
+        }
+        if (!(raw instanceof Boolean b)) {
+            throw invalid("ipam." + key + " must be true or false, got " + raw);
+        }
+        return b;
     }
 
     /** {@code exclude: ["10.96.0.0/12", ...]}: a list of IPv4 CIDR strings (a bare address is a /32). */
@@ -136,10 +173,10 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
         return provided != null ? provided.clone() : clientId.render(containerId, network, ifname, cniArgs);
     }
 
-    private static List<Route> parseRoutes(Object raw) throws CniException {
-        List<Route> routes = new ArrayList<>();
+    /** {@code routes: [{dst, gw}]}: IPv4 entries into {@code routes}, IPv6 ones (a colon in dst) into {@code routes6}. */
+    private static void parseRoutes(Object raw, List<Route> routes, List<Route6> routes6) throws CniException {
         if (raw == null) {
-            return routes;
+            return;
         }
         if (!(raw instanceof List<?> list)) {
             throw invalid("ipam.routes must be a list, got " + raw);
@@ -153,12 +190,15 @@ public record IpamConfig(List<Route> routes, int priority, ClientOptions options
                 throw invalid("ipam.routes entry " + item + ": \"gw\" must be a string");
             }
             try {
-                routes.add(Route.parse(dst, (String) gw));
+                if (Route6.isIpv6(dst)) {
+                    routes6.add(Route6.parse(dst, (String) gw));
+                } else {
+                    routes.add(Route.parse(dst, (String) gw));
+                }
             } catch (IllegalArgumentException e) {
                 throw invalid("ipam.routes: " + e.getMessage());
             }
         }
-        return routes;
     }
 
     private static int parsePriority(Object p) throws CniException {

@@ -26,10 +26,18 @@ import java.util.Objects;
  * <p>{@code exclude} ({@code ipam.exclude}): ranges this attachment's leases must not touch, on top
  * of the daemon's {@code -exclude} (applied by the client as the daemon runs now, so a changed flag
  * holds for leases recorded before it).
+ *
+ * <p>{@code dhcpv4}, {@code dhcpv6} ({@code ipam.dhcpv4}, {@code ipam.dhcpv6}): which families the
+ * attachment leases; at least one. An attachment made without them (and a record written before
+ * they existed) leases IPv4 only.
  */
 public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
-                         Path runtimeNetns, Suppression suppress, boolean releaseOnDel, Exclusions exclude) {
+                         Path runtimeNetns, Suppression suppress, boolean releaseOnDel, Exclusions exclude,
+                         boolean dhcpv4, boolean dhcpv6) {
     public Attachment {
+        if (!dhcpv4 && !dhcpv6) {
+            throw new IllegalArgumentException("dhcpv4 and dhcpv6: both false (expected: at least one family)");
+        }
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(options, "options");
@@ -37,6 +45,18 @@ public record Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOption
         Objects.requireNonNull(exclude, "exclude");
         clientId = clientId.clone();
         staticRoutes = List.copyOf(staticRoutes);
+    }
+
+    /** An IPv4-only attachment (what every attachment was before DHCPv6). */
+    public Attachment(LeaseKey key, Path netns, byte[] clientId, ClientOptions options, List<Route> staticRoutes,
+                      Path runtimeNetns, Suppression suppress, boolean releaseOnDel, Exclusions exclude) {
+        this(key, netns, clientId, options, staticRoutes, runtimeNetns, suppress, releaseOnDel, exclude, true, false);
+    }
+
+    /** The same attachment leasing the given families. */
+    public Attachment withFamilies(boolean v4, boolean v6) {
+        return new Attachment(key, netns, clientId, options, staticRoutes, runtimeNetns, suppress, releaseOnDel,
+                exclude, v4, v6);
     }
 
     /** An attachment that excludes no range of its own. */

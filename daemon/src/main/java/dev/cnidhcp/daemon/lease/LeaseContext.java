@@ -20,11 +20,15 @@ import java.util.random.RandomGenerator;
  * @param journal        where leases are made durable
  * @param metrics        what the machines count
  * @param random         spreads timers that fall due together (at resume); seeded in tests
+ * @param transport6     the DHCPv6 exchanges on pod interfaces ({@link Lease6Machine}); {@link NoDhcp6}
+ *                       where none is given
  */
 public record LeaseContext(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
-                           Duration backoffMax, LeaseJournal journal, DaemonMetrics metrics, RandomGenerator random) {
+                           Duration backoffMax, LeaseJournal journal, DaemonMetrics metrics, RandomGenerator random,
+                           Lease6Transport transport6) {
     public LeaseContext {
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(transport6, "transport6");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(journal, "journal");
@@ -38,6 +42,12 @@ public record LeaseContext(LeaseTransport transport, Scheduler scheduler, Clock 
         }
     }
 
+    /** Without DHCPv6 ({@link NoDhcp6}). */
+    public LeaseContext(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
+                        Duration backoffMax, LeaseJournal journal, DaemonMetrics metrics, RandomGenerator random) {
+        this(transport, scheduler, clock, attemptTimeout, backoffMax, journal, metrics, random, new NoDhcp6());
+    }
+
     /** No journal, fresh metrics, an unseeded spread. */
     public static LeaseContext of(LeaseTransport transport, Scheduler scheduler, Clock clock, Duration attemptTimeout,
                                   Duration backoffMax) {
@@ -46,14 +56,22 @@ public record LeaseContext(LeaseTransport transport, Scheduler scheduler, Clock 
     }
 
     public LeaseContext withJournal(LeaseJournal other) {
-        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, other, metrics, random);
+        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, other, metrics, random,
+                transport6);
     }
 
     public LeaseContext withMetrics(DaemonMetrics other) {
-        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, journal, other, random);
+        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, journal, other, random,
+                transport6);
     }
 
     public LeaseContext withRandom(RandomGenerator other) {
-        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, journal, metrics, other);
+        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, journal, metrics, other,
+                transport6);
+    }
+
+    public LeaseContext withTransport6(Lease6Transport other) {
+        return new LeaseContext(transport, scheduler, clock, attemptTimeout, backoffMax, journal, metrics, random,
+                other);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.lease;
 
+import dev.cnidhcp.daemon.dhcp6.Binding6;
+
 import java.io.IOException;
 
 /**
@@ -23,6 +25,17 @@ public interface LeaseJournal {
 
     /** Durably removes the record of a key; no record is fine. */
     void remove(LeaseKey key) throws IOException;
+
+    /**
+     * Durably records the DHCPv6 lease of an attachment (replacing any earlier v6 record of its key;
+     * the IPv4 record is kept apart). A journal that keeps nothing need not override it.
+     */
+    default void record6(Attachment attachment, Binding6 binding) throws IOException {
+    }
+
+    /** Durably removes the DHCPv6 record of a key; no record is fine. */
+    default void remove6(LeaseKey key) throws IOException {
+    }
 
     /** Whether a record can be written now (STATUS); the message of the exception says why not. */
     default void checkWritable() throws IOException {

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.Lease;
+import dev.cnidhcp.daemon.dhcp6.Lease6;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,14 @@ final class RetryPolicy {
      */
     static Instant nextAttempt(Instant now, Instant boundary, Lease lease) {
         Duration wait = max(Duration.between(now, boundary).dividedBy(2), retryFloor(lease));
+        Instant next = now.plus(wait);
+        return next.isBefore(boundary) ? next : null;
+    }
+
+    /** As {@link #nextAttempt(Instant, Instant, Lease)} for a DHCPv6 lease: the floor is 1/16 of its valid lifetime. */
+    static Instant nextAttempt(Instant now, Instant boundary, Lease6 lease) {
+        Duration floor = max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lease.validLifetime().dividedBy(16)));
+        Duration wait = max(Duration.between(now, boundary).dividedBy(2), floor);
         Instant next = now.plus(wait);
         return next.isBefore(boundary) ? next : null;
     }

@@ -1,5 +1,6 @@
 package dev.cnidhcp.daemon.lease;
 
+import dev.cnidhcp.daemon.dhcp6.Binding6;
 import dev.cnidhcp.daemon.time.Timeline;
 
 import java.io.IOException;
@@ -30,8 +31,25 @@ public final class WallTimeJournal implements LeaseJournal {
     }
 
     @Override
+    public void record6(Attachment attachment, Binding6 binding) throws IOException {
+        records.record6(attachment, new Binding6(binding.identity(),
+                binding.lease().withAcquired(timeline.toWall(binding.lease().acquired()))));
+    }
+
+    @Override
+    public void remove6(LeaseKey key) throws IOException {
+        records.remove6(key);
+    }
+
+    @Override
     public void checkWritable() throws IOException {
         records.checkWritable();
+    }
+
+    /** A recorded DHCPv6 binding (wall time) on the lease timeline. */
+    public static Binding6 fromRecord(Binding6 recorded, Timeline timeline) {
+        return new Binding6(recorded.identity(),
+                recorded.lease().withAcquired(timeline.fromWall(recorded.lease().acquired())));
     }
 
     /** A recorded binding (wall time) on the lease timeline. */

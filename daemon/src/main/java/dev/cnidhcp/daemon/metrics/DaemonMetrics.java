@@ -33,6 +33,11 @@ public final class DaemonMetrics {
     private final LongAdder declines = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder noOffers = new LongAdder();
+    private final LongAdder acquisitions6Ok = new LongAdder();
+    private final LongAdder acquisitions6Failed = new LongAdder();
+    private final LongAdder renewals6Ok = new LongAdder();
+    private final LongAdder renewals6Failed = new LongAdder();
+    private final LongAdder lost6 = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Refused, LongAdder> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Request, LongAdder> requests = new ConcurrentHashMap<>();
@@ -167,6 +172,31 @@ public final class DaemonMetrics {
         }
     }
 
+    /** A DHCPv6 lease was obtained (ADD, or SOLICIT after a lease was lost). */
+    public void acquired6() {
+        acquisitions6Ok.increment();
+    }
+
+    /** An attempt to obtain a DHCPv6 lease failed. */
+    public void acquisitionFailed6() {
+        acquisitions6Failed.increment();
+    }
+
+    /** A DHCPv6 lease held was extended (RENEW, REBIND, or the REBIND that confirms it after a restart). */
+    public void renewed6() {
+        renewals6Ok.increment();
+    }
+
+    /** A RENEW or REBIND attempt was refused, unanswered, or failed otherwise. */
+    public void renewalFailed6() {
+        renewals6Failed.increment();
+    }
+
+    /** A DHCPv6 lease was lost (valid lifetime ended, or refused by the server). */
+    public void lost6() {
+        lost6.increment();
+    }
+
     /** A lease held was extended (RENEWING or REBINDING answered with an ACK). */
     public void renewed() {
         renewalsOk.increment();
@@ -282,6 +312,26 @@ public final class DaemonMetrics {
 
     public long acquisitionsFailed() {
         return acquisitionsFailed.sum();
+    }
+
+    public long acquisitions6Ok() {
+        return acquisitions6Ok.sum();
+    }
+
+    public long acquisitions6Failed() {
+        return acquisitions6Failed.sum();
+    }
+
+    public long renewals6Ok() {
+        return renewals6Ok.sum();
+    }
+
+    public long renewals6Failed() {
+        return renewals6Failed.sum();
+    }
+
+    public long leases6Lost() {
+        return lost6.sum();
     }
 
     public long renewalsOk() {

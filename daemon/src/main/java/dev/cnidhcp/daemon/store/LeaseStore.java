@@ -1,5 +1,6 @@
 package dev.cnidhcp.daemon.store;
 
+import dev.cnidhcp.daemon.dhcp6.Binding6;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseJournal;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * Crash-safe lease records under the state directory, one file per lease.
+ * Crash-safe lease records under the state directory, one file per lease: {@code <digest>.lease}
+ * for IPv4, {@code <digest>.lease6} for the same attachment's DHCPv6 lease.
  *
  * <p>A write goes to a temporary file, is fsync'd, renamed over the record and the directory is
  * fsync'd, so after a crash at any instant a record is either the old one or the new one, never a
@@ -36,6 +38,8 @@ import java.util.logging.Logger;
 public final class LeaseStore implements LeaseJournal {
     private static final Logger LOG = Logger.getLogger(LeaseStore.class.getName());
     static final String SUFFIX = ".lease";
+    /** DHCPv6 records: the same digest as the key's IPv4 record, this suffix. */
+    static final String SUFFIX6 = ".lease6";
     private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path dir;
@@ -61,9 +65,16 @@ public final class LeaseStore implements LeaseJournal {
 
     /** Writes the record durably before returning. */
     public void save(StoredLease lease) throws IOException {
-        Path target = fileOf(lease.attachment().key());
+        write(fileOf(lease.attachment().key()), LeaseCodec.encode(lease));
+    }
+
+    /** Writes the DHCPv6 record durably before returning. */
+    public void save6(StoredLease6 lease) throws IOException {
+        write(fileOf6(lease.attachment().key()), LeaseCodec.encode6(lease));
+    }
+
+    private void write(Path target, byte[] bytes) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-        byte[] bytes = LeaseCodec.encode(lease);
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -89,6 +100,18 @@ public final class LeaseStore implements LeaseJournal {
         delete(key);
     }
 
+    @Override
+    public void record6(Attachment attachment, Binding6 binding) throws IOException {
+        save6(new StoredLease6(attachment, binding));
+    }
+
+    @Override
+    public void remove6(LeaseKey key) throws IOException {
+        if (Files.deleteIfExists(fileOf6(key))) {
+            syncDirectory();
+        }
+    }
+
     /** Writes and removes a probe file: fails when the directory is read-only, full or gone. */
     @Override
     public void checkWritable() throws IOException {
@@ -109,13 +132,18 @@ public final class LeaseStore implements LeaseJournal {
         }
     }
 
-    /** What {@link #loadAll()} read back: the records, and one line per record it had to skip. */
-    public record Loaded(List<StoredLease> leases, List<String> problems) {
+    /** What {@link #loadAll()} read back: the records of each family, and one line per record it had to skip. */
+    public record Loaded(List<StoredLease> leases, List<StoredLease6> leases6, List<String> problems) {
+        /** IPv4 records only. */
+        public Loaded(List<StoredLease> leases, List<String> problems) {
+            this(leases, List.of(), problems);
+        }
     }
 
     /** Reads every record; leftovers of interrupted writes are removed, corrupt records set aside. */
     public Loaded loadAll() throws IOException {
         List<StoredLease> leases = new ArrayList<>();
+        List<StoredLease6> leases6 = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -124,15 +152,24 @@ public final class LeaseStore implements LeaseJournal {
                     Files.deleteIfExists(file); // a write that never reached its rename
                     continue;
                 }
-                if (!name.endsWith(SUFFIX)) {
+                boolean v6 = name.endsWith(SUFFIX6);
+                if (!v6 && !name.endsWith(SUFFIX)) {
                     continue;
                 }
                 try {
-                    StoredLease lease = LeaseCodec.decode(Files.readAllBytes(file));
-                    if (!file.equals(fileOf(lease.attachment().key()))) {
-                        throw new CorruptRecordException("record of " + lease.attachment().key() + " in the wrong file");
+                    if (v6) {
+                        StoredLease6 lease = LeaseCodec.decode6(Files.readAllBytes(file));
+                        if (!file.equals(fileOf6(lease.attachment().key()))) {
+                            throw new CorruptRecordException("record of " + lease.attachment().key() + " in the wrong file");
+                        }
+                        leases6.add(lease);
+                    } else {
+                        StoredLease lease = LeaseCodec.decode(Files.readAllBytes(file));
+                        if (!file.equals(fileOf(lease.attachment().key()))) {
+                            throw new CorruptRecordException("record of " + lease.attachment().key() + " in the wrong file");
+                        }
+                        leases.add(lease);
                     }
-                    leases.add(lease);
                 } catch (CorruptRecordException e) {
                     Path aside = file.resolveSibling(name + ".corrupt");
                     problems.add(file + ": " + e.getMessage() + " (moved to " + aside.getFileName() + ")");
@@ -141,7 +178,13 @@ public final class LeaseStore implements LeaseJournal {
                 }
             }
         }
-        return new Loaded(leases, problems);
+        return new Loaded(leases, leases6, problems);
+    }
+
+    /** The DHCPv6 record's file: {@link #fileOf}'s digest with {@link #SUFFIX6}. */
+    Path fileOf6(LeaseKey key) {
+        String v4 = fileOf(key).getFileName().toString();
+        return dir.resolve(v4.substring(0, v4.length() - SUFFIX.length()) + SUFFIX6);
     }
 
     /** The record's file: a digest of the key, so any container id or interface name is a safe file name. */

@@ -863,4 +863,17 @@ class CniHandlerTest {
         assertTrue(json(response).get("msg").asText().contains("container=c1"), response.stdout());
         assertEquals(1, transport.acquired.size());
     }
+
+    @Test
+    void dhcpv6WithAVersionBefore030IsError1NamingWhyAndTakesNoLease() throws Exception {
+        for (String version : List.of("0.1.0", "0.2.0")) {
+            String stdin = "{\"cniVersion\":\"" + version + "\",\"name\":\"net1\",\"type\":\"macvlan\","
+                    + "\"ipam\":{\"type\":\"dhcp\",\"dhcpv6\":true}}";
+            WireResponse response = call(handler(), env("ADD", "eth0"), stdin);
+            assertError(response, 1);
+            String msg = json(response).get("msg").asText();
+            assertTrue(msg.contains("dhcpv6") && msg.contains("0.3.0") && msg.contains(version), msg);
+        }
+        assertTrue(transport.acquired.isEmpty());
+    }
 }
