@@ -96,6 +96,11 @@ public final class Duids {
         return new Identity6(fromClientId(templatedClientId), iaid(containerId, networkName, ifname));
     }
 
+    /** A DUID as logs show it: hex bytes with colons. */
+    public static String text(byte[] duid) {
+        return duid == null ? "(none)" : java.util.HexFormat.ofDelimiter(":").formatHex(duid);
+    }
+
     /** Type 255, four bytes of IAID and a DUID of at least 3 bytes. */
     private static boolean isRfc4361(byte[] clientId) {
         return clientId.length >= 8 && (clientId[0] & 0xff) == RFC4361_TYPE && clientId.length - 5 <= MAX_DUID;
