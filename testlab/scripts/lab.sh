@@ -37,6 +37,12 @@
 #                                         leases and census read Kea's leases (in dnsmasq's format)
 #   lab.sh stop-kea LAB / start-kea LAB   (the lease file is kept)
 #   lab.sh kea-leases LAB                 Kea's own lease file (CSV: address,hwaddr,client_id,...,hostname,...)
+#   lab.sh up LAB --dhcpv6 ...            dnsmasq also serves DHCPv6 (IA_NA fd99::100 - fd99::1ff, 2 min,
+#                                         DNS fd99::53, search lab.example) and sends Router Advertisements
+#                                         (--enable-ra: M flag, on-link prefix fd99::/64) on the server's
+#                                         eth0, which gets fd99::2/64; only inside the lab's namespaces
+#   lab.sh veth-pod LAB POD               a pod namespace with eth0, a veth whose peer is on br0 (as the
+#                                         bridge plugin makes it), for tests that drive a transport directly
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
 #   lab.sh segment LAB NAME [A.B.C]       a second segment (see "Second segments" below)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
@@ -54,6 +60,7 @@ REF_CNI=${REF_CNI:-/usr/lib/cni}
 SUBNET=10.99.0
 RANGE_START=$SUBNET.100
 RANGE_END=$SUBNET.250
+SUBNET6=fd99
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 
 die() { echo "lab: $*" >&2; exit 1; }
@@ -139,6 +146,11 @@ start_dnsmasq() { # [START END]: the address range, the lab's default when not g
         start=10.99.1.1 end=10.99.15.254 mask=255.255.240.0
     fi
     [ -f "$DIR/ping" ] && ping=
+    local v6=()
+    if [ -f "$DIR/dhcpv6" ]; then
+        v6=(--dhcp-range=$SUBNET6::100,$SUBNET6::1ff,64,2m --enable-ra
+            --dhcp-option=option6:dns-server,[$SUBNET6::53] --dhcp-option=option6:domain-search,lab.example)
+    fi
     ip netns exec "$SRV" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
         --interface=eth0 --bind-interfaces --dhcp-authoritative $ping \
         --dhcp-range="$start,$end",$mask,2m --dhcp-lease-max=5000 \
@@ -148,7 +160,7 @@ start_dnsmasq() { # [START END]: the address range, the lab's default when not g
         --dhcp-option=option:domain-search,lab.example,svc.lab.example \
         --dhcp-option=121,10.98.0.0/16,$SUBNET.1,0.0.0.0/0,$SUBNET.1 \
         --dhcp-leasefile="$DIR/dnsmasq.leases" --log-dhcp --log-facility="$DIR/dnsmasq.log" \
-        --pid-file="$DIR/dnsmasq.pidfile" &
+        --pid-file="$DIR/dnsmasq.pidfile" "${v6[@]}" &
     echo $! >"$DIR/dnsmasq.pid"
     for _ in $(seq 1 100); do
         [ -s "$DIR/dnsmasq.pidfile" ] && return 0
@@ -170,6 +182,7 @@ cmd_up() {
             --wide) touch "$DIR/wide" ;;
             --socket-activate) touch "$DIR/socket-activate" ;;
             --kea) touch "$DIR/with-kea" ;;
+            --dhcpv6) touch "$DIR/dhcpv6" ;;
             --no-daemon) touch "$DIR/no-daemon" ;;
             *) die "unknown flag $flag" ;;
         esac
@@ -187,6 +200,16 @@ cmd_up() {
     ip -n "$NODE" link set vsrv master br0 up
     ip -n "$SRV" addr add $SUBNET.2/$plen dev eth0
     ip -n "$SRV" link set eth0 up
+    if [ -f "$DIR/dhcpv6" ]; then
+        [ -f "$DIR/with-kea" ] && die "--dhcpv6 is served by dnsmasq; it does not go with --kea"
+        ip -n "$SRV" addr add $SUBNET6::2/64 dev eth0 nodad
+        # dnsmasq sends Router Advertisements from the link-local address: wait out its DAD
+        for _ in $(seq 1 100); do
+            [ -n "$(ip -n "$SRV" -6 addr show dev eth0 scope link)" ] \
+                && [ -z "$(ip -n "$SRV" -6 addr show dev eth0 tentative)" ] && break
+            sleep 0.05
+        done
+    fi
     ip -n "$NODE" link add mv0 type veth peer name mv0p
     ip -n "$NODE" link set mv0p master br0 up
     ip -n "$NODE" link set mv0 up
@@ -244,6 +267,17 @@ cmd_del() { # LAB POD PLUGIN [VERSION]
 cmd_netns() { # LAB POD: create the pod's namespace only
     lab_vars "$1"
     [ -e "/run/netns/$LAB-$2" ] || ip netns add "$LAB-$2"
+}
+
+cmd_veth_pod() { # LAB POD: a pod namespace with eth0 on br0 (veth vp-POD in the node namespace)
+    lab_vars "$1"
+    local pod=${2:-}
+    [[ $pod =~ ^[a-z0-9]{1,8}$ ]] || die "pod name '$pod': 1-8 lowercase letters or digits"
+    [ -e "/run/netns/$NODE" ] || die "lab $LAB is not up"
+    ip netns add "$LAB-$pod"
+    ip -n "$NODE" link add "vp-$pod" type veth peer name eth0 netns "$LAB-$pod"
+    ip -n "$NODE" link set "vp-$pod" master br0 up
+    ip -n "$LAB-$pod" link set lo up
 }
 
 cmd_rmns() { # LAB POD: remove a pod's namespace only (as a runtime does when the sandbox is gone)
@@ -525,6 +559,7 @@ case $command in
     node-exec) cmd_node_exec "$@" ;;
     netns) cmd_netns "$@" ;;
     rmns) cmd_rmns "$@" ;;
+    veth-pod) cmd_veth_pod "$@" ;;
     leases) cmd_leases "$@" ;;
     census) cmd_census "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
