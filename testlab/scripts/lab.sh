@@ -41,6 +41,10 @@
 #                                         DNS fd99::53, search lab.example) and sends Router Advertisements
 #                                         (--enable-ra: M flag, on-link prefix fd99::/64) on the server's
 #                                         eth0, which gets fd99::2/64; only inside the lab's namespaces
+#   lab.sh up LAB --kea6 ...              as --dhcpv6, but ISC Kea (kea-dhcp6) serves the IA_NA addresses (the
+#                                         same pool, lifetimes and options, Rapid Commit allowed) and dnsmasq
+#                                         only the RAs (ra-only: on-link and autonomous prefix, no M flag)
+#   lab.sh kea6-leases LAB                Kea's DHCPv6 leases in dnsmasq's format: EXPIRY IAID IP NAME DUID
 #   lab.sh veth-pod LAB POD               a pod namespace with eth0, a veth whose peer is on br0 (as the
 #                                         bridge plugin makes it), for tests that drive a transport directly
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
@@ -147,7 +151,9 @@ start_dnsmasq() { # [START END]: the address range, the lab's default when not g
     fi
     [ -f "$DIR/ping" ] && ping=
     local v6=()
-    if [ -f "$DIR/dhcpv6" ]; then
+    if [ -f "$DIR/with-kea6" ]; then
+        v6=(--dhcp-range=$SUBNET6::,ra-only,64,2m --enable-ra)
+    elif [ -f "$DIR/dhcpv6" ]; then
         v6=(--dhcp-range=$SUBNET6::100,$SUBNET6::1ff,64,2m --enable-ra
             --dhcp-option=option6:dns-server,[$SUBNET6::53] --dhcp-option=option6:domain-search,lab.example)
     fi
@@ -183,6 +189,7 @@ cmd_up() {
             --socket-activate) touch "$DIR/socket-activate" ;;
             --kea) touch "$DIR/with-kea" ;;
             --dhcpv6) touch "$DIR/dhcpv6" ;;
+            --kea6) touch "$DIR/dhcpv6" "$DIR/with-kea6" ;;
             --no-daemon) touch "$DIR/no-daemon" ;;
             *) die "unknown flag $flag" ;;
         esac
@@ -214,6 +221,7 @@ cmd_up() {
     ip -n "$NODE" link set mv0p master br0 up
     ip -n "$NODE" link set mv0 up
     if [ -f "$DIR/with-kea" ]; then start_kea; else start_dnsmasq; fi
+    if [ -f "$DIR/with-kea6" ]; then start_kea6; fi
     [ -f "$DIR/no-daemon" ] || start_daemon
 }
 
@@ -446,6 +454,58 @@ server_lease_file() { # the file census reads, in dnsmasq's format
     fi
 }
 
+# kea-dhcp6 in the server namespace (`up LAB --kea6`), run as kea-dhcp4 is: everything in $DIR/kea6
+# (config, memfile, server DUID not persisted, log, pid and lock files), a copy of the binary.
+KEA6=${KEA6:-/usr/sbin/kea-dhcp6}
+
+kea6_config() {
+    cat <<JSON
+{"Dhcp6": {
+  "interfaces-config": {"interfaces": ["eth0"]},
+  "data-directory": "$DIR/kea6",
+  "server-id": {"type": "LLT", "persist": false},
+  "lease-database": {"type": "memfile", "persist": true, "name": "$DIR/kea6/kea6.leases", "lfc-interval": 0},
+  "preferred-lifetime": 120, "valid-lifetime": 120, "renew-timer": 60, "rebind-timer": 105,
+  "option-data": [
+    {"name": "dns-servers", "data": "$SUBNET6::53"},
+    {"name": "domain-search", "data": "lab.example"}
+  ],
+  "subnet6": [{"id": 1, "subnet": "$SUBNET6::/64", "interface": "eth0", "rapid-commit": true,
+               "pools": [{"pool": "$SUBNET6::100 - $SUBNET6::1ff"}]}],
+  "loggers": [{"name": "kea-dhcp6", "severity": "DEBUG", "debuglevel": 40,
+               "output_options": [{"output": "$DIR/kea6/kea6.log"}]}]
+}}
+JSON
+}
+
+start_kea6() {
+    [ -x "$KEA6" ] || die "no $KEA6 (testlab/scripts/install-deps.sh installs kea-dhcp6-server)"
+    mkdir -p "$DIR/kea6/run"
+    cp "$KEA6" "$DIR/kea6/kea-dhcp6"
+    kea6_config >"$DIR/kea6/kea-dhcp6.json"
+    ip netns exec "$SRV" env KEA_PIDFILE_DIR="$DIR/kea6/run" KEA_LOCKFILE_DIR="$DIR/kea6/run" \
+        "$DIR/kea6/kea-dhcp6" -c "$DIR/kea6/kea-dhcp6.json" >>"$DIR/kea6/kea6.out" 2>&1 &
+    echo $! >"$DIR/kea6.pid"
+    for _ in $(seq 1 100); do
+        grep -q 'DHCP6_STARTED' "$DIR/kea6/kea6.log" 2>/dev/null && return 0
+        kill -0 "$(cat "$DIR/kea6.pid")" 2>/dev/null \
+            || die "kea-dhcp6 exited: $(cat "$DIR/kea6/kea6.out" "$DIR/kea6/kea6.log" 2>/dev/null | tail -20)"
+        sleep 0.05
+    done
+    die "kea-dhcp6 did not start: $(tail -20 "$DIR/kea6/kea6.log" 2>/dev/null)"
+}
+
+# Kea's DHCPv6 memfile (address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,
+# prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,...): the last line of an address is its lease.
+cmd_kea6_leases() {
+    lab_vars "$1"
+    [ -f "$DIR/kea6/kea6.leases" ] || return 0
+    awk -F, 'NR > 1 { line[$1] = $0 }
+        END { for (ip in line) { split(line[ip], f, ",")
+                  if (f[3] == 0 || f[14] == 2) continue
+                  print f[4], f[8], f[1], (f[12] == "" ? "*" : f[12]), f[2] } }' "$DIR/kea6/kea6.leases" | sort -k3,3
+}
+
 cmd_start_kea() { lab_vars "$1"; start_kea; }
 cmd_stop_kea() { lab_vars "$1"; stop_pid "$DIR/kea.pid"; }
 cmd_kea_leases() { lab_vars "$1"; cat "$DIR/kea/kea.leases" 2>/dev/null || true; }
@@ -457,6 +517,7 @@ cmd_down() {
     stop_pid "$DIR/dnsmasq.pid"
     for pidfile in "$DIR"/segment-*.dnsmasq.pid; do stop_pid "$pidfile"; done # second segments' servers
     stop_pid "$DIR/kea.pid"
+    stop_pid "$DIR/kea6.pid"
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep -E "^$LAB-" || true); do
         ip netns del "$ns" 2>/dev/null || true
@@ -572,6 +633,7 @@ case $command in
     start-kea) cmd_start_kea "$@" ;;
     stop-kea) cmd_stop_kea "$@" ;;
     kea-leases) cmd_kea_leases "$@" ;;
+    kea6-leases) cmd_kea6_leases "$@" ;;
     down) cmd_down "$@" ;;
     second-server) cmd_second_server "$@" ;;
     *) die "unknown command '$command'" ;;

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The packets dnsmasq sent in the lab ({@code testdata/dhcp6}), decoded, and every truncation of them refused. */
+/** The packets dnsmasq and Kea sent in the lab ({@code testdata/dhcp6}), decoded, and every truncation of them refused. */
 class Dhcp6CapturesTest {
     private static final Path DIR = Path.of(System.getProperty("dhcp6.captures", "../testdata/dhcp6"));
     private static final Identity6 CLIENT = new Identity6(HexFormat.of().parseHex("000300015a3042ed16ac"),
@@ -26,6 +26,11 @@ class Dhcp6CapturesTest {
     private static final Identity6 RAPID_CLIENT = new Identity6(HexFormat.of().parseHex("00030001ca4c2329333b"),
             (int) 2629280568L);
     private static final byte[] SERVER = HexFormat.of().parseHex("0001000132a192af028d12c8a4ee");
+    private static final Identity6 KEA_CLIENT = new Identity6(HexFormat.of().parseHex("000300013e5fd703a642"),
+            872006367);
+    private static final Identity6 KEA_RAPID_CLIENT = new Identity6(HexFormat.of().parseHex("00030001d69220e34179"),
+            2001885888);
+    private static final byte[] KEA = HexFormat.of().parseHex("0001000132a19344ba3059cd93c1");
     private static final Instant T0 = Instant.parse("2026-12-01T14:14:08Z");
 
     private static byte[] capture(String name) throws Exception {
@@ -85,8 +90,45 @@ class Dhcp6CapturesTest {
     }
 
     @Test
+    void keaAdvertiseHasNoPreferenceSoItCountsAsZero() throws Exception {
+        Dhcp6Message m = Dhcp6Message.decode(capture("kea-advertise.hex"));
+
+        assertEquals(MessageType6.ADVERTISE, m.type());
+        Dhcp6Messages.checkAnswers(m, m.transactionId(), KEA_CLIENT);
+        assertArrayEquals(KEA, m.serverId());
+        assertEquals(0, m.preference());
+        assertEquals(List.of(Dhcp6Options.parse("fd99::100")), Dhcp6Messages.offered(m, KEA_CLIENT.iaid()));
+    }
+
+    @Test
+    void keaReplyGrantsTheAddressWithItsTimesDnsAndSearchList() throws Exception {
+        Dhcp6Message m = Dhcp6Message.decode(capture("kea-reply.hex"));
+        Dhcp6Messages.checkAnswers(m, m.transactionId(), KEA_CLIENT);
+
+        Lease6 lease = Dhcp6Messages.leaseOf(m, KEA_CLIENT.iaid(), T0);
+
+        assertEquals(Dhcp6Options.parse("fd99::100"), lease.address());
+        assertEquals(T0.plusSeconds(60), lease.renewAt());
+        assertEquals(T0.plusSeconds(105), lease.rebindAt());
+        assertEquals(T0.plusSeconds(120), lease.expiresAt());
+        assertEquals(List.of(Dhcp6Options.parse("fd99::53")), lease.dnsServers());
+        assertEquals(List.of("lab.example"), lease.searchDomains());
+        assertTrue(lease.fromServer(KEA));
+    }
+
+    @Test
+    void keaRapidCommitReplyCarriesTheRapidCommitOption() throws Exception {
+        Dhcp6Message m = Dhcp6Message.decode(capture("kea-reply-rapid-commit.hex"));
+        Dhcp6Messages.checkAnswers(m, m.transactionId(), KEA_RAPID_CLIENT);
+
+        assertTrue(m.rapidCommit());
+        assertEquals(Dhcp6Options.parse("fd99::101"), Dhcp6Messages.leaseOf(m, KEA_RAPID_CLIENT.iaid(), T0).address());
+    }
+
+    @Test
     void everyTruncationOfTheCapturesIsRefusedOrDecodesConsistently() throws Exception {
-        for (String name : List.of("dnsmasq-advertise.hex", "dnsmasq-reply.hex", "dnsmasq-reply-rapid-commit.hex")) {
+        for (String name : List.of("dnsmasq-advertise.hex", "dnsmasq-reply.hex", "dnsmasq-reply-rapid-commit.hex",
+                "kea-advertise.hex", "kea-reply.hex", "kea-reply-rapid-commit.hex")) {
             byte[] whole = capture(name);
             for (int n = 0; n < whole.length; n++) {
                 byte[] cut = Arrays.copyOf(whole, n);
