@@ -113,6 +113,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
                 Inet6Address ask = requested;
                 for (int declined = 0; ; declined++) {
                     Lease6 lease = client.acquire(socket, id, ask, deadline, log);
+                    byte[] serverMac = socket.serverMac(); // the REPLY's: later messages may come from others
                     String claimant;
                     try {
                         claimant = dadWait.isZero() ? null : socket.probe(lease.address(), dadWait.toMillis());
@@ -126,7 +127,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
                             log.fine(() -> "no Router Advertisement within " + raWait.toMillis()
                                     + " ms; the lease is a /128 without a router");
                         }
-                        serverMacs.put(key, socket.serverMac());
+                        learn(key, serverMac);
                         return new Binding6(id, ra == null ? lease : ra.applyTo(lease));
                     }
                     log.warning(Dhcp6Options.text(lease.address()) + " from server " + Duids.text(lease.serverDuid())
@@ -163,10 +164,18 @@ public final class NetnsDhcp6 implements Lease6Transport {
                 Lease6 lease = binding.lease();
                 Lease6 extended = renew ? client.renew(socket, binding.identity(), lease, true, deadline)
                         : client.rebind(socket, binding.identity(), lease, deadline);
-                serverMacs.put(key, socket.serverMac());
+                learn(key, socket.serverMac());
                 return extended;
             }
         }, null);
+    }
+
+    private void learn(LeaseKey key, byte[] serverMac) {
+        if (serverMac == null) {
+            serverMacs.remove(key);
+        } else {
+            serverMacs.put(key, serverMac);
+        }
     }
 
     @Override
