@@ -6,7 +6,8 @@
 # `make image`), umoci (builds the image), podman with runc and a static busybox (ImageLabTest runs
 # the image as the DaemonSet would, PodmanLabTest runs containers of a real runtime on DHCP; runc,
 # since crun refuses this kind of host's hybrid cgroups), yamllint (the manifest's check), procps
-# (sysctl), ISC Kea's DHCPv4 server (the lab's second server, `lab.sh up LAB --kea`) and Prometheus
+# (sysctl), ISC Kea's DHCPv4 and DHCPv6 servers (the lab's second server, `lab.sh up LAB --kea`,
+# `--kea6`) and Prometheus
 # (its promtool checks and unit-tests the alert rules in packaging/prometheus/); the packaged
 # services of Kea, Prometheus and podman are neither started nor enabled on this machine. Enough for
 # `make demo` and `make test` on a Debian 12 minbase
@@ -61,6 +62,7 @@ command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 # Packages whose services must never run here, as "package:unit[,unit...]:process"
 service_missing=()
 [ -x /usr/sbin/kea-dhcp4 ] || service_missing+=(kea-dhcp4-server:kea-dhcp4-server.service:kea-dhcp4)
+[ -x /usr/sbin/kea-dhcp6 ] || service_missing+=(kea-dhcp6-server:kea-dhcp6-server.service:kea-dhcp6)
 command -v promtool >/dev/null 2>&1 || [ -x /usr/bin/promtool ] || service_missing+=(prometheus:prometheus.service:prometheus)
 # podman's package enables its API socket and service, the restart service and the auto-update timer.
 # runc: crun (podman's default) refuses a hybrid cgroup hierarchy, which some machines have.
@@ -82,7 +84,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# --- Kea, Prometheus and podman: the lab runs kea-dhcp4 itself, inside a lab namespace, only promtool
+# --- Kea, Prometheus and podman: the lab runs kea-dhcp4 and kea-dhcp6 itself, inside a lab namespace, only promtool
 # of Prometheus is used and podman runs only as a command inside a lab's node namespace; their packaged
 # services must never run on this machine (Kea would serve DHCP on the host's own interfaces,
 # Prometheus would listen on :9090 and scrape, podman's socket would offer its API on the host). A

@@ -37,6 +37,16 @@
 #                                         leases and census read Kea's leases (in dnsmasq's format)
 #   lab.sh stop-kea LAB / start-kea LAB   (the lease file is kept)
 #   lab.sh kea-leases LAB                 Kea's own lease file (CSV: address,hwaddr,client_id,...,hostname,...)
+#   lab.sh up LAB --dhcpv6 ...            dnsmasq also serves DHCPv6 (IA_NA fd99::100 - fd99::1ff, 2 min,
+#                                         DNS fd99::53, search lab.example) and sends Router Advertisements
+#                                         (--enable-ra: M flag, on-link prefix fd99::/64) on the server's
+#                                         eth0, which gets fd99::2/64; only inside the lab's namespaces
+#   lab.sh up LAB --kea6 ...              as --dhcpv6, but ISC Kea (kea-dhcp6) serves the IA_NA addresses (the
+#                                         same pool, lifetimes and options, Rapid Commit allowed) and dnsmasq
+#                                         only the RAs (ra-only: on-link and autonomous prefix, no M flag)
+#   lab.sh kea6-leases LAB                Kea's DHCPv6 leases in dnsmasq's format: EXPIRY IAID IP NAME DUID
+#   lab.sh veth-pod LAB POD               a pod namespace with eth0, a veth whose peer is on br0 (as the
+#                                         bridge plugin makes it), for tests that drive a transport directly
 #   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
 #   lab.sh segment LAB NAME [A.B.C]       a second segment (see "Second segments" below)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
@@ -54,6 +64,7 @@ REF_CNI=${REF_CNI:-/usr/lib/cni}
 SUBNET=10.99.0
 RANGE_START=$SUBNET.100
 RANGE_END=$SUBNET.250
+SUBNET6=fd99
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 
 die() { echo "lab: $*" >&2; exit 1; }
@@ -139,6 +150,13 @@ start_dnsmasq() { # [START END]: the address range, the lab's default when not g
         start=10.99.1.1 end=10.99.15.254 mask=255.255.240.0
     fi
     [ -f "$DIR/ping" ] && ping=
+    local v6=()
+    if [ -f "$DIR/with-kea6" ]; then
+        v6=(--dhcp-range=$SUBNET6::,ra-only,64,2m --enable-ra)
+    elif [ -f "$DIR/dhcpv6" ]; then
+        v6=(--dhcp-range=$SUBNET6::100,$SUBNET6::1ff,64,2m --enable-ra
+            --dhcp-option=option6:dns-server,[$SUBNET6::53] --dhcp-option=option6:domain-search,lab.example)
+    fi
     ip netns exec "$SRV" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
         --interface=eth0 --bind-interfaces --dhcp-authoritative $ping \
         --dhcp-range="$start,$end",$mask,2m --dhcp-lease-max=5000 \
@@ -148,7 +166,7 @@ start_dnsmasq() { # [START END]: the address range, the lab's default when not g
         --dhcp-option=option:domain-search,lab.example,svc.lab.example \
         --dhcp-option=121,10.98.0.0/16,$SUBNET.1,0.0.0.0/0,$SUBNET.1 \
         --dhcp-leasefile="$DIR/dnsmasq.leases" --log-dhcp --log-facility="$DIR/dnsmasq.log" \
-        --pid-file="$DIR/dnsmasq.pidfile" &
+        --pid-file="$DIR/dnsmasq.pidfile" "${v6[@]}" &
     echo $! >"$DIR/dnsmasq.pid"
     for _ in $(seq 1 100); do
         [ -s "$DIR/dnsmasq.pidfile" ] && return 0
@@ -170,6 +188,8 @@ cmd_up() {
             --wide) touch "$DIR/wide" ;;
             --socket-activate) touch "$DIR/socket-activate" ;;
             --kea) touch "$DIR/with-kea" ;;
+            --dhcpv6) touch "$DIR/dhcpv6" ;;
+            --kea6) touch "$DIR/dhcpv6" "$DIR/with-kea6" ;;
             --no-daemon) touch "$DIR/no-daemon" ;;
             *) die "unknown flag $flag" ;;
         esac
@@ -187,10 +207,21 @@ cmd_up() {
     ip -n "$NODE" link set vsrv master br0 up
     ip -n "$SRV" addr add $SUBNET.2/$plen dev eth0
     ip -n "$SRV" link set eth0 up
+    if [ -f "$DIR/dhcpv6" ]; then
+        [ -f "$DIR/with-kea" ] && die "--dhcpv6 is served by dnsmasq; it does not go with --kea"
+        ip -n "$SRV" addr add $SUBNET6::2/64 dev eth0 nodad
+        # dnsmasq sends Router Advertisements from the link-local address: wait out its DAD
+        for _ in $(seq 1 100); do
+            [ -n "$(ip -n "$SRV" -6 addr show dev eth0 scope link)" ] \
+                && [ -z "$(ip -n "$SRV" -6 addr show dev eth0 tentative)" ] && break
+            sleep 0.05
+        done
+    fi
     ip -n "$NODE" link add mv0 type veth peer name mv0p
     ip -n "$NODE" link set mv0p master br0 up
     ip -n "$NODE" link set mv0 up
     if [ -f "$DIR/with-kea" ]; then start_kea; else start_dnsmasq; fi
+    if [ -f "$DIR/with-kea6" ]; then start_kea6; fi
     [ -f "$DIR/no-daemon" ] || start_daemon
 }
 
@@ -244,6 +275,17 @@ cmd_del() { # LAB POD PLUGIN [VERSION]
 cmd_netns() { # LAB POD: create the pod's namespace only
     lab_vars "$1"
     [ -e "/run/netns/$LAB-$2" ] || ip netns add "$LAB-$2"
+}
+
+cmd_veth_pod() { # LAB POD: a pod namespace with eth0 on br0 (veth vp-POD in the node namespace)
+    lab_vars "$1"
+    local pod=${2:-}
+    [[ $pod =~ ^[a-z0-9]{1,8}$ ]] || die "pod name '$pod': 1-8 lowercase letters or digits"
+    [ -e "/run/netns/$NODE" ] || die "lab $LAB is not up"
+    ip netns add "$LAB-$pod"
+    ip -n "$NODE" link add "vp-$pod" type veth peer name eth0 netns "$LAB-$pod"
+    ip -n "$NODE" link set "vp-$pod" master br0 up
+    ip -n "$LAB-$pod" link set lo up
 }
 
 cmd_rmns() { # LAB POD: remove a pod's namespace only (as a runtime does when the sandbox is gone)
@@ -412,6 +454,58 @@ server_lease_file() { # the file census reads, in dnsmasq's format
     fi
 }
 
+# kea-dhcp6 in the server namespace (`up LAB --kea6`), run as kea-dhcp4 is: everything in $DIR/kea6
+# (config, memfile, server DUID not persisted, log, pid and lock files), a copy of the binary.
+KEA6=${KEA6:-/usr/sbin/kea-dhcp6}
+
+kea6_config() {
+    cat <<JSON
+{"Dhcp6": {
+  "interfaces-config": {"interfaces": ["eth0"]},
+  "data-directory": "$DIR/kea6",
+  "server-id": {"type": "LLT", "persist": false},
+  "lease-database": {"type": "memfile", "persist": true, "name": "$DIR/kea6/kea6.leases", "lfc-interval": 0},
+  "preferred-lifetime": 120, "valid-lifetime": 120, "renew-timer": 60, "rebind-timer": 105,
+  "option-data": [
+    {"name": "dns-servers", "data": "$SUBNET6::53"},
+    {"name": "domain-search", "data": "lab.example"}
+  ],
+  "subnet6": [{"id": 1, "subnet": "$SUBNET6::/64", "interface": "eth0", "rapid-commit": true,
+               "pools": [{"pool": "$SUBNET6::100 - $SUBNET6::1ff"}]}],
+  "loggers": [{"name": "kea-dhcp6", "severity": "DEBUG", "debuglevel": 40,
+               "output_options": [{"output": "$DIR/kea6/kea6.log"}]}]
+}}
+JSON
+}
+
+start_kea6() {
+    [ -x "$KEA6" ] || die "no $KEA6 (testlab/scripts/install-deps.sh installs kea-dhcp6-server)"
+    mkdir -p "$DIR/kea6/run"
+    cp "$KEA6" "$DIR/kea6/kea-dhcp6"
+    kea6_config >"$DIR/kea6/kea-dhcp6.json"
+    ip netns exec "$SRV" env KEA_PIDFILE_DIR="$DIR/kea6/run" KEA_LOCKFILE_DIR="$DIR/kea6/run" \
+        "$DIR/kea6/kea-dhcp6" -c "$DIR/kea6/kea-dhcp6.json" >>"$DIR/kea6/kea6.out" 2>&1 &
+    echo $! >"$DIR/kea6.pid"
+    for _ in $(seq 1 100); do
+        grep -q 'DHCP6_STARTED' "$DIR/kea6/kea6.log" 2>/dev/null && return 0
+        kill -0 "$(cat "$DIR/kea6.pid")" 2>/dev/null \
+            || die "kea-dhcp6 exited: $(cat "$DIR/kea6/kea6.out" "$DIR/kea6/kea6.log" 2>/dev/null | tail -20)"
+        sleep 0.05
+    done
+    die "kea-dhcp6 did not start: $(tail -20 "$DIR/kea6/kea6.log" 2>/dev/null)"
+}
+
+# Kea's DHCPv6 memfile (address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,
+# prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,...): the last line of an address is its lease.
+cmd_kea6_leases() {
+    lab_vars "$1"
+    [ -f "$DIR/kea6/kea6.leases" ] || return 0
+    awk -F, 'NR > 1 { line[$1] = $0 }
+        END { for (ip in line) { split(line[ip], f, ",")
+                  if (f[3] == 0 || f[14] == 2) continue
+                  print f[4], f[8], f[1], (f[12] == "" ? "*" : f[12]), f[2] } }' "$DIR/kea6/kea6.leases" | sort -k3,3
+}
+
 cmd_start_kea() { lab_vars "$1"; start_kea; }
 cmd_stop_kea() { lab_vars "$1"; stop_pid "$DIR/kea.pid"; }
 cmd_kea_leases() { lab_vars "$1"; cat "$DIR/kea/kea.leases" 2>/dev/null || true; }
@@ -423,6 +517,7 @@ cmd_down() {
     stop_pid "$DIR/dnsmasq.pid"
     for pidfile in "$DIR"/segment-*.dnsmasq.pid; do stop_pid "$pidfile"; done # second segments' servers
     stop_pid "$DIR/kea.pid"
+    stop_pid "$DIR/kea6.pid"
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep -E "^$LAB-" || true); do
         ip netns del "$ns" 2>/dev/null || true
@@ -525,6 +620,7 @@ case $command in
     node-exec) cmd_node_exec "$@" ;;
     netns) cmd_netns "$@" ;;
     rmns) cmd_rmns "$@" ;;
+    veth-pod) cmd_veth_pod "$@" ;;
     leases) cmd_leases "$@" ;;
     census) cmd_census "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
@@ -537,6 +633,7 @@ case $command in
     start-kea) cmd_start_kea "$@" ;;
     stop-kea) cmd_stop_kea "$@" ;;
     kea-leases) cmd_kea_leases "$@" ;;
+    kea6-leases) cmd_kea6_leases "$@" ;;
     down) cmd_down "$@" ;;
     second-server) cmd_second_server "$@" ;;
     *) die "unknown command '$command'" ;;

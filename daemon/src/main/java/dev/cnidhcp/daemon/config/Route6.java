@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.config;
 
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,46 +43,9 @@ public record Route6(Inet6Address destination, int prefixLength, Inet6Address ga
         return text(destination) + "/" + prefixLength;
     }
 
-    /**
-     * An address in the text form of RFC 5952 ({@code fd99::10}, not the JDK's {@code fd99:0:0:0:0:0:0:10}):
-     * lowercase, no leading zeros, the longest run of two or more zero groups (the first of equals) as {@code ::}.
-     */
+    /** An address in the text form of RFC 5952 ({@code fd99::10}, not the JDK's {@code fd99:0:0:0:0:0:0:10}). */
     public static String text(Inet6Address address) {
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        return Dhcp6Options.text(address);
     }
 
     /** Whether {@code dst} names an IPv6 network (contains a colon), so that {@link #parse} is the parser for it. */

@@ -27,6 +27,11 @@ public record Identity6(byte[] duid, int iaid) {
         return duid.clone();
     }
 
+    /** Whether {@code other} (a CLIENTID option's payload) is this DUID. */
+    public boolean hasDuid(byte[] other) {
+        return Arrays.equals(duid, other);
+    }
+
     /** The DUID in hex, for logs and listings. */
     public String duidText() {
         return HexFormat.of().formatHex(duid);

@@ -69,6 +69,17 @@ public record Lease6(Inet6Address address, int prefixLength, Inet6Address router
         return serverDuid.clone();
     }
 
+    /** Whether {@code duid} (a SERVERID option's payload) names this lease's server. */
+    public boolean fromServer(byte[] duid) {
+        return Arrays.equals(serverDuid, duid);
+    }
+
+    /** This lease with what the link's Router Advertisement said (prefix length, default router or null). */
+    public Lease6 withLink(int length, Inet6Address defaultRouter) {
+        return new Lease6(address, length, defaultRouter, serverDuid, serverUnicast, dnsServers, searchDomains,
+                renewalTime, rebindingTime, preferredLifetime, validLifetime, acquired);
+    }
+
     /** The same lease acquired at {@code other} (records keep wall time, the machine its own timeline). */
     public Lease6 withAcquired(Instant other) {
         return new Lease6(address, prefixLength, router, serverDuid, serverUnicast, dnsServers, searchDomains,
@@ -105,7 +116,7 @@ public record Lease6(Inet6Address address, int prefixLength, Inet6Address router
 
     /** The address with its prefix length, e.g. {@code fd99::1234/64}. */
     public String cidr() {
-        return address.getHostAddress() + "/" + prefixLength;
+        return Dhcp6Options.text(address) + "/" + prefixLength;
     }
 
     private static Duration min(Duration a, Duration b) {

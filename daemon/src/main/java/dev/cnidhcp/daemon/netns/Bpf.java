@@ -34,6 +34,27 @@ final class Bpf {
         };
     }
 
+    /**
+     * IPv6 without extension headers: UDP to destination {@code port}, or the ICMPv6 Neighbor
+     * Discovery messages a DHCPv6 client reads (Router Advertisement 134, Neighbor Solicitation 135
+     * and Advertisement 136). Offsets: next header 6, hop limit 7, upper layer from 40.
+     */
+    static int[][] ipv6ClientPackets(int port) {
+        return new int[][] {
+            {0x30, 0, 0, 6},          // 0 ldb [6]          (next header)
+            {0x15, 0, 2, 17},         // 1 jeq #17 (UDP)    else 4
+            {0x28, 0, 0, 42},         // 2 ldh [42]         (UDP destination port)
+            {0x15, 5, 6, port},       // 3 jeq #port        -> 9 accept, else 10 drop
+            {0x15, 0, 5, 58},         // 4 jeq #58 (ICMPv6) else 10 drop
+            {0x30, 0, 0, 40},         // 5 ldb [40]         (ICMPv6 type)
+            {0x15, 2, 0, 134},        // 6 jeq #134         -> 9
+            {0x15, 1, 0, 135},        // 7 jeq #135         -> 9
+            {0x15, 0, 1, 136},        // 8 jeq #136         else 10
+            {0x06, 0, 0, ACCEPT},     // 9 ret              accept
+            {0x06, 0, 0, 0},          // 10 ret #0          drop
+        };
+    }
+
     /** ARP whose sender or target protocol address is {@code address} (what a conflict check reads). */
     static int[][] arpAbout(Inet4Address address) {
         int a = ByteBuffer.wrap(address.getAddress()).getInt();

@@ -34,6 +34,7 @@ public interface LibC {
     int SOCK_CLOEXEC = 0x80000;
     int ETH_P_IP = 0x0800;
     int ETH_P_ARP = 0x0806;
+    int ETH_P_IPV6 = 0x86DD;
     /** sll_pkttype of a frame this host sent (packet sockets see those too). */
     int PACKET_OUTGOING = 4;
     int EFD_CLOEXEC = 0x80000;

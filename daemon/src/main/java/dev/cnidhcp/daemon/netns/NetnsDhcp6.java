@@ -1,0 +1,340 @@
+package dev.cnidhcp.daemon.netns;
+
+import dev.cnidhcp.daemon.dhcp.ClientIdentity;
+import dev.cnidhcp.daemon.dhcp.NoLeaseException;
+import dev.cnidhcp.daemon.dhcp6.Binding6;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Client;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Transport;
+import dev.cnidhcp.daemon.dhcp6.Duids;
+import dev.cnidhcp.daemon.dhcp6.Identity6;
+import dev.cnidhcp.daemon.dhcp6.Lease6;
+import dev.cnidhcp.daemon.dhcp6.NeighborDiscovery;
+import dev.cnidhcp.daemon.dhcp6.RouterAdvertisement;
+import dev.cnidhcp.daemon.lease.Attachment;
+import dev.cnidhcp.daemon.lease.AttachmentGoneException;
+import dev.cnidhcp.daemon.lease.Lease6Transport;
+import dev.cnidhcp.daemon.lease.LeaseKey;
+import dev.cnidhcp.daemon.log.AttachmentLog;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * DHCPv6 exchanges inside pod namespaces, each on a {@link Packet6Socket} on the pod's interface,
+ * from its link-local address (the kernel's, tentative or not, else the MAC's EUI-64 one), so none
+ * waits for the kernel's duplicate address detection or depends on the interface's IPv6 addresses.
+ *
+ * <p>Acquisition: the link is brought up, a Router Solicitation goes out, then the exchange
+ * ({@link Dhcp6Client#acquire}); the granted address is probed by duplicate address detection
+ * (RFC 4862, one Neighbor Solicitation from :: and {@code dadWait} of listening; none when zero)
+ * and DECLINEd when another node claims it (at most {@link #MAX_DECLINES} in a row); then the
+ * Router Advertisement heard, or awaited until {@code raWait} after the solicitation, gives the
+ * prefix length and the default router ({@link RouterAdvertisement#applyTo}).
+ *
+ * <p>Renewals unicast to the server's Server Unicast address when it gave one (in a frame to the
+ * MAC it last answered from), else multicast; rebinding multicasts. Releases leave from the pod's
+ * interface when it exists; when it is gone, from the runtime's namespace by a kernel UDP socket to
+ * the Server Unicast address, the only one routable from there (without it the release cannot be
+ * sent and the server keeps the lease until its valid lifetime ends).
+ *
+ * <p>Every call runs on a fresh thread inside the namespace ({@link Namespaces#call}); the sockets
+ * live only as long as the call. A lease that an acquisition obtains after its caller gave up is
+ * released from the namespace thread. The MAC each server answered from is kept per attachment.
+ */
+public final class NetnsDhcp6 implements Lease6Transport {
+    private static final Logger LOG = Logger.getLogger(NetnsDhcp6.class.getName());
+    private static final Duration LINK_WAIT = Duration.ofSeconds(3);
+    private static final Duration SHORT_CALL = Duration.ofSeconds(3);
+    /** RFC 4861 10: a router delays a solicited advertisement by up to 0.5 s (MAX_RA_DELAY_TIME). */
+    public static final Duration RA_WAIT = Duration.ofSeconds(1);
+    static final int MAX_DECLINES = 3;
+
+    private final Dhcp6Client client;
+    private final Clock clock;
+    private final Duration raWait;
+    private final Duration dadWait;
+    private final Map<LeaseKey, byte[]> serverMacs = new ConcurrentHashMap<>();
+
+    /**
+     * @param raWait  how long after the Router Solicitation an advertisement is awaited
+     * @param dadWait how long the duplicate address probe listens ({@link #dadWaitFor}); zero: no probe
+     */
+    public NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait) {
+        this.client = client;
+        this.clock = clock;
+        this.raWait = raWait;
+        this.dadWait = dadWait;
+    }
+
+    /**
+     * The probe's wait for the daemon's {@code -arpcheck}: none with OFF, 100 ms with FAST (one
+     * probe, as the ARP check), RFC 4862's RetransTimer of 1 s with FULL.
+     */
+    public static Duration dadWaitFor(ArpCheck check) {
+        return switch (check) {
+            case OFF -> Duration.ZERO;
+            case FAST -> Duration.ofMillis(100);
+            case FULL -> Duration.ofSeconds(1);
+        };
+    }
+
+    @Override
+    public Binding6 acquire(Attachment a, Inet6Address requested, Instant deadline) throws IOException, NoLeaseException {
+        LeaseKey key = a.key();
+        String ifname = key.ifname();
+        AttachmentLog log = logOf(key);
+        return inNamespace(a.netns(), ifname, deadline, handle -> {
+            int index = requireInterface(a);
+            byte[] mac = Links.mac(ifname);
+            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), millisUntil(deadline) * 1_000_000L);
+            if (!Links.bringUp(ifname, linkDeadline)) {
+                log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
+            }
+            Identity6 id = identity(a, mac);
+            try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
+                long raDeadline = System.nanoTime() + raWait.toNanos();
+                socket.solicitRouters();
+                Inet6Address ask = requested;
+                for (int declined = 0; ; declined++) {
+                    Lease6 lease = client.acquire(socket, id, ask, deadline, log);
+                    byte[] serverMac = socket.serverMac(); // the REPLY's: later messages may come from others
+                    String claimant;
+                    try {
+                        claimant = dadWait.isZero() ? null : socket.probe(lease.address(), dadWait.toMillis());
+                    } catch (IOException | RuntimeException e) {
+                        releaseQuietly(socket, id, lease, log, "the duplicate address probe failed: " + e.getMessage());
+                        throw e;
+                    }
+                    if (claimant == null) {
+                        RouterAdvertisement ra = socket.awaitRouterAdvertisement(raDeadline);
+                        if (ra == null) {
+                            log.fine(() -> "no Router Advertisement within " + raWait.toMillis()
+                                    + " ms; the lease is a /128 without a router");
+                        }
+                        learn(key, serverMac);
+                        return new Binding6(id, ra == null ? lease : ra.applyTo(lease));
+                    }
+                    log.warning(Dhcp6Options.text(lease.address()) + " from server " + Duids.text(lease.serverDuid())
+                            + " is in use by " + claimant + " (duplicate address detection); sending DECLINE");
+                    client.decline(socket, id, lease, shortDeadline());
+                    if (declined + 1 >= MAX_DECLINES) {
+                        throw new NoLeaseException("every IPv6 address granted was in use by another node (last: "
+                                + Dhcp6Options.text(lease.address()) + " at " + claimant + ")");
+                    }
+                    ask = null;
+                }
+            }
+        }, binding -> releaseOrphan(a, binding, log));
+    }
+
+    @Override
+    public Lease6 renew(Attachment a, Binding6 binding, Instant deadline) throws IOException, NoLeaseException {
+        return extend(a, binding, deadline, true);
+    }
+
+    @Override
+    public Lease6 rebind(Attachment a, Binding6 binding, Instant deadline) throws IOException, NoLeaseException {
+        return extend(a, binding, deadline, false);
+    }
+
+    private Lease6 extend(Attachment a, Binding6 binding, Instant deadline, boolean renew)
+            throws IOException, NoLeaseException {
+        LeaseKey key = a.key();
+        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
+            int index = requireInterface(a);
+            byte[] mac = Links.mac(key.ifname());
+            try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(key.ifname(), mac), handle)) {
+                socket.knowServerMac(serverMacs.get(key));
+                Lease6 lease = binding.lease();
+                Lease6 extended = renew ? client.renew(socket, binding.identity(), lease, true, deadline)
+                        : client.rebind(socket, binding.identity(), lease, deadline);
+                learn(key, socket.serverMac());
+                return extended;
+            }
+        }, null);
+    }
+
+    private void learn(LeaseKey key, byte[] serverMac) {
+        if (serverMac == null) {
+            serverMacs.remove(key);
+        } else {
+            serverMacs.put(key, serverMac);
+        }
+    }
+
+    @Override
+    public String release6(Attachment a, Binding6 binding, Path fallbackNetns) throws IOException {
+        LeaseKey key = a.key();
+        String ifname = key.ifname();
+        IOException podProblem = null;
+        byte[] serverMac = serverMacs.remove(key);
+        if (a.netns() != null && Files.exists(a.netns())) {
+            try {
+                Boolean sent = shortCall(a.netns(), ifname, handle -> {
+                    int index = Links.index(ifname);
+                    if (index == 0) {
+                        return false;
+                    }
+                    byte[] mac = Links.mac(ifname);
+                    try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
+                        socket.knowServerMac(serverMac);
+                        boolean confirmed = client.release(socket, binding.identity(), binding.lease(), shortDeadline());
+                        if (!confirmed) {
+                            logOf(key).fine(() -> "no REPLY to RELEASE of " + binding.lease().cidr());
+                        }
+                    }
+                    return true;
+                });
+                if (sent) {
+                    return "the pod's namespace " + a.netns();
+                }
+            } catch (IOException e) {
+                podProblem = e;
+            }
+        }
+        Inet6Address unicast = binding.lease().serverUnicast();
+        if (fallbackNetns == null || unicast == null) {
+            throw new IOException("the pod's interface " + ifname + " is gone"
+                    + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")")
+                    + (fallbackNetns == null ? " and the caller's namespace is unknown"
+                    : " and the server gave no unicast address to send the RELEASE to"));
+        }
+        shortCall(fallbackNetns, ifname, handle -> {
+            sendReleaseByUdp(binding, unicast);
+            return null;
+        });
+        return "the runtime's namespace " + fallbackNetns;
+    }
+
+    @Override
+    public List<Inet6Address> interfaceAddresses6(Attachment a) throws IOException {
+        return shortCall(a.netns(), a.key().ifname(), handle -> {
+            requireInterface(a);
+            return IfInet6.of(a.key().ifname()).stream().filter(e -> !e.linkLocal())
+                    .map(IfInet6.Entry::address).toList();
+        });
+    }
+
+    /**
+     * The attachment's identity: DUID-LL of the MAC, or, when the client identifier is not the
+     * default one (a template was set), the DUID derived from it ({@link Duids#identity}).
+     */
+    static Identity6 identity(Attachment a, byte[] mac) {
+        LeaseKey key = a.key();
+        byte[] clientId = a.clientId();
+        byte[] standard = ClientIdentity.defaultClientId(key.containerId(), key.networkName(), key.ifname());
+        return Duids.identity(key.containerId(), key.networkName(), key.ifname(), mac,
+                Arrays.equals(clientId, standard) ? null : clientId);
+    }
+
+    /** The interface's link-local address as the kernel has it (tentative or not), else the MAC's EUI-64 one. */
+    private static Inet6Address linkLocal(String ifname, byte[] mac) throws IOException {
+        for (IfInet6.Entry e : IfInet6.of(ifname)) {
+            if (e.linkLocal() && (e.flags() & IfInet6.DAD_FAILED) == 0) {
+                return e.address();
+            }
+        }
+        return NeighborDiscovery.linkLocal(mac);
+    }
+
+    /** A RELEASE by a kernel UDP socket from another namespace, to the server's unicast address; no REPLY awaited. */
+    private void sendReleaseByUdp(Binding6 binding, Inet6Address unicast) throws IOException {
+        byte[] message = dev.cnidhcp.daemon.dhcp6.Dhcp6Messages.release(
+                java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000000), binding.identity(),
+                binding.lease(), 0).encode();
+        try (DatagramSocket udp = new DatagramSocket()) {
+            udp.send(new DatagramPacket(message, message.length, new InetSocketAddress(unicast, Dhcp6Transport.SERVER_PORT)));
+        }
+    }
+
+    private void releaseOrphan(Attachment a, Binding6 binding, AttachmentLog log) throws IOException {
+        serverMacs.remove(a.key());
+        int index = requireInterface(a);
+        byte[] mac = Links.mac(a.key().ifname());
+        try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(a.key().ifname(), mac),
+                TaskHandle.uncancellable())) {
+            client.release(socket, binding.identity(), binding.lease(), shortDeadline());
+        }
+        log.warning("the IPv6 lease " + binding.lease().cidr() + " came after its caller stopped waiting;"
+                + " released it (RELEASE)");
+    }
+
+    private void releaseQuietly(Packet6Socket socket, Identity6 id, Lease6 lease, AttachmentLog log, String why) {
+        try {
+            client.release(socket, id, lease, shortDeadline());
+            log.warning(why + "; released " + lease.cidr() + " (RELEASE)");
+        } catch (IOException | RuntimeException e) {
+            log.warning(why + "; releasing " + lease.cidr() + " failed too: " + e.getMessage());
+        }
+    }
+
+    private static AttachmentLog logOf(LeaseKey key) {
+        return new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
+    }
+
+    private static int requireInterface(Attachment a) throws IOException {
+        int index = Links.index(a.key().ifname());
+        if (index == 0) {
+            throw new AttachmentGoneException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
+        }
+        return index;
+    }
+
+    private <T> T shortCall(Path netns, String ifname, Namespaces.Task<T> task) throws IOException {
+        try {
+            return inNamespace(netns, ifname, shortDeadline(), task, null);
+        } catch (NoLeaseException e) {
+            throw new AssertionError("a short namespace task does not acquire leases", e);
+        }
+    }
+
+    private Instant shortDeadline() {
+        return clock.instant().plus(SHORT_CALL);
+    }
+
+    private long millisUntil(Instant deadline) {
+        return Math.max(0, deadline.toEpochMilli() - clock.millis());
+    }
+
+    /** Runs a task in a namespace, unwrapping what it threw (as {@code NetnsDhcp} does). */
+    private <T> T inNamespace(Path netns, String ifname, Instant deadline, Namespaces.Task<T> task,
+                              Namespaces.Orphan<? super T> orphan) throws IOException, NoLeaseException {
+        if (netns == null) {
+            throw new IOException("no network namespace given");
+        }
+        if (!Files.exists(netns)) {
+            throw new AttachmentGoneException("network namespace " + netns + " no longer exists");
+        }
+        long waitMillis = millisUntil(deadline) + 2_000;
+        try {
+            return Namespaces.call(netns, ifname + "-v6", waitMillis, task, orphan);
+        } catch (IOException e) {
+            if (e.getCause() instanceof NoLeaseException nle) {
+                throw nle;
+            }
+            throw e;
+        } catch (TimeoutException e) {
+            throw new IOException("no result from namespace " + netns + " within " + waitMillis
+                    + " ms; the exchange was cancelled");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while working in " + netns);
+        }
+    }
+}
