@@ -17,7 +17,8 @@ import dev.cnidhcp.daemon.lease.LeaseJournal;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
-import dev.cnidhcp.daemon.lease.NoDhcp6;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Client;
+import dev.cnidhcp.daemon.netns.NetnsDhcp6;
 import dev.cnidhcp.daemon.lease.WallTimeJournal;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.metrics.MetricsAddress;
@@ -112,7 +113,7 @@ public final class Daemon implements AutoCloseable {
         LeaseJournal journal = new WallTimeJournal(store != null ? store : unusableStateDir(options.stateDir()),
                 timeline);
         leases = new LeaseManager(new LeaseContext(network, timers, clock, options.timeout(), options.resendMax(),
-                journal, metrics, new SplittableRandom(), dhcp6Transport()));
+                journal, metrics, new SplittableRandom(), dhcp6Transport(clock, options)));
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
         status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline,
@@ -127,12 +128,13 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The DHCPv6 exchanges on pod interfaces. This build has no DHCPv6 client yet: every exchange is
-     * refused ({@link NoDhcp6}), so an ADD with {@code ipam.dhcpv6} fails with code 100 saying so and
-     * holds nothing. The one place to construct the client (e.g. {@code new NetnsDhcp6(...)}) once it exists.
+     * The DHCPv6 exchanges on pod interfaces: the RFC 8415 client with Rapid Commit asked for, the
+     * Router Advertisement waited for {@link NetnsDhcp6#RA_WAIT} at most, and the duplicate address
+     * check as long as {@code -arpcheck} says.
      */
-    private static Lease6Transport dhcp6Transport() {
-        return new NoDhcp6();
+    private static Lease6Transport dhcp6Transport(Clock clock, DaemonOptions options) {
+        return new NetnsDhcp6(new Dhcp6Client(clock, true), clock, NetnsDhcp6.RA_WAIT,
+                NetnsDhcp6.dadWaitFor(options.arpCheck()));
     }
 
     /** The -socketgroup gid, or none; an unknown name stops the daemon (the operator asked for that group). */
