@@ -39,8 +39,10 @@ public final class ResultRenderer {
      * The result of an attachment's leases: {@code lease} (IPv4, or null for an IPv6-only attachment)
      * and {@code lease6} (or null without DHCPv6), in one {@code ips} list, IPv4 first. The IPv6 entry
      * has the Router Advertisement's prefix length and router as its gateway when one was learnt (else
-     * /128 and no gateway); its routes are {@code ::/0} via that router, then the IPv6 entries of
-     * {@code ipam.routes}. Name servers and search domains of both leases are merged, IPv4's first,
+     * /128 and no gateway); its routes are the IPv6 entries of {@code ipam.routes} only: the default
+     * route via that router is the pod's kernel's to take from the same Router Advertisement
+     * ({@code accept_ra}, on in a new namespace), and a main plugin that added it too would fail the
+     * ADD ("file exists"). Name servers and search domains of both leases are merged, IPv4's first,
      * without repeats. Results of 0.1.0/0.2.0 carry IPv4 only: an IPv6 lease there is a caller bug
      * (the handler refuses such an ADD with error 1 before any lease is taken).
      */
@@ -91,7 +93,7 @@ public final class ResultRenderer {
                 finish(routeNode(array, r), r.gateway() == null, v110, config);
             }
             if (lease6 != null) {
-                for (Route6 r : routes6(lease6, router, config)) {
+                for (Route6 r : routes6(config)) {
                     ObjectNode route = array.addObject();
                     route.put("dst", r.cidr());
                     if (r.gateway() != null) {
@@ -111,12 +113,9 @@ public final class ResultRenderer {
         return root.toString();
     }
 
-    /** The IPv6 routes: {@code ::/0} via the router when known, then the config's (no default one when suppressed). */
-    private static List<Route6> routes6(Lease6 lease6, Inet6Address router, IpamConfig config) {
+    /** The IPv6 routes: the config's (no default one when suppressed); the RA's router is the kernel's to route by. */
+    private static List<Route6> routes6(IpamConfig config) {
         List<Route6> out = new ArrayList<>();
-        if (router != null) {
-            out.add(Route6.defaultVia(router));
-        }
         for (Route6 r : config.routes6()) {
             if (!(config.suppress().gateway() && r.prefixLength() == 0)) {
                 out.add(r);
