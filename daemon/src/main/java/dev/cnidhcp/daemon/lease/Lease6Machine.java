@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp6.Binding6;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
 import dev.cnidhcp.daemon.dhcp6.Lease6;
 import dev.cnidhcp.daemon.log.AttachmentLog;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
@@ -314,7 +315,7 @@ public final class Lease6Machine {
             }
             events.acquisitionFailed();
             Instant next = clock.instant().plus(backoff);
-            log.warning("still no DHCPv6 lease for " + podAddress.getHostAddress() + " (" + describe(e)
+            log.warning("still no DHCPv6 lease for " + Dhcp6Options.text(podAddress) + " (" + describe(e)
                     + "); next attempt in " + backoff.toSeconds() + " s");
             backoff = RetryPolicy.nextBackoff(backoff, context.backoffMax());
             schedule(next, null, this::acquireAttempt);
@@ -379,7 +380,7 @@ public final class Lease6Machine {
         }
         Inet6Address leased = view.binding().lease().address();
         if (expected != null && !expected.equals(leased)) {
-            throw new CheckFailedException("prevResult names " + expected.getHostAddress() + " but the DHCPv6 lease of "
+            throw new CheckFailedException("prevResult names " + Dhcp6Options.text(expected) + " but the DHCPv6 lease of "
                     + key + " is " + view.binding().lease().cidr());
         }
         List<Inet6Address> onInterface;
@@ -391,8 +392,8 @@ public final class Lease6Machine {
         }
         if (!onInterface.contains(leased)) {
             throw new CheckFailedException(attachment.key().ifname() + " in " + attachment.netns() + " does not carry"
-                    + " the leased " + leased.getHostAddress() + " (it has " + (onInterface.isEmpty() ? "no IPv6 address"
-                    : onInterface.stream().map(Inet6Address::getHostAddress).toList()) + ")");
+                    + " the leased " + Dhcp6Options.text(leased) + " (it has " + (onInterface.isEmpty() ? "no IPv6 address"
+                    : onInterface.stream().map(Dhcp6Options::text).toList()) + ")");
         }
     }
 
@@ -478,7 +479,7 @@ public final class Lease6Machine {
             podAddress = lease.address();
         }
         problem = lease.address().equals(podAddress) ? ""
-                : "the server gave " + lease.cidr() + " but the pod has " + podAddress.getHostAddress();
+                : "the server gave " + lease.cidr() + " but the pod has " + Dhcp6Options.text(podAddress);
         if (record) {
             recorder.bound(acquired, how);
         }
@@ -500,7 +501,7 @@ public final class Lease6Machine {
         lost = true;
         events.lost();
         log.severe("LOST " + lease.cidr() + " (" + why + "); the pod must not use it any more; trying to get "
-                + podAddress.getHostAddress() + " back");
+                + Dhcp6Options.text(podAddress) + " back");
         state = State.INIT;
         backoff = RetryPolicy.FIRST_BACKOFF;
         acquireAttempt();
@@ -514,9 +515,9 @@ public final class Lease6Machine {
         if (binding != null && !lost && attachment.releaseOnDel()) {
             try {
                 String from = net.release6(attachment, binding, attachment.runtimeNetns());
-                log.info("released " + binding.lease().address().getHostAddress() + " (sent from " + from + ")");
+                log.info("released " + Dhcp6Options.text(binding.lease().address()) + " (sent from " + from + ")");
             } catch (IOException | RuntimeException e) {
-                log.warning("cannot release " + binding.lease().address().getHostAddress() + ": " + describe(e)
+                log.warning("cannot release " + Dhcp6Options.text(binding.lease().address()) + ": " + describe(e)
                         + "; the server reclaims it when its valid lifetime ends");
             }
         }

@@ -6,6 +6,7 @@ import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.time.Scheduler;
 
 import dev.cnidhcp.daemon.dhcp6.Binding6;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -486,7 +487,7 @@ public final class LeaseManager {
     private void delete6(Lease6Machine machine, Path runtimeNetns) throws IOException {
         LeaseKey key = machine.attachment().key();
         Binding6 held = machine.view().binding();
-        String address = held == null ? "nothing" : held.lease().address().getHostAddress();
+        String address = held == null ? "nothing" : Dhcp6Options.text(held.lease().address());
         try {
             String from = machine.stop(runtimeNetns);
             log(key).info(from != null ? "released " + address + " (sent from " + from + ")"
