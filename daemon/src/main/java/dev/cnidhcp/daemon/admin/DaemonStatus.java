@@ -166,8 +166,8 @@ public final class DaemonStatus {
     /** The DHCPv6 leases by state; lost ones are a warning (their pods keep IPv4, CHECK fails). */
     private static ObjectNode leases6(Lease6Tally v6, ArrayNode warnings) {
         if (v6.lost() > 0) {
-            warnings.add(v6.lost() + " DHCPv6 lease(s) lost and being regained (their pods' IPv6 addresses are no"
-                    + " longer valid; IPv4 is unaffected): see 'dhcp leases'");
+            warnings.add(v6.lost() + " DHCPv6 lease(s) lost and being regained (their pods may no longer use those"
+                    + " IPv6 addresses; IPv4 is unaffected): see 'dhcp leases'");
         }
         ObjectNode counts = JSON.createObjectNode().put("total", v6.total());
         ObjectNode states = counts.putObject("byState");
