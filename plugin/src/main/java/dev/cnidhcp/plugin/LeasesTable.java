@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code dhcp leases} for people: one row per lease (container, network, interface, namespace,
- * address, server, state, expiry in local time and the seconds left), columns as wide as their
- * widest cell.
+ * {@code dhcp leases} for people: one row per lease (container, network, interface, family,
+ * namespace, address, server, state, expiry in local time and the seconds left), columns as wide as
+ * their widest cell. A DHCPv6 lease is a row of its own ({@code ipv6}), after its attachment's IPv4
+ * one, its server the server's DUID and its expiry the end of its valid lifetime; a lease without
+ * a family (from a daemon older than DHCPv6) is {@code ipv4}.
  */
 final class LeasesTable {
-    private static final String[] HEADER = {"CONTAINER", "NETWORK", "IFNAME", "NETNS", "ADDRESS", "SERVER", "STATE",
+    private static final String[] HEADER = {"CONTAINER", "NETWORK", "IFNAME", "FAMILY", "NETNS", "ADDRESS", "SERVER", "STATE",
         "EXPIRES", "REMAINING"};
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -72,7 +74,8 @@ final class LeasesTable {
             long left = expiry.getEpochSecond() - now.getEpochSecond();
             remaining = left > 0 ? left + "s" : "expired";
         }
-        return new String[] {text(lease, "container"), text(lease, "network"), text(lease, "ifname"),
+        String family = lease.get("family") instanceof String f && !f.isEmpty() ? f : "ipv4";
+        return new String[] {text(lease, "container"), text(lease, "network"), text(lease, "ifname"), family,
             text(lease, "netns"), text(lease, "address"), text(lease, "server"), state, expires, remaining};
     }
 

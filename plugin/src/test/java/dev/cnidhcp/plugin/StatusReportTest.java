@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusReportTest {
@@ -103,5 +104,48 @@ class StatusReportTest {
 
         assertTrue(report.render(some).contains("  excluded ranges  10.96.0.0/12, 192.168.0.0/16\n"), report.render(some));
         assertTrue(report.render(none).contains("  excluded ranges  none (-exclude not given)\n"), report.render(none));
+    }
+
+    @Test
+    void dhcpv6LeasesAreCountedOnLinesOfTheirOwnWithTheirServersByDuid() throws Exception {
+        Map<?, ?> s = status("{\"healthy\":true,\"problems\":[],\"warnings\":[\"1 DHCPv6 lease(s) lost and being"
+                + " regained\"],\"socket\":{\"path\":\"/s\",\"present\":true},"
+                + "\"stateDir\":{\"path\":\"/d\",\"writable\":true,\"error\":\"\"},"
+                + "\"leases\":{\"total\":2,\"byState\":{\"bound\":2},\"lost\":0,\"initReboot\":0},"
+                + "\"leases6\":{\"total\":3,\"byState\":{\"init\":1,\"soliciting\":0,\"bound\":2,\"confirming\":0},"
+                + "\"lost\":1,\"confirming\":0},\"lastAcquisitionFailure\":null,"
+                + "\"networks\":{\"labnet\":{\"leases\":2,\"leases6\":2,\"noOffer\":0,\"naks\":0,\"lastFailure\":null}},"
+                + "\"servers\":{\"10.99.0.2\":2},\"servers6\":{\"00:03:00:01:02:00:00:00:00:02\":2}}");
+
+        assertEquals(String.join("\n",
+                "healthy",
+                "  socket           /s: present",
+                "  state directory  /d: writable",
+                "  leases           2: bound 2",
+                "  lost             0 (in init-reboot: 0)",
+                "  DHCPv6 leases    3: init 1, bound 2",
+                "  DHCPv6 lost      1 (in confirming: 0)",
+                "  last failure     none",
+                "  network labnet: leases 2, DHCPv6 leases 2, no offer 0, naks 0",
+                "  servers          10.99.0.2: 2 lease(s)",
+                "  DHCPv6 servers   00:03:00:01:02:00:00:00:00:02: 2 lease(s)",
+                "  warning: 1 DHCPv6 lease(s) lost and being regained",
+                ""), report.render(s));
+    }
+
+    @Test
+    void aNodeWithoutDhcpv6LeasesHasNoDhcpv6Lines() throws Exception {
+        Map<?, ?> s = status("{\"healthy\":true,\"problems\":[],\"warnings\":[],"
+                + "\"socket\":{\"path\":\"/s\",\"present\":true},\"stateDir\":{\"path\":\"/d\",\"writable\":true},"
+                + "\"leases\":{\"total\":1,\"byState\":{\"bound\":1},\"lost\":0,\"initReboot\":0},"
+                + "\"leases6\":{\"total\":0,\"byState\":{\"bound\":0},\"lost\":0,\"confirming\":0},"
+                + "\"lastAcquisitionFailure\":null,"
+                + "\"networks\":{\"labnet\":{\"leases\":1,\"leases6\":0,\"noOffer\":0,\"naks\":0,\"lastFailure\":null}},"
+                + "\"servers\":{\"10.99.0.2\":1},\"servers6\":{}}");
+
+        String text = report.render(s);
+
+        assertFalse(text.contains("DHCPv6"), text);
+        assertTrue(text.contains("  network labnet: leases 1, no offer 0, naks 0\n"), text);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cnidhcp.daemon.lease.Lease6Machine;
 import dev.cnidhcp.daemon.lease.LeaseMachine;
 import dev.cnidhcp.daemon.lease.LeaseManager;
 import dev.cnidhcp.daemon.lease.LeaseView;
@@ -34,13 +35,19 @@ import java.util.TreeSet;
  *
  * <p>Shape: {@code {"healthy":true,"problems":[],"warnings":[],"time":"...","socket":{"path":"...",
  * "present":true},"stateDir":{"path":"...","writable":true,"error":""},"leases":{"total":N,
- * "byState":{"bound":N,...},"lost":N,"initReboot":N},"lastAcquisitionFailure":{"at":"...",
- * "attachment":"...","message":"..."},"networks":{"NAME":{"leases":N,"noOffer":N,"naks":N,
- * "lastFailure":{"at":"...","message":"..."},"lastAdded":"..."}},"servers":{"ADDRESS":N},"exclude":["10.96.0.0/12",...]}} ({@code lastAcquisitionFailure}
+ * "byState":{"bound":N,...},"lost":N,"initReboot":N},"leases6":{"total":N,"byState":{"bound":N,...},
+ * "lost":N,"confirming":N},"lastAcquisitionFailure":{"at":"...",
+ * "attachment":"...","message":"..."},"networks":{"NAME":{"leases":N,"leases6":N,"noOffer":N,"naks":N,
+ * "lastFailure":{"at":"...","message":"..."},"lastAdded":"..."}},"servers":{"ADDRESS":N},
+ * "servers6":{"DUID":N},"exclude":["10.96.0.0/12",...]}} ({@code lastAcquisitionFailure}
  * and a network's {@code lastFailure} are null when none failed; {@code lastAdded}, when an ADD last
  * obtained a new lease on it, is null before the first). {@code networks} has every CNI network
  * that holds a lease or had something counted; {@code leases} there and {@code servers} (by server
- * identifier) count the leases granted and not lost. A network whose acquisition ended without any
+ * identifier) count the leases granted and not lost. {@code leases} counts the IPv4 leases,
+ * {@code leases6} the DHCPv6 ones (its states are {@code Lease6Machine.State}'s; {@code confirming}:
+ * recorded leases being confirmed with REBIND after a restart); a network's {@code leases6} and
+ * {@code servers6} (by server DUID, colon hex) count the DHCPv6 leases granted and not lost. Lost
+ * DHCPv6 leases are a warning, as lost IPv4 ones. A network whose acquisition ended without any
  * offer in the last {@link #RECENT} is a warning (its pool may be exhausted). Never waits for an
  * exchange. {@code exclude} lists the daemon's {@code -exclude} ranges, empty when none.
  */
@@ -90,15 +97,20 @@ public final class DaemonStatus {
         ArrayNode problems = JSON.createArrayNode();
         ArrayNode warnings = JSON.createArrayNode();
         ObjectNode details = JSON.createObjectNode();
+        Lease6Tally v6 = Lease6Tally.of(leases.views6());
         details.put("time", LeaseListing.rfc3339(timeline.wall().instant()));
         details.set("socket", socket(problems));
         details.set("stateDir", stateDir(problems));
         details.set("leases", leases(warnings));
+        details.set("leases6", leases6(v6, warnings));
         details.set("lastAcquisitionFailure", lastFailure(warnings));
-        details.set("networks", networks(warnings));
+        details.set("networks", networks(v6, warnings));
         ObjectNode servers = JSON.createObjectNode();
         leases.countByServer().forEach(servers::put);
         details.set("servers", servers);
+        ObjectNode servers6 = JSON.createObjectNode();
+        v6.byServer().forEach(servers6::put);
+        details.set("servers6", servers6);
         ArrayNode ranges = details.putArray("exclude");
         exclude.forEach(ranges::add);
 
@@ -151,17 +163,34 @@ public final class DaemonStatus {
         return counts.put("lost", lost).put("initReboot", byState.get(LeaseMachine.State.INIT_REBOOT));
     }
 
-    /** Per network: leases held, no-offer and NAK counts, last failure; a warning for a recent no-offer. */
-    private ObjectNode networks(ArrayNode warnings) {
+    /** The DHCPv6 leases by state; lost ones are a warning (their pods keep IPv4, CHECK fails). */
+    private static ObjectNode leases6(Lease6Tally v6, ArrayNode warnings) {
+        if (v6.lost() > 0) {
+            warnings.add(v6.lost() + " DHCPv6 lease(s) lost and being regained (their pods may no longer use those"
+                    + " IPv6 addresses; IPv4 is unaffected): see 'dhcp leases'");
+        }
+        ObjectNode counts = JSON.createObjectNode().put("total", v6.total());
+        ObjectNode states = counts.putObject("byState");
+        v6.byStateLabel().forEach(states::put);
+        return counts.put("lost", v6.lost()).put("confirming", v6.byState().get(Lease6Machine.State.CONFIRMING));
+    }
+
+    /**
+     * Per network: leases held (IPv4, and DHCPv6 as {@code leases6}), no-offer and NAK counts, last
+     * failure; a warning for a recent no-offer.
+     */
+    private ObjectNode networks(Lease6Tally v6, ArrayNode warnings) {
         Map<String, Integer> held = leases.countByNetwork();
         Map<String, DaemonMetrics.NetworkStats> counted = metrics.networks();
         TreeSet<String> names = new TreeSet<>(held.keySet());
         names.addAll(counted.keySet());
+        names.addAll(v6.byNetwork().keySet());
         ObjectNode out = JSON.createObjectNode();
         for (String name : names) {
             DaemonMetrics.NetworkStats stats = counted.getOrDefault(name, DaemonMetrics.NetworkStats.NONE);
             ObjectNode network = out.putObject(name);
-            network.put("leases", held.getOrDefault(name, 0)).put("noOffer", stats.noOffers()).put("naks", stats.naks());
+            network.put("leases", held.getOrDefault(name, 0)).put("leases6", v6.byNetwork().getOrDefault(name, 0))
+                    .put("noOffer", stats.noOffers()).put("naks", stats.naks());
             network.set("lastFailure", stats.lastFailure().<JsonNode>map(f -> JSON.createObjectNode()
                     .put("at", LeaseListing.rfc3339(timeline.toWall(f.at()))).put("message", f.message()))
                     .orElse(NullNode.getInstance()));

@@ -2,6 +2,7 @@ package dev.cnidhcp.daemon.app;
 
 import dev.cnidhcp.daemon.admin.AdminRequests;
 import dev.cnidhcp.daemon.admin.DaemonStatus;
+import dev.cnidhcp.daemon.admin.Lease6Tally;
 import dev.cnidhcp.daemon.admin.LeaseListing;
 import dev.cnidhcp.daemon.cni.CniHandler;
 import dev.cnidhcp.daemon.cni.HostPaths;
@@ -236,9 +237,11 @@ public final class Daemon implements AutoCloseable {
         LOG.info("Prometheus metrics at http://" + address + "/metrics");
     }
 
-    /** The leases by state, network and server, for one scrape. */
+    /** The leases of both families by state, network and server, for one scrape. */
     static LeaseCounts leaseCounts(LeaseManager leases) {
-        return new LeaseCounts(leasesByState(leases), leases.countByNetwork(), leases.countByServer());
+        Lease6Tally v6 = Lease6Tally.of(leases.views6());
+        return new LeaseCounts(leasesByState(leases), leases.countByNetwork(), leases.countByServer(),
+                v6.byStateLabel(), v6.byNetwork(), v6.byServer());
     }
 
     /** Leases by state label ({@code bound}, {@code init-reboot}, ...), every state present. */

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.doctor;
 
 import dev.cnidhcp.daemon.dhcp.Cidr;
+import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The checks across the node's leases: no two share an address ({@link Checks#LEASES_UNIQUE}), and
+ * The checks across the node's leases: no two share an address ({@link Checks#LEASES_UNIQUE}; the
+ * DHCPv6 leases: {@link Checks#LEASES6_UNIQUE}), and
  * no leased subnet (address and mask) overlaps a range the daemon excludes ({@code -exclude}, as
  * STATUS reports it) or the lease's config excludes ({@code ipam.exclude}) ({@link Checks#LEASES_EXCLUDE}).
  */
@@ -35,6 +37,29 @@ final class AddressCheck {
         return Finding.fail(Checks.LEASES_UNIQUE, "node", String.join("; ", shared),
                 "two attachments with the same client identifier at one server, or a server that gives an address"
                         + " twice: compare their ipam.clientId; recreate one of the pods");
+    }
+
+    /** No two DHCPv6 leases of the node share an address. */
+    static Finding unique6(List<HeldLease6> leases) {
+        Map<String, List<String>> byAddress = new LinkedHashMap<>();
+        for (HeldLease6 l : leases) {
+            if (l.address() != null) {
+                byAddress.computeIfAbsent(Dhcp6Options.text(l.address()), a -> new ArrayList<>()).add(l.label());
+            }
+        }
+        List<String> shared = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
+            if (e.getValue().size() > 1) {
+                shared.add(e.getKey() + " held by " + String.join(" and ", e.getValue()));
+            }
+        }
+        if (shared.isEmpty()) {
+            return Finding.pass(Checks.LEASES6_UNIQUE, "node", byAddress.size() + " DHCPv6 address(es), all distinct");
+        }
+        return Finding.fail(Checks.LEASES6_UNIQUE, "node", String.join("; ", shared),
+                "two attachments with the same DUID and IAID at one server (an ipam.clientId template that renders"
+                        + " the same identifier for both), or a server that gives an address twice: compare their"
+                        + " 'duid' and 'iaid' in 'dhcp leases --json'; recreate one of the pods");
     }
 
     /**

@@ -38,13 +38,19 @@ record HeldLease(String container, String network, String ifname, String netns, 
         return address == null ? null : Cidr.containing(address, prefix);
     }
 
-    /** Reads a {@code LEASES} array; throws {@link IllegalArgumentException} naming what does not fit. */
+    /**
+     * Reads the IPv4 entries of a {@code LEASES} array (DHCPv6 ones are {@link HeldLease6}'s); throws
+     * {@link IllegalArgumentException} naming what does not fit.
+     */
     static List<HeldLease> fromJson(JsonNode array) {
         if (!array.isArray()) {
             throw new IllegalArgumentException("the lease list is not a JSON array");
         }
         List<HeldLease> out = new ArrayList<>();
         for (JsonNode l : array) {
+            if (HeldLease6.isV6(l)) {
+                continue;
+            }
             Inet4Address address = null;
             int prefix = 0;
             String cidr = l.path("address").asText("");

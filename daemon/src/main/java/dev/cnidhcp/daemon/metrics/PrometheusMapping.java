@@ -19,9 +19,16 @@ import java.util.function.ToLongFunction;
  * {@link DaemonMetrics} as Prometheus metrics, read at every scrape (names and labels:
  * docs/observability.md). Counters are exported without the {@code _total} suffix here; the text
  * format adds it.
+ *
+ * <p>Families: the series that predate DHCPv6 ({@code cni_dhcp_leases}, {@code cni_dhcp_acquisitions},
+ * ...) count IPv4 only and keep their names and labels. The {@code cni_dhcp_family_*} series carry a
+ * {@code family} label ({@value #IPV4}, {@value #IPV6}) and count both, so that one query covers
+ * either family.
  */
 public final class PrometheusMapping implements MultiCollector {
     static final String PREFIX = "cni_dhcp_";
+    static final String IPV4 = "ipv4";
+    static final String IPV6 = "ipv6";
 
     private final DaemonMetrics metrics;
     private final Supplier<LeaseCounts> leaseCounts;
@@ -69,6 +76,58 @@ public final class PrometheusMapping implements MultiCollector {
                         + " (T1, T2, retries, expiry) started running", metrics.timerLateness()))
                 .metricSnapshot(counter("timer_deadline_missed", "Lease timers that started only after their lease"
                         + " had expired (the server was free to give the address away)", metrics.timerDeadlinesMissed()))
+                .metricSnapshot(byFamily("family_leases", "Leases held by the daemon, by address family and client"
+                        + " state", "state", counts.byState(), counts.byState6()))
+                .metricSnapshot(byFamily("family_network_leases", "Leases held (granted and not lost), by address"
+                        + " family and CNI network", "network", counts.byNetwork(), counts.byNetwork6()))
+                .metricSnapshot(byFamily("family_server_leases", "Leases held (granted and not lost), by address family"
+                        + " and the server that granted them (IPv4: server identifier; IPv6: server DUID)", "server",
+                        counts.byServer(), counts.byServer6()))
+                .metricSnapshot(byFamilyAndResult("family_acquisitions", "Attempts to obtain a lease, by address family"
+                        + " and result", metrics.acquisitionsOk(), metrics.acquisitionsFailed(), metrics.acquisitions6Ok(),
+                        metrics.acquisitions6Failed()))
+                .metricSnapshot(byFamilyAndResult("family_renewals", "Attempts to extend a lease held (IPv4: RENEWING"
+                        + " and REBINDING; IPv6: RENEW, REBIND, and the REBIND that confirms a lease after a restart), by"
+                        + " address family and result", metrics.renewalsOk(), metrics.renewalsFailed(),
+                        metrics.renewals6Ok(), metrics.renewals6Failed()))
+                .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_leases_lost")
+                        .help("Leases lost (DHCPv6: valid lifetime ended or refused by the server), by address family;"
+                                + " DHCPv6 only")
+                        .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
+                                .value(metrics.leases6Lost()).build())
+                        .build())
+                .build();
+    }
+
+    /** A gauge with {@code family} and {@code label}: the IPv4 values, then the IPv6 ones. */
+    private static GaugeSnapshot byFamily(String name, String help, String label, Map<String, Integer> v4,
+                                          Map<String, Integer> v6) {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(PREFIX + name).help(help);
+        familyPoints(gauge, IPV4, label, v4);
+        familyPoints(gauge, IPV6, label, v6);
+        return gauge.build();
+    }
+
+    private static void familyPoints(GaugeSnapshot.Builder gauge, String family, String label,
+                                     Map<String, Integer> values) {
+        for (Map.Entry<String, Integer> e : values.entrySet()) {
+            gauge.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("family", family, label, e.getKey()))
+                    .value(e.getValue()).build());
+        }
+    }
+
+    private static CounterSnapshot byFamilyAndResult(String name, String help, long ok4, long failed4, long ok6,
+                                                     long failed6) {
+        return CounterSnapshot.builder().name(PREFIX + name).help(help)
+                .dataPoint(familyResult(IPV4, "ok", ok4))
+                .dataPoint(familyResult(IPV4, "failed", failed4))
+                .dataPoint(familyResult(IPV6, "ok", ok6))
+                .dataPoint(familyResult(IPV6, "failed", failed6))
+                .build();
+    }
+
+    private static CounterDataPointSnapshot familyResult(String family, String result, long value) {
+        return CounterDataPointSnapshot.builder().labels(Labels.of("family", family, "result", result)).value(value)
                 .build();
     }
 

@@ -147,10 +147,11 @@ class DaemonStatusTest {
 
         JsonNode net1 = s.get("networks").get("net1");
         assertEquals(2, net1.get("leases").asInt(), s.toString());
+        assertEquals(0, net1.get("leases6").asInt(), "no DHCPv6 lease on it");
         assertEquals(0, net1.get("noOffer").asInt());
         assertEquals(0, net1.get("naks").asInt());
         assertTrue(net1.get("lastFailure").isNull(), s.toString());
-        assertEquals(List.of("leases", "noOffer", "naks", "lastFailure", "lastAdded"), fieldNames(net1));
+        assertEquals(List.of("leases", "leases6", "noOffer", "naks", "lastFailure", "lastAdded"), fieldNames(net1));
         assertFalse(net1.get("lastAdded").isNull(), "its ADDs got leases: " + s);
         JsonNode net2 = s.get("networks").get("net2");
         assertEquals(0, net2.get("leases").asInt(), s.toString());

@@ -3,6 +3,7 @@ package dev.cnidhcp.daemon.doctor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cnidhcp.daemon.dhcp.Route;
+import dev.cnidhcp.daemon.netns.IfInet6;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,16 +65,39 @@ class DoctorTest {
         };
     }
 
+    private static final String LEASES_DUAL_STACK = LEASES.substring(0, LEASES.length() - 1) + ",{\"family\":\"ipv6\","
+            + "\"container\":\"c1\",\"network\":\"lan\",\"ifname\":\"eth0\",\"netns\":\"/run/netns/c1\",\"state\":"
+            + "\"bound\",\"lost\":false,\"problem\":\"\",\"address\":\"fd99::10/64\",\"server\":\"00:03:00:01:02:00:00:00:00:02\","
+            + "\"duid\":\"00:03:00:01:02:00:00:00:00:01\",\"iaid\":1}]";
+
+    private static Pod6Probe healthyPod6() {
+        return l -> new Pod6State(true, true, List.of(new IfInet6.Entry(l.address(), l.prefix(), 0, 0x80, l.ifname())));
+    }
+
     private static PodProbe healthyPod() {
         return l -> new PodState(true, true, l.address(), List.of(Route.parse("0.0.0.0/0", "10.99.0.1")), null, "");
     }
 
     @Test
     void aHealthyNodeRunsEveryCheckAndEveryOnePasses() throws IOException {
-        Report r = new Doctor(Path.of("/s"), configs(), answering(STATUS, LEASES), p -> SOCKET, healthyPod(), CLOCK).run();
+        Report r = new Doctor(Path.of("/s"), configs(), answering(STATUS, LEASES_DUAL_STACK), p -> SOCKET, healthyPod(),
+                healthyPod6(), CLOCK).run();
         assertTrue(r.ok(), r.text());
         assertEquals(0, r.count(Verdict.WARN), r.text());
         assertEquals(Set.copyOf(Checks.ALL), Set.copyOf(r.findings().stream().map(Finding::check).toList()), r.text());
+    }
+
+    @Test
+    void twoDhcpv6LeasesOfOneAddressFailTheV6UniqueCheckOnly() throws IOException {
+        String twice = LEASES_DUAL_STACK.substring(0, LEASES_DUAL_STACK.length() - 1) + ",{\"family\":\"ipv6\","
+                + "\"container\":\"c2\",\"network\":\"lan\",\"ifname\":\"eth0\",\"netns\":\"/run/netns/c2\","
+                + "\"state\":\"bound\",\"lost\":false,\"problem\":\"\",\"address\":\"fd99::10/64\"}]";
+
+        Report r = new Doctor(Path.of("/s"), configs(), answering(STATUS, twice), p -> SOCKET, healthyPod(),
+                healthyPod6(), CLOCK).run();
+
+        assertEquals(Set.of(Checks.LEASES6_UNIQUE), r.failedChecks(), r.text());
+        assertTrue(r.text().contains("fd99::10 held by container=c1 ifname=eth0 network=lan and container=c2"), r.text());
     }
 
     @Test
