@@ -41,15 +41,13 @@ final class Cluster implements AutoCloseable {
     final String name;
     final Path dir;
     private final Map<String, String> env;
-    private final Thread cleanup;
-    private boolean closed;
+    private final Teardown teardown;
 
     private Cluster(String name, int leaseSeconds) {
         this.name = name;
         this.dir = Path.of(System.getProperty("java.io.tmpdir"), "cni-dhcp-cluster." + name);
         this.env = Map.of("DIST", System.getProperty("dist.dir", "../dist"), "CLUSTER_LEASE", Integer.toString(leaseSeconds));
-        this.cleanup = new Thread(this::down, "cluster-cleanup-" + name);
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        this.teardown = Teardown.atExit("cluster-cleanup-" + name, this::down);
     }
 
     /** Starts a cluster lab of {@code nodes} nodes whose servers grant leases of {@code leaseSeconds}. */
@@ -180,16 +178,7 @@ final class Cluster implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        down();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+    public void close() {
+        teardown.run();
     }
 }

@@ -24,15 +24,13 @@ final class DockerNetns implements AutoCloseable {
 
     final Path file;
     private final List<Path> createdDirs = new ArrayList<>();
-    private final Thread cleanup;
+    private final Teardown teardown;
     private boolean createdFile;
     private boolean mounted;
-    private boolean closed;
 
     private DockerNetns(Path file) {
         this.file = file;
-        this.cleanup = new Thread(this::remove, "docker-netns-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        this.teardown = Teardown.atExit("docker-netns-cleanup", this::remove);
     }
 
     static DockerNetns create() throws IOException {
@@ -105,10 +103,6 @@ final class DockerNetns implements AutoCloseable {
     }
 
     private synchronized void remove() {
-        if (closed) {
-            return;
-        }
-        closed = true;
         try {
             if (mounted) {
                 run("umount", file.toString()); // the namespace ends with its last mount
@@ -130,11 +124,6 @@ final class DockerNetns implements AutoCloseable {
 
     @Override
     public void close() {
-        remove();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+        teardown.run();
     }
 }

@@ -34,14 +34,12 @@ final class Lab implements AutoCloseable {
 
     final String name;
     final Path dir;
-    private final Thread cleanup;
-    private boolean closed;
+    private final Teardown teardown;
 
     private Lab(String name) {
         this.name = name;
         this.dir = Path.of(System.getProperty("java.io.tmpdir"), "cni-dhcp-lab." + name);
-        this.cleanup = new Thread(this::down, "lab-cleanup-" + name);
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        this.teardown = Teardown.atExit("lab-cleanup-" + name, this::down);
     }
 
     /** Starts a lab; {@code flags} as lab.sh up takes them (--ping, --broadcast). */
@@ -395,16 +393,7 @@ final class Lab implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        down();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+    public void close() {
+        teardown.run();
     }
 }

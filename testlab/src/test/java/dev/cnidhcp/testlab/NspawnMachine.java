@@ -23,22 +23,20 @@ final class NspawnMachine implements AutoCloseable {
     private static final long BOOT_SECONDS = 900;
 
     private final String lab;
-    private final Thread cleanup;
+    private final Teardown teardown;
     private final String bootLine;
-    private boolean closed;
 
-    private NspawnMachine(String lab, String bootLine, Thread cleanup) {
+    private NspawnMachine(String lab, String bootLine, Teardown teardown) {
         this.lab = lab;
         this.bootLine = bootLine;
-        this.cleanup = cleanup;
+        this.teardown = teardown;
     }
 
     /** Boots a machine in the node namespace of {@code lab}, which must be up without a daemon of its own. */
     static NspawnMachine boot(Lab lab) throws IOException, InterruptedException {
-        Thread cleanup = new Thread(() -> down(lab.name), "machine-cleanup-" + lab.name);
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        Teardown teardown = Teardown.atExit("machine-cleanup-" + lab.name, () -> down(lab.name));
         Command boot = script(BOOT_SECONDS, "boot", lab.name);
-        NspawnMachine machine = new NspawnMachine(lab.name, boot.stdout().trim(), cleanup);
+        NspawnMachine machine = new NspawnMachine(lab.name, boot.stdout().trim(), teardown);
         if (boot.exit() != 0) {
             machine.close();
             throw new IOException("the machine did not boot: " + boot.stdout() + boot.stderr());
@@ -104,16 +102,7 @@ final class NspawnMachine implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        down(lab);
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+    public void close() {
+        teardown.run();
     }
 }

@@ -41,8 +41,7 @@ final class Podman implements AutoCloseable {
     final Path dir;
     private final Path netns;
     private final Map<String, String> env;
-    private final Thread cleanup;
-    private boolean closed;
+    private final Teardown teardown;
 
     /** @param netns the network namespace podman runs in, e.g. /run/netns/LAB-node */
     Podman(Path netns) throws IOException {
@@ -56,8 +55,7 @@ final class Podman implements AutoCloseable {
     Podman(Path netns, NetworkSection network) throws IOException {
         this.netns = netns;
         this.dir = Files.createTempDirectory("cni-dhcp-podman.");
-        this.cleanup = new Thread(this::removeAll, "podman-cleanup-" + dir.getFileName());
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        this.teardown = Teardown.atExit("podman-cleanup-" + dir.getFileName(), this::removeAll);
         Path conf = dir.resolve("containers.conf");
         try {
             Files.writeString(conf, CONTAINERS_CONF.formatted(network.of(dir), dir.resolve("libpod")));
@@ -94,16 +92,7 @@ final class Podman implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        removeAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+        teardown.run();
     }
 
     /** Removes the containers and images of this storage and the directory; never throws. */

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.net.Inet6Address;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public record Dhcp6Message(MessageType6 type, int transactionId, List<Option6> o
     }
 
     public static Dhcp6Message decode(byte[] data) throws DhcpParseException {
-        Reader6 r = new Reader6(data, "DHCPv6 message");
+        WireReader r = new WireReader(data, "DHCPv6 message");
         MessageType6 type = MessageType6.of(r.u8("msg-type"));
         int xid = r.u24("transaction-id");
         List<Option6> options = decodeOptions(data, 4, data.length, "options of " + type);
@@ -43,7 +44,7 @@ public record Dhcp6Message(MessageType6 type, int transactionId, List<Option6> o
 
     /** The options in {@code data[start, end)}: code, length, payload, to the last byte. */
     static List<Option6> decodeOptions(byte[] data, int start, int end, String what) throws DhcpParseException {
-        Reader6 r = new Reader6(data, start, end, what);
+        WireReader r = new WireReader(data, start, end, what);
         List<Option6> out = new ArrayList<>();
         while (r.hasRemaining()) {
             int code = r.u16("option-code");

@@ -1,9 +1,12 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +29,10 @@ public final class Dhcp6Options {
         if (data.length % 16 != 0) {
             throw new DhcpParseException(what + ": " + data.length + " bytes (expected: a multiple of 16)");
         }
-        Reader6 r = new Reader6(data, what);
+        WireReader r = new WireReader(data, what);
         List<Inet6Address> out = new ArrayList<>();
         while (r.hasRemaining()) {
-            out.add(r.address("address " + out.size()));
+            out.add(r.address6("address " + out.size()));
         }
         return out;
     }
@@ -48,7 +51,7 @@ public final class Dhcp6Options {
      * ASCII is an error.
      */
     public static List<String> domainList(byte[] data) throws DhcpParseException {
-        Reader6 r = new Reader6(data, "option 24 (domain search list)");
+        WireReader r = new WireReader(data, "option 24 (domain search list)");
         List<String> names = new ArrayList<>();
         while (r.hasRemaining()) {
             StringBuilder name = new StringBuilder();
@@ -105,7 +108,11 @@ public final class Dhcp6Options {
 
     /** Sixteen bytes as an address, without a scope. */
     static Inet6Address address(byte[] sixteen) {
-        return Reader6.unchecked(sixteen);
+        try {
+            return (Inet6Address) InetAddress.getByAddress(sixteen);
+        } catch (UnknownHostException | ClassCastException e) {
+            throw new IllegalArgumentException("address: " + sixteen.length + " bytes (expected: 16)", e);
+        }
     }
 
     /** Parses an IPv6 literal (tests, configuration, lab); IllegalArgumentException when it is none. */

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.net.Inet6Address;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ public record IaAddress(Inet6Address address, long preferredLifetime, long valid
 
     /** Decodes the option's payload (24 bytes and its options). */
     public static IaAddress decode(byte[] data) throws DhcpParseException {
-        Reader6 r = new Reader6(data, "option 5 (IA address)");
-        Inet6Address address = r.address("IPv6-address");
+        WireReader r = new WireReader(data, "option 5 (IA address)");
+        Inet6Address address = r.address6("IPv6-address");
         long preferred = r.u32("preferred-lifetime");
         long valid = r.u32("valid-lifetime");
         StatusCode6 status = null;

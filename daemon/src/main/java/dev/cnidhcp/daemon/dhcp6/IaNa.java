@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public record IaNa(int iaid, long t1, long t2, List<IaAddress> addresses, Status
     }
 
     public static IaNa decode(byte[] data) throws DhcpParseException {
-        Reader6 r = new Reader6(data, "option 3 (IA_NA)");
+        WireReader r = new WireReader(data, "option 3 (IA_NA)");
         int iaid = (int) r.u32("IAID");
         long t1 = r.u32("T1");
         long t2 = r.u32("T2");

@@ -68,8 +68,8 @@ public final class Ipv6Packets {
         if (HEADER + payloadLength > length) {
             return null;
         }
-        return new Packet(Reader6.unchecked(Arrays.copyOfRange(buffer, 8, 24)),
-                Reader6.unchecked(Arrays.copyOfRange(buffer, 24, 40)), buffer[6] & 0xff, buffer[7] & 0xff,
+        return new Packet(Dhcp6Options.address(Arrays.copyOfRange(buffer, 8, 24)),
+                Dhcp6Options.address(Arrays.copyOfRange(buffer, 24, 40)), buffer[6] & 0xff, buffer[7] & 0xff,
                 Arrays.copyOfRange(buffer, HEADER, HEADER + payloadLength));
     }
 

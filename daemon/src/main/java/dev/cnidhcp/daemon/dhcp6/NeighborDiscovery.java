@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.net.Inet6Address;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ public final class NeighborDiscovery {
         g[13] = a[13];
         g[14] = a[14];
         g[15] = a[15];
-        return Reader6.unchecked(g);
+        return Dhcp6Options.address(g);
     }
 
     /** The EUI-64 link-local address of a MAC (RFC 4291 appendix A), used when the kernel has none yet. */
@@ -80,7 +81,7 @@ public final class NeighborDiscovery {
         a[13] = mac[3];
         a[14] = mac[4];
         a[15] = mac[5];
-        return Reader6.unchecked(a);
+        return Dhcp6Options.address(a);
     }
 
     /** The target of a Neighbor Solicitation or Advertisement (ICMPv6, type first), validated (7.1.1, 7.1.2). */
@@ -88,12 +89,12 @@ public final class NeighborDiscovery {
         if (hopLimit != 255) {
             throw new DhcpParseException("Neighbor Discovery message with hop limit " + hopLimit + " (expected: 255)");
         }
-        Reader6 r = new Reader6(icmp, "Neighbor Discovery message");
+        WireReader r = new WireReader(icmp, "Neighbor Discovery message");
         if (r.u8("type") != type || r.u8("code") != 0) {
             throw new DhcpParseException("not an ICMPv6 message of type " + type + " code 0");
         }
         r.skip(6, "checksum and flags");
-        Inet6Address target = r.address("target");
+        Inet6Address target = r.address6("target");
         if (target.isMulticastAddress()) {
             throw new DhcpParseException("Neighbor Discovery for a multicast target");
         }

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.net.Inet6Address;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public record RouterAdvertisement(Inet6Address router, int routerLifetime, boole
             throw new DhcpParseException("Router Advertisement from " + Dhcp6Options.text(source)
                     + " (expected: a link-local source)");
         }
-        Reader6 r = new Reader6(icmp, "Router Advertisement");
+        WireReader r = new WireReader(icmp, "Router Advertisement");
         if (r.u8("type") != TYPE) {
             throw new DhcpParseException("not a Router Advertisement");
         }
@@ -88,7 +89,7 @@ public record RouterAdvertisement(Inet6Address router, int routerLifetime, boole
                 if (units != 4) {
                     throw new DhcpParseException("Prefix Information of length " + units + " (expected: 4)");
                 }
-                Reader6 p = new Reader6(body, "Prefix Information");
+                WireReader p = new WireReader(body, "Prefix Information");
                 int length = p.u8("prefix length");
                 if (length > 128) {
                     throw new DhcpParseException("Prefix Information: prefix length " + length + " (expected: 0..128)");
@@ -97,7 +98,7 @@ public record RouterAdvertisement(Inet6Address router, int routerLifetime, boole
                 long valid = p.u32("valid lifetime");
                 long preferred = p.u32("preferred lifetime");
                 p.skip(4, "reserved");
-                prefixes.add(new PrefixInformation(p.address("prefix"), length, (pflags & 0x80) != 0,
+                prefixes.add(new PrefixInformation(p.address6("prefix"), length, (pflags & 0x80) != 0,
                         (pflags & 0x40) != 0, valid, preferred));
             }
         }

@@ -1,6 +1,7 @@
 package dev.cnidhcp.daemon.dhcp6;
 
 import dev.cnidhcp.daemon.dhcp.DhcpParseException;
+import dev.cnidhcp.daemon.dhcp.WireReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public record StatusCode6(int code, String message) {
     }
 
     public static StatusCode6 decode(byte[] data) throws DhcpParseException {
-        Reader6 r = new Reader6(data, "option 13 (status code)");
+        WireReader r = new WireReader(data, "option 13 (status code)");
         int code = r.u16("status-code");
         return new StatusCode6(code, new String(r.bytes(r.remaining(), "status-message"), StandardCharsets.UTF_8));
     }
