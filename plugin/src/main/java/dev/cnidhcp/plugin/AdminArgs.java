@@ -3,6 +3,7 @@ package dev.cnidhcp.plugin;
 import dev.cnidhcp.cni.CniRequest;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The command line of {@code dhcp leases [--json] [-socketpath PATH]} and
@@ -28,40 +29,10 @@ record AdminArgs(String verb, boolean json, Path socketPath) {
             throw new IllegalArgumentException("expected 'leases', 'status', 'doctor' or 'daemon'");
         }
         String verb = args[0];
-        boolean json = false;
-        String socket = CniRequest.DEFAULT_SOCKET_PATH;
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.startsWith("--") ? arg.substring(2) : arg.startsWith("-") ? arg.substring(1) : null;
-            if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (name.equals("json") && verb.equals("leases")) {
-                if (value != null && !value.equals("true")) {
-                    throw new IllegalArgumentException("-json takes no value");
-                }
-                json = true;
-            } else if (name.equals("socketpath")) {
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("flag needs an argument: -socketpath");
-                    }
-                    value = args[++i];
-                }
-                if (value.isEmpty()) {
-                    throw new IllegalArgumentException("-socketpath: empty value");
-                }
-                socket = value;
-            } else {
-                throw new IllegalArgumentException("flag provided but not defined: -" + name);
-            }
-        }
+        CommandFlags flags = CommandFlags.parse(args, 1, verb.equals("leases") ? Set.of("json") : Set.of(),
+                Set.of("socketpath"));
+        boolean json = flags.switches().contains("json");
+        String socket = flags.value("socketpath", CniRequest.DEFAULT_SOCKET_PATH);
         return new AdminArgs(verb, json, Path.of(socket));
     }
 }

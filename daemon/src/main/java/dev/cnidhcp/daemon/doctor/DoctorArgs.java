@@ -1,8 +1,10 @@
 package dev.cnidhcp.daemon.doctor;
 
 import dev.cnidhcp.cni.CniRequest;
+import dev.cnidhcp.plugin.CommandFlags;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The command line of {@code dhcp doctor [--json] [-socketpath P] [-confdir D] [-bindir D]} (Go flag
@@ -19,47 +21,11 @@ record DoctorArgs(boolean json, Path socketPath, Path confDir, Path binDir) {
 
     /** Parses the arguments after {@code doctor}; throws {@link IllegalArgumentException} naming what is wrong. */
     static DoctorArgs parse(String... args) {
-        boolean json = false;
-        String socket = CniRequest.DEFAULT_SOCKET_PATH;
-        String conf = DEFAULT_CONF_DIR;
-        String bin = DEFAULT_BIN_DIR;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.startsWith("--") ? arg.substring(2) : arg.startsWith("-") ? arg.substring(1) : null;
-            if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (name.equals("json")) {
-                if (value != null && !value.equals("true")) {
-                    throw new IllegalArgumentException("-json takes no value");
-                }
-                json = true;
-                continue;
-            }
-            if (!(name.equals("socketpath") || name.equals("confdir") || name.equals("bindir"))) {
-                throw new IllegalArgumentException("flag provided but not defined: -" + name);
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("flag needs an argument: -" + name);
-                }
-                value = args[++i];
-            }
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException("-" + name + ": empty value");
-            }
-            switch (name) {
-                case "socketpath" -> socket = value;
-                case "confdir" -> conf = value;
-                default -> bin = value;
-            }
-        }
+        CommandFlags flags = CommandFlags.parse(args, 0, Set.of("json"), Set.of("socketpath", "confdir", "bindir"));
+        boolean json = flags.switches().contains("json");
+        String socket = flags.value("socketpath", CniRequest.DEFAULT_SOCKET_PATH);
+        String conf = flags.value("confdir", DEFAULT_CONF_DIR);
+        String bin = flags.value("bindir", DEFAULT_BIN_DIR);
         return new DoctorArgs(json, Path.of(socket), Path.of(conf), Path.of(bin));
     }
 }
