@@ -34,6 +34,9 @@ final class BridgePortWait {
 
         /** The bridge port state of {@code name} (the daemon's namespace), or -1 when it is no bridge port. */
         int portState(String name) throws IOException;
+
+        /** The master (a bridge) of {@code name} in the daemon's namespace, or null when it has none. */
+        String masterOf(String name) throws IOException;
     }
 
     /** How the wait pauses between looks (tests pass a fake clock's). */
@@ -62,20 +65,30 @@ final class BridgePortWait {
     }
 
     /**
+     * The name in the daemon's namespace of the far end of the pod's veth {@code ifname} (index
+     * {@code podIndex} in the pod's namespace, the calling thread's), or null when {@code ifname} is no
+     * veth or its far end is in another namespace.
+     */
+    static String homePeer(Ports ports, String ifname, int podIndex) throws IOException {
+        int peer = ports.vethPeerIndex(ifname);
+        if (peer <= 0) {
+            return null;
+        }
+        String name = ports.homeName(peer);
+        // An interface of the daemon's namespace with the peer's index is the peer only when its own
+        // peer is the pod's interface; otherwise the veth's other end is in another namespace.
+        return name == null || ports.peerOf(name) != podIndex ? null : name;
+    }
+
+    /**
      * Waits, polling every few milliseconds, until the bridge port behind the pod's {@code ifname}
      * (index {@code podIndex} in the pod's namespace) forwards or {@code deadlineNanos} passes.
      * Returns null when there is no such port (nothing to wait for) or it cannot be read.
      */
     Outcome await(String ifname, int podIndex, long deadlineNanos) throws InterruptedException {
         try {
-            int peer = ports.vethPeerIndex(ifname);
-            if (peer <= 0) {
-                return null;
-            }
-            String port = ports.homeName(peer);
-            // An interface of the daemon's namespace with the peer's index is the peer only when its
-            // own peer is the pod's interface; otherwise the veth's other end is in another namespace.
-            if (port == null || ports.peerOf(port) != podIndex) {
+            String port = homePeer(ports, ifname, podIndex);
+            if (port == null) {
                 return null;
             }
             long start = nanoTime.getAsLong();

@@ -436,36 +436,9 @@ public final class NetnsDhcp implements LeaseTransport {
 
     /** The bridge ports of the daemon's own namespace (called there, at start-up). */
     private static BridgePortWait.Ports homeBridgePorts() {
-        try {
-            return HostBridgePorts.open();
-        } catch (IOException e) {
-            LOG.warning("cannot look at bridge ports (" + e.getMessage() + "); a pod's first DHCPDISCOVER"
-                    + " may be dropped by a bridge port that does not forward yet");
-            return NO_PORTS;
-        }
+        return HostBridgePorts.openOrNone("a pod's first DHCPDISCOVER may be dropped by a bridge port that"
+                + " does not forward yet");
     }
-
-    private static final BridgePortWait.Ports NO_PORTS = new BridgePortWait.Ports() {
-        @Override
-        public int vethPeerIndex(String ifname) {
-            return 0;
-        }
-
-        @Override
-        public String homeName(int index) {
-            return null;
-        }
-
-        @Override
-        public int peerOf(String name) {
-            return 0;
-        }
-
-        @Override
-        public int portState(String name) {
-            return -1;
-        }
-    };
 
     private Instant shortDeadline() {
         return clock.instant().plus(SHORT_CALL);
