@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,6 +97,89 @@ class DualStackLabTest {
             }
             assertTrue(lab.daemonLog().contains("recovered"), lab.daemonLog());
         }
+    }
+
+    /** dnsmasq's expiry (epoch seconds) of {@code address}, or -1 when it holds no lease of it. */
+    private static long serverExpiry(Lab lab, String address) throws IOException {
+        return lab.serverLeases().stream().filter(l -> l.length > 2 && l[2].equals(address))
+                .mapToLong(l -> Long.parseLong(l[0])).findFirst().orElse(-1);
+    }
+
+    /**
+     * dnsmasq's shortest lease, 2 minutes (it raises anything shorter), is the lab's: T1 at 60 s and
+     * T2 at 105 s for both families, so a renewal past T1 comes about a minute after ADD.
+     */
+    @Test
+    void aDualStackLeaseRenewsPastT1AndIsStillLiveAtTheServerAfterADaemonKillAndTheRestartsRebind()
+            throws Exception {
+        try (Lab lab = Lab.upNamed("dr", "--dhcpv6")) {
+            Lab.Run add = add(lab, "r1", "bridge");
+            assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
+            List<String> a = addresses(add.json());
+            assertEquals(2, a.size(), add.stdout());
+            String v4 = a.get(0);
+            String v6 = a.get(1);
+            long granted4 = serverExpiry(lab, v4);
+            long granted6 = serverExpiry(lab, v6);
+            assertTrue(granted4 > 0 && granted6 > 0, "both leased at dnsmasq\n" + lab.diagnostics());
+
+            // T1 (60 s): RENEW for IPv6 and DHCPREQUEST for IPv4, each moving the server's expiry on
+            assertTrue(Lab.await(Duration.ofSeconds(90), () -> lab.daemonLog().contains("renewed " + v6 + "/")),
+                    "the IPv6 lease renewed at T1\n" + lab.diagnostics());
+            assertTrue(Lab.await(Duration.ofSeconds(10), () -> serverExpiry(lab, v6) > granted6),
+                    "dnsmasq's expiry of " + v6 + " moved on from " + granted6 + "\n" + lab.diagnostics());
+            assertTrue(Lab.await(Duration.ofSeconds(20), () -> serverExpiry(lab, v4) > granted4),
+                    "dnsmasq's expiry of " + v4 + " moved on from " + granted4 + "\n" + lab.diagnostics());
+            long renewed6 = serverExpiry(lab, v6);
+            long rebindsBefore = rebinds(lab, v6);
+
+            lab.script(List.of("kill-daemon", lab.name)).expectSuccess();
+            lab.startDaemon();
+
+            assertTrue(Lab.await(Duration.ofSeconds(45),
+                            () -> lab.daemonLog().contains("confirmed after restart " + v6 + "/")),
+                    "the restarted daemon confirmed " + v6 + " with REBIND\n" + lab.diagnostics());
+            assertTrue(rebinds(lab, v6) > rebindsBefore, "dnsmasq answered a REBIND for " + v6 + "\n" + lab.diagnostics());
+            long now = System.currentTimeMillis() / 1000;
+            long confirmed6 = serverExpiry(lab, v6);
+            assertTrue(confirmed6 >= renewed6 && confirmed6 > now,
+                    "the IPv6 lease is live at dnsmasq (expiry " + confirmed6 + ", now " + now + ", after the renewal "
+                            + renewed6 + ")\n" + lab.diagnostics());
+            assertTrue(serverExpiry(lab, v4) > now, "the IPv4 lease is live at dnsmasq too\n" + lab.diagnostics());
+            String onPod = lab.inPod("r1", "ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")
+                    .expectSuccess().stdout();
+            assertTrue(onPod.contains(v6 + "/64"), "the pod still carries " + v6 + ": " + onPod);
+
+            Lab.Run del = lab.cni("r1", "bridge", "DEL", dualStack(lab, "bridge"));
+            assertEquals(0, del.exit(), del.stdout() + del.stderr());
+            for (String address : a) {
+                assertTrue(Lab.await(Duration.ofSeconds(10), () -> !lab.serverHasLease(address)),
+                        address + " released at dnsmasq\n" + lab.diagnostics());
+            }
+        }
+    }
+
+    /**
+     * How many REBINDs dnsmasq's log shows it answered with {@code address}: lines {@code XID
+     * DHCPREBIND(eth0) DUID}, then {@code XID DHCPREPLY(eth0) ADDRESS DUID} of the same transaction.
+     */
+    private static long rebinds(Lab lab, String address) throws IOException {
+        Path log = lab.dir.resolve("dnsmasq.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        Set<String> rebindXids = new HashSet<>();
+        long answered = 0;
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            String[] f = line.substring(line.indexOf("]: ") + 3).trim().split("\\s+");
+            if (f.length >= 3 && f[1].startsWith("DHCPREBIND(")) {
+                rebindXids.add(f[0]);
+            } else if (f.length >= 3 && f[1].startsWith("DHCPREPLY(") && f[2].equals(address)
+                    && rebindXids.contains(f[0])) {
+                answered++;
+            }
+        }
+        return answered;
     }
 
     @Test
