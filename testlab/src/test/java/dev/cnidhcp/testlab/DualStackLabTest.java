@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server; pods reach each other over IPv6; a daemon killed with -9 comes back with both families;
  * DEL releases both, for macvlan, whose DEL asks IPAM before it removes the interface, and for the
  * bridge plugin, which removes it first (the IPv6 RELEASE then leaves out of the pod's uplink, the
- * bridge, recorded at ADD and kept across the restart).
+ * bridge, recorded at ADD and kept across the restart). The same through the bridge plugin with ISC
+ * Kea's kea-dhcp6 serving the IPv6 addresses ({@code --kea6}); and a lease held past T1 and across a
+ * daemon kill -9.
  */
 @Tag("lab")
 @Timeout(240)
@@ -180,6 +182,68 @@ class DualStackLabTest {
             }
         }
         return answered;
+    }
+
+    /** Kea's DHCPv6 lease of {@code address} as {@code lab.sh kea6-leases} prints it (expiry, IAID, address, name, DUID), or null. */
+    private static String[] keaLease(Lab lab, String address) throws IOException {
+        for (String line : lab.script(List.of("kea6-leases", lab.name)).expectSuccess().stdout().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[2].equals(address)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The MAC of the result's interface inside the pod (the one with a sandbox). */
+    private static String podMac(JsonNode result) {
+        for (JsonNode i : result.path("interfaces")) {
+            if (i.has("sandbox")) {
+                return i.path("mac").asText();
+            }
+        }
+        throw new AssertionError("no pod interface in " + result);
+    }
+
+    @Test
+    void dualStackPodsOnKeaGetUniqueAddressesLeasedInKeasLeaseFileAndReleasedAtDel() throws Exception {
+        try (Lab lab = Lab.upNamed("dk", "--kea6")) {
+            Set<String> seen = new HashSet<>();
+            List<List<String>> pods = new ArrayList<>();
+            for (String pod : BRIDGE_PODS) {
+                Lab.Run add = add(lab, pod, "bridge");
+                assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
+                List<String> a = addresses(add.json());
+                assertEquals(2, a.size(), add.stdout());
+                assertTrue(a.get(1).startsWith("fd99::1"), "Kea's pool fd99::100 - fd99::1ff: " + a);
+                assertTrue(seen.add(a.get(0)) && seen.add(a.get(1)), "unique: " + a + " after " + seen);
+                assertTrue(lab.serverHasLease(a.get(0)), a.get(0) + " leased at dnsmasq\n" + lab.diagnostics());
+                String[] kea = keaLease(lab, a.get(1));
+                assertTrue(kea != null, a.get(1) + " in Kea's lease file:\n"
+                        + lab.script(List.of("kea6-leases", lab.name)).stdout());
+                assertEquals("00:03:00:01:" + podMac(add.json()), kea[4], "under the pod's DUID-LL");
+                assertTrue(Long.parseLong(kea[0]) > System.currentTimeMillis() / 1000, "live: " + String.join(" ", kea));
+                String v6 = lab.inPod(pod, "ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")
+                        .expectSuccess().stdout();
+                assertTrue(v6.contains(a.get(1) + "/64"), "the pod carries " + a.get(1) + "/64: " + v6);
+                pods.add(a);
+            }
+            Lab.Run ping = lab.inPod("d1", "ping", "-6", "-c", "1", "-W", "3", pods.get(2).get(1));
+            assertEquals(0, ping.exit(), "d1 reaches d3 over IPv6: " + ping.stdout() + ping.stderr());
+
+            for (int i = 0; i < BRIDGE_PODS.length; i++) {
+                Lab.Run del = lab.cni(BRIDGE_PODS[i], "bridge", "DEL", dualStack(lab, "bridge"));
+                assertEquals(0, del.exit(), del.stdout() + del.stderr());
+                String v4 = pods.get(i).get(0);
+                String v6 = pods.get(i).get(1);
+                assertTrue(Lab.await(Duration.ofSeconds(10), () -> keaLease(lab, v6) == null),
+                        v6 + " released at Kea\n" + lab.script(List.of("kea6-leases", lab.name)).stdout()
+                                + lab.diagnostics());
+                assertTrue(Lab.await(Duration.ofSeconds(10), () -> !lab.serverHasLease(v4)), v4 + " released at dnsmasq");
+                String released = "released " + v6 + " (sent from the uplink br0 in the runtime's namespace";
+                assertTrue(lab.daemonLog().contains(released), released + "\n" + lab.daemonLog());
+            }
+        }
     }
 
     @Test
