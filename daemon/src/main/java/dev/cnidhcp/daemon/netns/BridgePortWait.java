@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.netns;
 
+import dev.cnidhcp.daemon.log.AttachmentLog;
+
 import java.io.IOException;
 import java.util.function.LongSupplier;
 
@@ -20,6 +22,8 @@ final class BridgePortWait {
     /** {@code BR_STATE_FORWARDING} (linux/if_bridge.h). */
     static final int FORWARDING = 3;
     private static final long MAX_POLL_MILLIS = 10;
+    /** A wait for the port this long is logged at INFO (it explains a slow ADD). */
+    private static final long SLOW_PORT_MILLIS = 100;
 
     /** What the wait needs to see of the system. */
     interface Ports {
@@ -62,6 +66,27 @@ final class BridgePortWait {
         this.ports = ports;
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
+    }
+
+    /**
+     * {@link #await}, before the first {@code message} of an exchange, with what it saw logged: at
+     * INFO when the port took {@value #SLOW_PORT_MILLIS} ms or more, a warning when it never forwarded.
+     */
+    void awaitLogged(String ifname, int podIndex, long deadlineNanos, AttachmentLog log, String message)
+            throws InterruptedException {
+        Outcome port = await(ifname, podIndex, deadlineNanos);
+        if (port == null || port.waitedMillis() == 0 && port.forwarding()) {
+            return;
+        }
+        if (port.forwarding() && port.waitedMillis() >= SLOW_PORT_MILLIS) {
+            log.info("bridge port " + port.port() + " forwards after " + port.waitedMillis()
+                    + " ms; the first " + message + " waited for it");
+        } else if (port.forwarding()) {
+            log.fine(() -> "bridge port " + port.port() + " forwards after " + port.waitedMillis() + " ms");
+        } else {
+            log.warning("bridge port " + port.port() + " is still in state " + port.state()
+                    + " (not forwarding) after " + port.waitedMillis() + " ms; trying anyway");
+        }
     }
 
     /**

@@ -40,7 +40,9 @@ import java.util.logging.Logger;
  * from its link-local address (the kernel's, tentative or not, else the MAC's EUI-64 one), so none
  * waits for the kernel's duplicate address detection or depends on the interface's IPv6 addresses.
  *
- * <p>Acquisition: the link is brought up, a Router Solicitation goes out, then the exchange
+ * <p>Acquisition: the link is brought up, the bridge port behind a veth is awaited as for DHCPv4
+ * ({@link BridgePortWait}: a bridge drops what a port that does not forward yet receives, and a lost
+ * first SOLICIT costs the 1 s of its retransmission), a Router Solicitation goes out, then the exchange
  * ({@link Dhcp6Client#acquire}); the granted address is probed by duplicate address detection
  * (RFC 4862, one Neighbor Solicitation from :: and {@code dadWait} of listening; none when zero)
  * and DECLINEd when another node claims it (at most {@link #MAX_DECLINES} in a row); then the
@@ -77,6 +79,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
     private final Duration raWait;
     private final Duration dadWait;
     private final BridgePortWait.Ports ports;
+    private final BridgePortWait portWait;
     private final Map<LeaseKey, byte[]> serverMacs = new ConcurrentHashMap<>();
 
     /**
@@ -98,6 +101,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
         this.raWait = raWait;
         this.dadWait = dadWait;
         this.ports = ports;
+        this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
     }
 
     /**
@@ -124,6 +128,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
             if (!Links.bringUp(ifname, linkDeadline)) {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
+            portWait.awaitLogged(ifname, index, linkDeadline, log, "Router Solicitation and SOLICIT");
             Identity6 id = identity(a, mac);
             try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
                 long raDeadline = System.nanoTime() + raWait.toNanos();
