@@ -16,7 +16,7 @@
 #   make demo     build, start a lab, attach two pods, print their leases, tear down
 #   make cluster-demo  build, start a three-node lab on a Kea HA pair, attach pods on every node, show
 #                 who answered, stop one server and follow the failover and its return, tear down (~2.5 min; not in test)
-#   make bench    seven scenarios (a-g), ours and the reference side by side, each speed target met or
+#   make bench    eight scenarios (a-h; h, dual stack, ours only), ours and the reference side by side, each speed target met or
 #                 missed; appends the tables to docs/benchmarks.md and draws docs/bench/*.svg (gnuplot,
 #                 installed when missing); raw data in testlab/target/bench/ (~35 min; BENCH_FLAGS= keeps
 #                 docs/ as it is; testlab/scripts/bench.sh --quick: ~4 min)

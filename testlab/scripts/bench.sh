@@ -19,12 +19,17 @@
 #        keeping the cores busy; started before the burst, stopped by PID after the DELs
 #     g. SCALE ADDs in batches of BATCH (BATCH in parallel, then the next BATCH): the sum of the
 #        batches' wall times; these are the leases c holds, and c's census counts them live at the end
+#     h. single ADD, dual stack ("dhcpv6": true), next to IPv4 only: in one lab with DHCPv6 (lab.sh up
+#        --dhcpv6), SEQUENTIAL pods of each, alternating, one after another; median and p95 of each.
+#        Ours only: the reference has no DHCPv6
 # The bursts of b, e, f and g call the main plugin as a runtime does: cni-burst.sh, entered once into
 # the node namespace, forks and execs it per pod (labkit.sh cni_burst), for both implementations;
 # a and the pods' namespaces go through lab.sh.
 # Environment: SEQUENTIAL=20 BURST=100 SCALE=1000 HOLD=300 ROUNDS=2 BATCH=50 PLUGIN_CALLS=100
 #   PLUGIN_LOOPS=5 LOAD_PROCS=2 LOAD_MAX=300 (--quick: 10/20/100/60/1/50/50/3/2/300);
-#   BENCH_OUT=DIR (default testlab/target/bench/<UTC time>): the run's raw data and pictures.
+#   BENCH_OUT=DIR (default testlab/target/bench/<UTC time>): the run's raw data and pictures;
+#   BENCH_ONLY=h: run scenario h alone (the table then has only its rows), e.g. to check it quickly:
+#   `SEQUENTIAL=5 BENCH_ONLY=h testlab/scripts/bench.sh`.
 # Progress goes to stderr, one line per step with its start and its figures at the end; the tables
 # go to stdout. The pictures are drawn by bench-plot.sh from the raw data (gnuplot, installed here
 # when missing), which can be run again on a saved run: bench-plot.sh RUN_DIR [FIGURE_DIR].
@@ -60,6 +65,11 @@ PLUGIN_CALLS=${PLUGIN_CALLS:-100}
 PLUGIN_LOOPS=${PLUGIN_LOOPS:-5}
 LOAD_PROCS=${LOAD_PROCS:-2}
 LOAD_MAX=${LOAD_MAX:-300}
+ONLY=${BENCH_ONLY:-}
+case $ONLY in
+    "" | h) ;;
+    *) echo "bench.sh: BENCH_ONLY=$ONLY (expected: h, or unset for every scenario)" >&2; exit 2 ;;
+esac
 OUT=${BENCH_OUT:-$ROOT/testlab/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 LABS=()
@@ -99,8 +109,9 @@ ratio() { awk -v r="$1" -v o="$2" 'BEGIN { if (r != "" && o > 0) printf "%.1fx",
 
 # --- progress: "[HH:MM:SS +MM:SS] (STEP/STEPS) what ..." at a step's start, "... done in X s: figures"
 STEP=0
-STEPS=$((4 + ROUNDS * 2 * 4))
+STEPS=$((4 + ROUNDS * 2 * 4 + 1))
 [ "$SCALE" -gt 0 ] && STEPS=$((STEPS + 4))
+[ "$ONLY" = h ] && STEPS=1
 progress() { printf '[%s +%02d:%02d] %s\n' "$(date +%H:%M:%S)" $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 step_begin() { STEP=$((STEP + 1)); STEP_WHAT=$1; STEP_T0=$EPOCHREALTIME; progress "($STEP/$STEPS) $STEP_WHAT ..."; }
 step_end() {
@@ -272,8 +283,63 @@ scale() { # IMPL
     "$LAB_SH" down "$lab" >&2
 }
 
+# --- h: single ADDs, dual stack and IPv4 only, in one lab with DHCPv6 (ours only)
+dual_stack() { # IMPL
+    local impl=$1 lab i t0 ms kind
+    lab=$(new_lab "$impl" --dhcpv6)
+    "$LAB_SH" netconf "$lab" bridge 1.0.0 >"$TMP/h.v4.conf"
+    sed 's/"ipam":{"type":"dhcp"/&,"dhcpv6":true/' "$TMP/h.v4.conf" >"$TMP/h.v6.conf"
+    grep -q '"dhcpv6":true' "$TMP/h.v6.conf" || { warn "h: cannot ask for DHCPv6 in $(cat "$TMP/h.v4.conf")"; return; }
+    "$LAB_SH" netns "$lab" warm
+    "$LAB_SH" cni-stdin "$lab" warm bridge ADD <"$TMP/h.v6.conf" >/dev/null || warn "$impl: h's warm-up ADD failed"
+    step_begin "h single ADD $impl: $SEQUENTIAL dual-stack pods and $SEQUENTIAL IPv4-only ones, alternating, one after another"
+    for i in $(seq 1 "$SEQUENTIAL"); do
+        for kind in v6 v4; do # v6: dual stack
+            "$LAB_SH" netns "$lab" "h$kind$i"
+            t0=$(date +%s%N)
+            "$LAB_SH" cni-stdin "$lab" "h$kind$i" bridge ADD <"$TMP/h.$kind.conf" >/dev/null \
+                || warn "$impl: h's $kind ADD h$kind$i failed"
+            ms=$(ms_since "$t0")
+            add_sample "$impl.single_$kind" "$ms"
+            echo "$ms" >>"$OUT/single-$kind.$impl.dat"
+        done
+    done
+    # the daemon's own part of each dual-stack ADD: its log's "DHCPv6 lease ... obtained after N ms"
+    for ms in $(grep -E "container=$lab-hv6[0-9]+ " "$(lab_dir "$lab")/daemon.log" \
+        | sed -n 's/.*DHCPv6 lease .* obtained after \([0-9]*\) ms.*/\1/p'); do
+        add_sample "$impl.exchange_v6" "$ms"
+    done
+    step_end "dual stack: median $(stat_of "$impl.single_v6" median) ms, p95 $(stat_of "$impl.single_v6" p95) ms" \
+        "(the daemon's DHCPv6 exchange: median $(stat_of "$impl.exchange_v6" median) ms);" \
+        "IPv4 only: median $(stat_of "$impl.single_v4" median) ms, p95 $(stat_of "$impl.single_v4" p95) ms"
+    "$LAB_SH" down "$lab" >&2
+}
+
+h_rows() {
+    echo "| h. single ADD median, dual stack / IPv4 only beside it ($SEQUENTIAL pods each; ours only, the reference has no DHCPv6)" \
+        "| $(stat_of ours.single_v6 median) / $(stat_of ours.single_v4 median) ms | - | |"
+    echo "| h. single ADD p95, dual stack / IPv4 only beside it | $(stat_of ours.single_v6 p95) / $(stat_of ours.single_v4 p95) ms | - | |"
+    echo "| h. of a dual-stack ADD, the daemon's DHCPv6 exchange (its log), median / p95" \
+        "| $(stat_of ours.exchange_v6 median) / $(stat_of ours.exchange_v6 p95) ms | - | |"
+}
+
 progress "bench: $STEPS steps; SEQUENTIAL=$SEQUENTIAL BURST=$BURST SCALE=$SCALE HOLD=$HOLD ROUNDS=$ROUNDS BATCH=$BATCH" \
     "PLUGIN_CALLS=$PLUGIN_CALLS PLUGIN_LOOPS=$PLUGIN_LOOPS LOAD_PROCS=$LOAD_PROCS; raw data in $OUT"
+if [ "$ONLY" = h ]; then
+    dual_stack ours
+    {
+        echo
+        echo "## $(date -u +%Y-%m-%d\ %H:%MZ), $(nproc) cores, scenario h alone (BENCH_ONLY=h), SEQUENTIAL=$SEQUENTIAL, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+        echo
+        echo "| scenario | ours | reference | ratio |"
+        echo "|---|---:|---:|---:|"
+        h_rows
+    } | tee "$OUT/table.md"
+    declare -p R >"$OUT/results.sh"
+    [ "$WRITE" = 1 ] && cat "$OUT/table.md" >>"$ROOT/docs/benchmarks.md" && progress "appended to docs/benchmarks.md"
+    progress "done: raw data and table in $OUT"
+    exit 0
+fi
 ensure_gnuplot
 [ "$PERF" = 1 ] || warn "perf stat cannot count here: d's CPU per call comes from the loops' user+sys"
 plugin_cost ours "$DIST/bin/dhcp" VERSION
@@ -284,6 +350,7 @@ for r in $(seq 1 "$ROUNDS"); do
     round ours "$r"
     round reference "$r"
 done
+dual_stack ours
 if [ "$SCALE" -gt 0 ]; then
     neigh_raise "$SCALE" # for both: the lab's server and pods share one kernel's table (labkit.sh)
     scale ours
@@ -356,6 +423,7 @@ all=$((BURST * ROUNDS))
         row "g. $SCALE ADDs in batches of $BATCH, wall (sum of the batches)" "${R[ours.batch_wall]}" "${R[reference.batch_wall]}" ms
         echo "| g. of them live at the server at the end of c's $HOLD s | ${R[ours.scale_live]} | ${R[reference.scale_live]} | of $SCALE |"
     fi
+    h_rows
     echo
     echo "| target | ours | reference | ratio | verdict |"
     echo "|---|---:|---:|---:|---|"

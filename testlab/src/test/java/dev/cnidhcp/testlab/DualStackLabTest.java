@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against the lab's dnsmasq serving DHCPv4 and DHCPv6 with Router Advertisements ({@code lab.sh up
  * LAB --dhcpv6}): each pod gets one IPv4 and one IPv6 address, all unique, both leased at the
  * server; pods reach each other over IPv6; a daemon killed with -9 comes back with both families;
- * DEL releases both for macvlan, whose DEL asks IPAM before it removes the interface.
+ * DEL releases both, for macvlan, whose DEL asks IPAM before it removes the interface, and for the
+ * bridge plugin, which removes it first (the IPv6 RELEASE then leaves out of the pod's uplink, the
+ * bridge, recorded at ADD and kept across the restart). The same through the bridge plugin with ISC
+ * Kea's kea-dhcp6 serving the IPv6 addresses ({@code --kea6}); and a lease held past T1 and across a
+ * daemon kill -9.
  */
 @Tag("lab")
 @Timeout(240)
@@ -81,11 +88,161 @@ class DualStackLabTest {
             for (int i = 0; i < BRIDGE_PODS.length; i++) {
                 Lab.Run check = lab.cni(BRIDGE_PODS[i], "bridge", "DEL", dualStack(lab, "bridge"));
                 assertEquals(0, check.exit(), check.stdout() + check.stderr());
-                String v4 = pods.get(i).get(0);
-                assertTrue(Lab.await(Duration.ofSeconds(10), () -> !lab.serverHasLease(v4)),
-                        "the restarted daemon released " + v4 + "\n" + lab.diagnostics());
+                // The bridge plugin deletes the pod's veth before it calls IPAM DEL: the IPv6 RELEASE
+                // goes out of the uplink recorded at ADD (br0), in the runtime's namespace.
+                for (String address : pods.get(i)) {
+                    assertTrue(Lab.await(Duration.ofSeconds(10), () -> !lab.serverHasLease(address)),
+                            "the restarted daemon released " + address + "\n" + lab.diagnostics());
+                }
+                String released = "released " + pods.get(i).get(1) + " (sent from the uplink br0 in the runtime's namespace";
+                assertTrue(lab.daemonLog().contains(released), released + "\n" + lab.daemonLog());
             }
             assertTrue(lab.daemonLog().contains("recovered"), lab.daemonLog());
+        }
+    }
+
+    /** dnsmasq's expiry (epoch seconds) of {@code address}, or -1 when it holds no lease of it. */
+    private static long serverExpiry(Lab lab, String address) throws IOException {
+        return lab.serverLeases().stream().filter(l -> l.length > 2 && l[2].equals(address))
+                .mapToLong(l -> Long.parseLong(l[0])).findFirst().orElse(-1);
+    }
+
+    /**
+     * dnsmasq's shortest lease, 2 minutes (it raises anything shorter), is the lab's: T1 at 60 s and
+     * T2 at 105 s for both families, so a renewal past T1 comes about a minute after ADD.
+     */
+    @Test
+    void aDualStackLeaseRenewsPastT1AndIsStillLiveAtTheServerAfterADaemonKillAndTheRestartsRebind()
+            throws Exception {
+        try (Lab lab = Lab.upNamed("dr", "--dhcpv6")) {
+            Lab.Run add = add(lab, "r1", "bridge");
+            assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
+            List<String> a = addresses(add.json());
+            assertEquals(2, a.size(), add.stdout());
+            String v4 = a.get(0);
+            String v6 = a.get(1);
+            long granted4 = serverExpiry(lab, v4);
+            long granted6 = serverExpiry(lab, v6);
+            assertTrue(granted4 > 0 && granted6 > 0, "both leased at dnsmasq\n" + lab.diagnostics());
+
+            // T1 (60 s): RENEW for IPv6 and DHCPREQUEST for IPv4, each moving the server's expiry on
+            assertTrue(Lab.await(Duration.ofSeconds(90), () -> lab.daemonLog().contains("renewed " + v6 + "/")),
+                    "the IPv6 lease renewed at T1\n" + lab.diagnostics());
+            assertTrue(Lab.await(Duration.ofSeconds(10), () -> serverExpiry(lab, v6) > granted6),
+                    "dnsmasq's expiry of " + v6 + " moved on from " + granted6 + "\n" + lab.diagnostics());
+            assertTrue(Lab.await(Duration.ofSeconds(20), () -> serverExpiry(lab, v4) > granted4),
+                    "dnsmasq's expiry of " + v4 + " moved on from " + granted4 + "\n" + lab.diagnostics());
+            long renewed6 = serverExpiry(lab, v6);
+            long rebindsBefore = rebinds(lab, v6);
+
+            lab.script(List.of("kill-daemon", lab.name)).expectSuccess();
+            lab.startDaemon();
+
+            assertTrue(Lab.await(Duration.ofSeconds(45),
+                            () -> lab.daemonLog().contains("confirmed after restart " + v6 + "/")),
+                    "the restarted daemon confirmed " + v6 + " with REBIND\n" + lab.diagnostics());
+            assertTrue(rebinds(lab, v6) > rebindsBefore, "dnsmasq answered a REBIND for " + v6 + "\n" + lab.diagnostics());
+            long now = System.currentTimeMillis() / 1000;
+            long confirmed6 = serverExpiry(lab, v6);
+            assertTrue(confirmed6 >= renewed6 && confirmed6 > now,
+                    "the IPv6 lease is live at dnsmasq (expiry " + confirmed6 + ", now " + now + ", after the renewal "
+                            + renewed6 + ")\n" + lab.diagnostics());
+            assertTrue(serverExpiry(lab, v4) > now, "the IPv4 lease is live at dnsmasq too\n" + lab.diagnostics());
+            String onPod = lab.inPod("r1", "ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")
+                    .expectSuccess().stdout();
+            assertTrue(onPod.contains(v6 + "/64"), "the pod still carries " + v6 + ": " + onPod);
+
+            Lab.Run del = lab.cni("r1", "bridge", "DEL", dualStack(lab, "bridge"));
+            assertEquals(0, del.exit(), del.stdout() + del.stderr());
+            for (String address : a) {
+                assertTrue(Lab.await(Duration.ofSeconds(10), () -> !lab.serverHasLease(address)),
+                        address + " released at dnsmasq\n" + lab.diagnostics());
+            }
+        }
+    }
+
+    /**
+     * How many REBINDs dnsmasq's log shows it answered with {@code address}: lines {@code XID
+     * DHCPREBIND(eth0) DUID}, then {@code XID DHCPREPLY(eth0) ADDRESS DUID} of the same transaction.
+     */
+    private static long rebinds(Lab lab, String address) throws IOException {
+        Path log = lab.dir.resolve("dnsmasq.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        Set<String> rebindXids = new HashSet<>();
+        long answered = 0;
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            String[] f = line.substring(line.indexOf("]: ") + 3).trim().split("\\s+");
+            if (f.length >= 3 && f[1].startsWith("DHCPREBIND(")) {
+                rebindXids.add(f[0]);
+            } else if (f.length >= 3 && f[1].startsWith("DHCPREPLY(") && f[2].equals(address)
+                    && rebindXids.contains(f[0])) {
+                answered++;
+            }
+        }
+        return answered;
+    }
+
+    /** Kea's DHCPv6 lease of {@code address} as {@code lab.sh kea6-leases} prints it (expiry, IAID, address, name, DUID), or null. */
+    private static String[] keaLease(Lab lab, String address) throws IOException {
+        for (String line : lab.script(List.of("kea6-leases", lab.name)).expectSuccess().stdout().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[2].equals(address)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The MAC of the result's interface inside the pod (the one with a sandbox). */
+    private static String podMac(JsonNode result) {
+        for (JsonNode i : result.path("interfaces")) {
+            if (i.has("sandbox")) {
+                return i.path("mac").asText();
+            }
+        }
+        throw new AssertionError("no pod interface in " + result);
+    }
+
+    @Test
+    void dualStackPodsOnKeaGetUniqueAddressesLeasedInKeasLeaseFileAndReleasedAtDel() throws Exception {
+        try (Lab lab = Lab.upNamed("dk", "--kea6")) {
+            Set<String> seen = new HashSet<>();
+            List<List<String>> pods = new ArrayList<>();
+            for (String pod : BRIDGE_PODS) {
+                Lab.Run add = add(lab, pod, "bridge");
+                assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
+                List<String> a = addresses(add.json());
+                assertEquals(2, a.size(), add.stdout());
+                assertTrue(a.get(1).startsWith("fd99::1"), "Kea's pool fd99::100 - fd99::1ff: " + a);
+                assertTrue(seen.add(a.get(0)) && seen.add(a.get(1)), "unique: " + a + " after " + seen);
+                assertTrue(lab.serverHasLease(a.get(0)), a.get(0) + " leased at dnsmasq\n" + lab.diagnostics());
+                String[] kea = keaLease(lab, a.get(1));
+                assertTrue(kea != null, a.get(1) + " in Kea's lease file:\n"
+                        + lab.script(List.of("kea6-leases", lab.name)).stdout());
+                assertEquals("00:03:00:01:" + podMac(add.json()), kea[4], "under the pod's DUID-LL");
+                assertTrue(Long.parseLong(kea[0]) > System.currentTimeMillis() / 1000, "live: " + String.join(" ", kea));
+                String v6 = lab.inPod(pod, "ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")
+                        .expectSuccess().stdout();
+                assertTrue(v6.contains(a.get(1) + "/64"), "the pod carries " + a.get(1) + "/64: " + v6);
+                pods.add(a);
+            }
+            Lab.Run ping = lab.inPod("d1", "ping", "-6", "-c", "1", "-W", "3", pods.get(2).get(1));
+            assertEquals(0, ping.exit(), "d1 reaches d3 over IPv6: " + ping.stdout() + ping.stderr());
+
+            for (int i = 0; i < BRIDGE_PODS.length; i++) {
+                Lab.Run del = lab.cni(BRIDGE_PODS[i], "bridge", "DEL", dualStack(lab, "bridge"));
+                assertEquals(0, del.exit(), del.stdout() + del.stderr());
+                String v4 = pods.get(i).get(0);
+                String v6 = pods.get(i).get(1);
+                assertTrue(Lab.await(Duration.ofSeconds(10), () -> keaLease(lab, v6) == null),
+                        v6 + " released at Kea\n" + lab.script(List.of("kea6-leases", lab.name)).stdout()
+                                + lab.diagnostics());
+                assertTrue(Lab.await(Duration.ofSeconds(10), () -> !lab.serverHasLease(v4)), v4 + " released at dnsmasq");
+                String released = "released " + v6 + " (sent from the uplink br0 in the runtime's namespace";
+                assertTrue(lab.daemonLog().contains(released), released + "\n" + lab.daemonLog());
+            }
         }
     }
 

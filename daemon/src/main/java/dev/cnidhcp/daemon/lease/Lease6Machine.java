@@ -215,7 +215,7 @@ public final class Lease6Machine {
             Lease6 confirmed = exchange(() -> net.rebind(attachment, held,
                     earliest(started.plus(context.attemptTimeout()), held.lease().expiresAt())));
             events.renewed();
-            enterBound(new Binding6(held.identity(), confirmed), "confirmed after restart", true);
+            enterBound(held.withLease(confirmed), "confirmed after restart", true);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException e) {
@@ -433,7 +433,7 @@ public final class Lease6Machine {
             Lease6 extended = exchange(() -> extension.extend(attachment, held,
                     earliest(started.plus(context.attemptTimeout()), boundary)));
             events.renewed();
-            enterBound(new Binding6(held.identity(), extended), how, true);
+            enterBound(held.withLease(extended), how, true);
         } catch (AttachmentGoneException e) {
             vanished(e);
         } catch (NoLeaseException e) {

@@ -32,8 +32,8 @@ public final class WallTimeJournal implements LeaseJournal {
 
     @Override
     public void record6(Attachment attachment, Binding6 binding) throws IOException {
-        records.record6(attachment, new Binding6(binding.identity(),
-                binding.lease().withAcquired(timeline.toWall(binding.lease().acquired()))));
+        records.record6(attachment,
+                binding.withLease(binding.lease().withAcquired(timeline.toWall(binding.lease().acquired()))));
     }
 
     @Override
@@ -48,8 +48,7 @@ public final class WallTimeJournal implements LeaseJournal {
 
     /** A recorded DHCPv6 binding (wall time) on the lease timeline. */
     public static Binding6 fromRecord(Binding6 recorded, Timeline timeline) {
-        return new Binding6(recorded.identity(),
-                recorded.lease().withAcquired(timeline.fromWall(recorded.lease().acquired())));
+        return recorded.withLease(recorded.lease().withAcquired(timeline.fromWall(recorded.lease().acquired())));
     }
 
     /** A recorded binding (wall time) on the lease timeline. */

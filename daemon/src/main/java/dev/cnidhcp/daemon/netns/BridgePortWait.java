@@ -1,5 +1,7 @@
 package dev.cnidhcp.daemon.netns;
 
+import dev.cnidhcp.daemon.log.AttachmentLog;
+
 import java.io.IOException;
 import java.util.function.LongSupplier;
 
@@ -20,6 +22,8 @@ final class BridgePortWait {
     /** {@code BR_STATE_FORWARDING} (linux/if_bridge.h). */
     static final int FORWARDING = 3;
     private static final long MAX_POLL_MILLIS = 10;
+    /** A wait for the port this long is logged at INFO (it explains a slow ADD). */
+    private static final long SLOW_PORT_MILLIS = 100;
 
     /** What the wait needs to see of the system. */
     interface Ports {
@@ -34,6 +38,9 @@ final class BridgePortWait {
 
         /** The bridge port state of {@code name} (the daemon's namespace), or -1 when it is no bridge port. */
         int portState(String name) throws IOException;
+
+        /** The master (a bridge) of {@code name} in the daemon's namespace, or null when it has none. */
+        String masterOf(String name) throws IOException;
     }
 
     /** How the wait pauses between looks (tests pass a fake clock's). */
@@ -62,20 +69,51 @@ final class BridgePortWait {
     }
 
     /**
+     * {@link #await}, before the first {@code message} of an exchange, with what it saw logged: at
+     * INFO when the port took {@value #SLOW_PORT_MILLIS} ms or more, a warning when it never forwarded.
+     */
+    void awaitLogged(String ifname, int podIndex, long deadlineNanos, AttachmentLog log, String message)
+            throws InterruptedException {
+        Outcome port = await(ifname, podIndex, deadlineNanos);
+        if (port == null || port.waitedMillis() == 0 && port.forwarding()) {
+            return;
+        }
+        if (port.forwarding() && port.waitedMillis() >= SLOW_PORT_MILLIS) {
+            log.info("bridge port " + port.port() + " forwards after " + port.waitedMillis()
+                    + " ms; the first " + message + " waited for it");
+        } else if (port.forwarding()) {
+            log.fine(() -> "bridge port " + port.port() + " forwards after " + port.waitedMillis() + " ms");
+        } else {
+            log.warning("bridge port " + port.port() + " is still in state " + port.state()
+                    + " (not forwarding) after " + port.waitedMillis() + " ms; trying anyway");
+        }
+    }
+
+    /**
+     * The name in the daemon's namespace of the far end of the pod's veth {@code ifname} (index
+     * {@code podIndex} in the pod's namespace, the calling thread's), or null when {@code ifname} is no
+     * veth or its far end is in another namespace.
+     */
+    static String homePeer(Ports ports, String ifname, int podIndex) throws IOException {
+        int peer = ports.vethPeerIndex(ifname);
+        if (peer <= 0) {
+            return null;
+        }
+        String name = ports.homeName(peer);
+        // An interface of the daemon's namespace with the peer's index is the peer only when its own
+        // peer is the pod's interface; otherwise the veth's other end is in another namespace.
+        return name == null || ports.peerOf(name) != podIndex ? null : name;
+    }
+
+    /**
      * Waits, polling every few milliseconds, until the bridge port behind the pod's {@code ifname}
      * (index {@code podIndex} in the pod's namespace) forwards or {@code deadlineNanos} passes.
      * Returns null when there is no such port (nothing to wait for) or it cannot be read.
      */
     Outcome await(String ifname, int podIndex, long deadlineNanos) throws InterruptedException {
         try {
-            int peer = ports.vethPeerIndex(ifname);
-            if (peer <= 0) {
-                return null;
-            }
-            String port = ports.homeName(peer);
-            // An interface of the daemon's namespace with the peer's index is the peer only when its
-            // own peer is the pod's interface; otherwise the veth's other end is in another namespace.
-            if (port == null || ports.peerOf(port) != podIndex) {
+            String port = homePeer(ports, ifname, podIndex);
+            if (port == null) {
                 return null;
             }
             long start = nanoTime.getAsLong();

@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.logging.Logger;
 
 /**
  * {@link BridgePortWait.Ports} of this host: the veth's peer through ethtool's statistics (a veth's
  * first statistic is {@code peer_ifindex}), names in the daemon's namespace through a socket opened
  * there at start-up, and the port's state from sysfs ({@code /sys/class/net/NAME/brport/state}),
- * which shows the namespace it was mounted in, the daemon's.
+ * which shows the namespace it was mounted in, the daemon's; the port's bridge from the same place
+ * ({@code /sys/class/net/NAME/master}).
  *
  * <p>Open it on a thread of the daemon's own namespace; it is then used from any thread.
  */
@@ -32,6 +34,8 @@ final class HostBridgePorts implements BridgePortWait.Ports {
     private static final int IFREQ_SIZE = 40;
     private static final int IFNAMSIZ = 16;
 
+    private static final Logger LOG = Logger.getLogger(HostBridgePorts.class.getName());
+
     private final int homeSocket;
     private final Path classNet;
 
@@ -39,6 +43,46 @@ final class HostBridgePorts implements BridgePortWait.Ports {
         this.homeSocket = homeSocket;
         this.classNet = classNet;
     }
+
+    /**
+     * {@link #open}, or, when that fails, ports that are never found (every veth looks like one
+     * whose peer is elsewhere); {@code lost} says in the warning what the daemon then cannot do.
+     */
+    static BridgePortWait.Ports openOrNone(String lost) {
+        try {
+            return open();
+        } catch (IOException e) {
+            LOG.warning("cannot look at bridge ports (" + e.getMessage() + "); " + lost);
+            return NO_PORTS;
+        }
+    }
+
+    private static final BridgePortWait.Ports NO_PORTS = new BridgePortWait.Ports() {
+        @Override
+        public int vethPeerIndex(String ifname) {
+            return 0;
+        }
+
+        @Override
+        public String homeName(int index) {
+            return null;
+        }
+
+        @Override
+        public int peerOf(String name) {
+            return 0;
+        }
+
+        @Override
+        public int portState(String name) {
+            return -1;
+        }
+
+        @Override
+        public String masterOf(String name) {
+            return null;
+        }
+    };
 
     /** Opens the socket that names interfaces in the calling thread's (the daemon's) namespace. */
     static HostBridgePorts open() throws IOException {
@@ -95,6 +139,15 @@ final class HostBridgePorts implements BridgePortWait.Ports {
             return readInt(classNet.resolve(name).resolve("brport").resolve("state"));
         } catch (NoSuchFileException e) {
             return -1;
+        }
+    }
+
+    @Override
+    public String masterOf(String name) throws IOException {
+        try {
+            return Files.readSymbolicLink(classNet.resolve(name).resolve("master")).getFileName().toString();
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 

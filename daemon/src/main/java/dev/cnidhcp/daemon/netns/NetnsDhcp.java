@@ -52,8 +52,6 @@ import java.util.logging.Logger;
 public final class NetnsDhcp implements LeaseTransport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp.class.getName());
     private static final Duration LINK_WAIT = Duration.ofSeconds(3);
-    /** A wait for the bridge port this long is logged at INFO (it explains a slow ADD). */
-    private static final long SLOW_PORT_MILLIS = 100;
     private static final Duration SHORT_CALL = Duration.ofSeconds(3);
 
     /** Addresses declined in a row before ADD gives up. */
@@ -97,7 +95,7 @@ public final class NetnsDhcp implements LeaseTransport {
             if (!Links.bringUp(ifname, linkDeadline)) {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
-            awaitBridgePort(ifname, index, linkDeadline, log);
+            portWait.awaitLogged(ifname, index, linkDeadline, log, "DHCPDISCOVER");
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
             try (PacketSocket socket = PacketSocket.open(index, handle)) {
                 Inet4Address ask = requested;
@@ -413,59 +411,11 @@ public final class NetnsDhcp implements LeaseTransport {
         }
     }
 
-    /**
-     * Before the first DHCPDISCOVER: waits for the bridge port behind the pod's veth to forward, so
-     * that the bridge does not drop it (see {@link BridgePortWait}).
-     */
-    private void awaitBridgePort(String ifname, int index, long deadlineNanos, AttachmentLog log)
-            throws InterruptedException {
-        BridgePortWait.Outcome port = portWait.await(ifname, index, deadlineNanos);
-        if (port == null || port.waitedMillis() == 0 && port.forwarding()) {
-            return;
-        }
-        if (port.forwarding() && port.waitedMillis() >= SLOW_PORT_MILLIS) {
-            log.info("bridge port " + port.port() + " forwards after " + port.waitedMillis()
-                    + " ms; the first DHCPDISCOVER waited for it");
-        } else if (port.forwarding()) {
-            log.fine(() -> "bridge port " + port.port() + " forwards after " + port.waitedMillis() + " ms");
-        } else {
-            log.warning("bridge port " + port.port() + " is still in state " + port.state()
-                    + " (not forwarding) after " + port.waitedMillis() + " ms; trying anyway");
-        }
-    }
-
     /** The bridge ports of the daemon's own namespace (called there, at start-up). */
     private static BridgePortWait.Ports homeBridgePorts() {
-        try {
-            return HostBridgePorts.open();
-        } catch (IOException e) {
-            LOG.warning("cannot look at bridge ports (" + e.getMessage() + "); a pod's first DHCPDISCOVER"
-                    + " may be dropped by a bridge port that does not forward yet");
-            return NO_PORTS;
-        }
+        return HostBridgePorts.openOrNone("a pod's first DHCPDISCOVER may be dropped by a bridge port that"
+                + " does not forward yet");
     }
-
-    private static final BridgePortWait.Ports NO_PORTS = new BridgePortWait.Ports() {
-        @Override
-        public int vethPeerIndex(String ifname) {
-            return 0;
-        }
-
-        @Override
-        public String homeName(int index) {
-            return null;
-        }
-
-        @Override
-        public int peerOf(String name) {
-            return 0;
-        }
-
-        @Override
-        public int portState(String name) {
-            return -1;
-        }
-    };
 
     private Instant shortDeadline() {
         return clock.instant().plus(SHORT_CALL);

@@ -40,18 +40,27 @@ import java.util.logging.Logger;
  * from its link-local address (the kernel's, tentative or not, else the MAC's EUI-64 one), so none
  * waits for the kernel's duplicate address detection or depends on the interface's IPv6 addresses.
  *
- * <p>Acquisition: the link is brought up, a Router Solicitation goes out, then the exchange
+ * <p>Acquisition: the link is brought up, the bridge port behind a veth is awaited as for DHCPv4
+ * ({@link BridgePortWait}: a bridge drops what a port that does not forward yet receives, and a lost
+ * first SOLICIT costs the 1 s of its retransmission), a Router Solicitation goes out, then the exchange
  * ({@link Dhcp6Client#acquire}); the granted address is probed by duplicate address detection
  * (RFC 4862, one Neighbor Solicitation from :: and {@code dadWait} of listening; none when zero)
  * and DECLINEd when another node claims it (at most {@link #MAX_DECLINES} in a row); then the
  * Router Advertisement heard, or awaited until {@code raWait} after the solicitation, gives the
  * prefix length and the default router ({@link RouterAdvertisement#applyTo}).
  *
+ * <p>The binding also names the pod's uplink ({@link Uplink}): for a veth, the bridge of the daemon's
+ * namespace that its far end is a port of, found at acquisition.
+ *
  * <p>Renewals unicast to the server's Server Unicast address when it gave one (in a frame to the
  * MAC it last answered from), else multicast; rebinding multicasts. Releases leave from the pod's
- * interface when it exists; when it is gone, from the runtime's namespace by a kernel UDP socket to
- * the Server Unicast address, the only one routable from there (without it the release cannot be
- * sent and the server keeps the lease until its valid lifetime ends).
+ * interface when it exists. When it is gone (the bridge plugin deletes it before it calls IPAM DEL),
+ * they leave from the runtime's namespace: out of the uplink, a frame as from the pod's interface
+ * but from the uplink's link-local address (the server finds the lease by CLIENTID and IAID, not by
+ * the source); without an uplink, by a kernel UDP socket to the Server Unicast address, the only
+ * one routable from there. With neither, the release cannot be sent and the server keeps the lease
+ * until its valid lifetime ends. The uplink's name is looked up in the runtime's namespace, which is
+ * the daemon's (the host's) wherever the runtime and the daemon share the host's network.
  *
  * <p>Every call runs on a fresh thread inside the namespace ({@link Namespaces#call}); the sockets
  * live only as long as the call. A lease that an acquisition obtains after its caller gave up is
@@ -69,17 +78,30 @@ public final class NetnsDhcp6 implements Lease6Transport {
     private final Clock clock;
     private final Duration raWait;
     private final Duration dadWait;
+    private final BridgePortWait.Ports ports;
+    private final BridgePortWait portWait;
     private final Map<LeaseKey, byte[]> serverMacs = new ConcurrentHashMap<>();
 
     /**
+     * Call it on a thread of the daemon's own namespace: it opens what names that namespace's
+     * interfaces ({@link HostBridgePorts}), to find pods' uplinks.
+     *
      * @param raWait  how long after the Router Solicitation an advertisement is awaited
      * @param dadWait how long the duplicate address probe listens ({@link #dadWaitFor}); zero: no probe
      */
     public NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait) {
+        this(client, clock, raWait, dadWait, HostBridgePorts.openOrNone("a DHCPv6 RELEASE cannot be sent"
+                + " at DEL once the main plugin deleted the pod's interface"));
+    }
+
+    /** With {@code ports} to find uplinks by (tests). */
+    NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, BridgePortWait.Ports ports) {
         this.client = client;
         this.clock = clock;
         this.raWait = raWait;
         this.dadWait = dadWait;
+        this.ports = ports;
+        this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
     }
 
     /**
@@ -106,6 +128,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
             if (!Links.bringUp(ifname, linkDeadline)) {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
+            portWait.awaitLogged(ifname, index, linkDeadline, log, "Router Solicitation and SOLICIT");
             Identity6 id = identity(a, mac);
             try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
                 long raDeadline = System.nanoTime() + raWait.toNanos();
@@ -128,7 +151,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
                                     + " ms; the lease is a /128 without a router");
                         }
                         learn(key, serverMac);
-                        return new Binding6(id, ra == null ? lease : ra.applyTo(lease));
+                        return new Binding6(id, ra == null ? lease : ra.applyTo(lease), uplink(ifname, index, log));
                     }
                     log.warning(Dhcp6Options.text(lease.address()) + " from server " + Duids.text(lease.serverDuid())
                             + " is in use by " + claimant + " (duplicate address detection); sending DECLINE");
@@ -208,18 +231,66 @@ public final class NetnsDhcp6 implements Lease6Transport {
                 podProblem = e;
             }
         }
+        String gone = "the pod's interface " + ifname + " is gone"
+                + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")");
+        if (fallbackNetns == null) {
+            throw new IOException(gone + " and the caller's namespace is unknown");
+        }
+        IOException uplinkProblem = null;
+        if (binding.uplink() != null) {
+            try {
+                releaseFromUplink(key, binding, fallbackNetns, serverMac);
+                return "the uplink " + binding.uplink() + " in the runtime's namespace " + fallbackNetns;
+            } catch (IOException e) {
+                uplinkProblem = e;
+            }
+        }
         Inet6Address unicast = binding.lease().serverUnicast();
-        if (fallbackNetns == null || unicast == null) {
-            throw new IOException("the pod's interface " + ifname + " is gone"
-                    + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")")
-                    + (fallbackNetns == null ? " and the caller's namespace is unknown"
-                    : " and the server gave no unicast address to send the RELEASE to"));
+        if (unicast == null) {
+            throw new IOException(gone + (uplinkProblem != null ? ", " + uplinkProblem.getMessage()
+                    : ", it had no uplink to send the RELEASE from") + ", and the server gave no unicast address");
         }
         shortCall(fallbackNetns, ifname, handle -> {
             sendReleaseByUdp(binding, unicast);
             return null;
         });
         return "the runtime's namespace " + fallbackNetns;
+    }
+
+    /**
+     * The RELEASE out of the binding's uplink in {@code netns}: to ff02::1:2 (or the Server Unicast
+     * address, in a frame to the server's MAC when known, else to the servers' multicast MAC), from
+     * the uplink's link-local address; the REPLY is awaited for a short while.
+     */
+    private void releaseFromUplink(LeaseKey key, Binding6 binding, Path netns, byte[] serverMac) throws IOException {
+        String uplink = binding.uplink();
+        shortCall(netns, key.ifname(), handle -> {
+            int index = Links.index(uplink);
+            if (index == 0) {
+                throw new IOException("its uplink " + uplink + " is not in the runtime's namespace " + netns);
+            }
+            byte[] mac = Links.mac(uplink);
+            try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(uplink, mac), handle)) {
+                socket.knowServerMac(serverMac);
+                if (!client.release(socket, binding.identity(), binding.lease(), shortDeadline())) {
+                    logOf(key).fine(() -> "no REPLY to RELEASE of " + binding.lease().cidr() + " sent out of " + uplink);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The pod interface's uplink ({@link Uplink}), or null when it has none or it cannot be read. */
+    private String uplink(String ifname, int index, AttachmentLog log) {
+        try {
+            String uplink = Uplink.of(ports, ifname, index);
+            log.fine(() -> uplink == null ? "no uplink in the daemon's namespace (no veth on a bridge there)"
+                    : "uplink " + uplink);
+            return uplink;
+        } catch (IOException e) {
+            log.fine(() -> "cannot find the uplink: " + e.getMessage());
+            return null;
+        }
     }
 
     @Override

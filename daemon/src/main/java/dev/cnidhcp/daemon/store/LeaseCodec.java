@@ -77,7 +77,8 @@ final class LeaseCodec {
 
     /**
      * A DHCPv6 record: the attachment's fields as in an IPv4 record, {@code "family": "6"}, the
-     * client's {@code duid} and {@code iaid}, and the lease under {@code lease6}.
+     * client's {@code duid} and {@code iaid}, the pod's {@code uplink} ("" when not known; absent in
+     * older records, read as not known), and the lease under {@code lease6}.
      */
     static byte[] encode6(StoredLease6 stored) {
         ObjectNode body = JSON.createObjectNode();
@@ -87,6 +88,7 @@ final class LeaseCodec {
         Identity6 identity = stored.binding().identity();
         body.put("duid", HEX.formatHex(identity.duid()));
         body.put("iaid", Integer.toUnsignedLong(identity.iaid()));
+        body.put("uplink", stored.binding().uplink() == null ? "" : stored.binding().uplink());
         Lease6 l = stored.binding().lease();
         ObjectNode lease = body.putObject("lease6");
         lease.put("address", l.address().getHostAddress());
@@ -205,7 +207,8 @@ final class LeaseCodec {
                     Duration.ofSeconds(l.path("rebindingSeconds").asLong()),
                     Duration.ofSeconds(l.path("preferredSeconds").asLong()),
                     Duration.ofSeconds(l.path("validSeconds").asLong()), Instant.parse(text(l, "acquired")));
-            return new StoredLease6(attachment, new Binding6(identity, lease));
+            String uplink = body.path("uplink").asText(""); // absent in records written before it was kept
+            return new StoredLease6(attachment, new Binding6(identity, lease, uplink.isEmpty() ? null : uplink));
         } catch (RuntimeException e) {
             throw new CorruptRecordException("invalid field: " + e.getMessage());
         }

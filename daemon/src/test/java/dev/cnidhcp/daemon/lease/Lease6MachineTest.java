@@ -150,6 +150,22 @@ class Lease6MachineTest {
     }
 
     @Test
+    void renewingAndRebindingKeepThePodsUplink() throws Exception {
+        assertEquals(ScriptedLease6Server.UPLINK, start().uplink());
+
+        scheduler.runNext();
+        assertEquals(1, server.count(Kind.RENEW));
+        assertEquals(ScriptedLease6Server.UPLINK, machine.binding().uplink(), "after RENEW");
+
+        server.script(Kind.RENEW, Fault.SILENT, Fault.SILENT, Fault.SILENT, Fault.SILENT, Fault.SILENT);
+        while (server.count(Kind.REBIND) == 0) {
+            scheduler.runNext();
+        }
+        assertEquals(State.BOUND, machine.state());
+        assertEquals(ScriptedLease6Server.UPLINK, machine.binding().uplink(), "after REBIND");
+    }
+
+    @Test
     void anUnansweredRenewIsRetriedAtHalfTheTimeLeftToT2() throws Exception {
         start();
         server.script(Kind.RENEW, Fault.SILENT);
@@ -294,6 +310,17 @@ class Lease6MachineTest {
         assertEquals(ip6("fd99::42"), server.boundTo(KEY));
         assertEquals(State.BOUND, machine.state());
         assertEquals(1, metrics.renewals6Ok());
+    }
+
+    @Test
+    void theConfirmationAfterARestartKeepsTheRecordedUplink() {
+        machine.resume(new Binding6(ScriptedLease6Server.identityOf(ATTACHMENT),
+                server.lease(ip6("fd99::42"), t0.minusSeconds(10)), "br7"));
+
+        scheduler.runNext();
+
+        assertEquals(State.BOUND, machine.state());
+        assertEquals("br7", machine.binding().uplink());
     }
 
     @Test

@@ -18,14 +18,18 @@ class BridgePortWaitTest {
     private static final int DISABLED = 0;
     private static final int BLOCKING = 4;
 
-    /** A pod veth {@code eth0} whose peer {@code vethab12} (index 42) is a bridge port of the daemon's namespace. */
-    private static final class FakePorts implements BridgePortWait.Ports {
+    /**
+     * A pod veth {@code eth0} whose peer {@code vethab12} (index 42) is a port of bridge {@code cni0}
+     * in the daemon's namespace.
+     */
+    static final class FakePorts implements BridgePortWait.Ports {
         int peerIndex = PEER_INDEX;
         String homeName = "vethab12";
         int peerOf = POD_INDEX;
         final Deque<Integer> states = new ArrayDeque<>();
         int reads;
         int vanishAfter = Integer.MAX_VALUE;
+        String master = "cni0";
 
         FakePorts states(Integer... sequence) {
             states.addAll(List.of(sequence));
@@ -45,6 +49,11 @@ class BridgePortWaitTest {
         @Override
         public int peerOf(String name) {
             return peerOf;
+        }
+
+        @Override
+        public String masterOf(String name) {
+            return name.equals(homeName) ? master : null;
         }
 
         @Override

@@ -47,7 +47,8 @@ class LeaseStore6Test {
                 List.of(ip6("fd99::53"), ip6("fd99::54")), List.of("v6.example.org"), Duration.ofSeconds(1800),
                 Duration.ofSeconds(2880), Duration.ofSeconds(3600), Duration.ofSeconds(7200),
                 Instant.parse("2026-11-27T04:00:00Z"));
-        return new StoredLease6(a, new Binding6(new Identity6(new byte[] {0, 3, 0, 1, 2, 0, 0, 0, 0, 7}, 0xfedcba98), lease));
+        return new StoredLease6(a, new Binding6(new Identity6(new byte[] {0, 3, 0, 1, 2, 0, 0, 0, 0, 7}, 0xfedcba98), lease,
+                "cni0"));
     }
 
     @Test
@@ -61,7 +62,8 @@ class LeaseStore6Test {
         assertEquals(List.of(), loaded.leases());
         assertEquals(1, loaded.leases6().size());
         StoredLease6 read = loaded.leases6().get(0);
-        assertEquals(saved.binding(), read.binding(), "identity (DUID, IAID above 2^31) and every lease field");
+        assertEquals(saved.binding(), read.binding(), "identity (DUID, IAID above 2^31), uplink and every lease field");
+        assertEquals("cni0", read.binding().uplink());
         assertEquals(saved.attachment().key(), read.attachment().key());
         assertTrue(read.attachment().dhcpv4() && read.attachment().dhcpv6());
         assertArrayEquals(saved.attachment().clientId(), read.attachment().clientId());
@@ -75,6 +77,37 @@ class LeaseStore6Test {
                 Leases6.bare("fd99::11", Instant.parse("2026-11-27T04:00:00Z"))));
 
         assertEquals(bare.binding(), LeaseCodec.decode6(LeaseCodec.encode6(bare)).binding());
+    }
+
+    @Test
+    void aDhcpv6RecordWrittenBeforeUplinksWereKeptReadsWithoutUplink() throws Exception {
+        StoredLease6 saved = sample6("c1");
+        ObjectNode body = (ObjectNode) JSON.readTree(LeaseCodec.encode6(saved)).get("record");
+        body.remove("uplink");
+
+        Binding6 read = LeaseCodec.decode6(seal(body)).binding();
+
+        assertEquals(null, read.uplink());
+        assertEquals(saved.binding().lease(), read.lease());
+        assertEquals(saved.binding().identity(), read.identity());
+    }
+
+    @Test
+    void aBindingWithoutUplinkReadsBackWithout() throws Exception {
+        StoredLease6 base = sample6("c1");
+        StoredLease6 noUplink = new StoredLease6(base.attachment(),
+                new Binding6(base.binding().identity(), base.binding().lease()));
+
+        assertEquals(null, LeaseCodec.decode6(LeaseCodec.encode6(noUplink)).binding().uplink());
+    }
+
+    @Test
+    void anUplinkThatIsNoInterfaceNameIsCorrupt() throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree(LeaseCodec.encode6(sample6("c1"))).get("record");
+        body.put("uplink", "../../etc");
+
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> LeaseCodec.decode6(seal(body)));
+        assertTrue(e.getMessage().contains("uplink"), e.getMessage());
     }
 
     @Test

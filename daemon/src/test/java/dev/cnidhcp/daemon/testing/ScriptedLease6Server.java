@@ -157,7 +157,7 @@ public final class ScriptedLease6Server implements Lease6Transport {
                 taken.add(address);
             }
             onInterface.putIfAbsent(key, List.of(address));
-            return new Binding6(identityOf(attachment), lease(address, clock.instant()));
+            return new Binding6(identityOf(attachment), lease(address, clock.instant()), UPLINK);
         }
     }
 
@@ -197,6 +197,9 @@ public final class ScriptedLease6Server implements Lease6Transport {
         }
         return onInterface.getOrDefault(attachment.key(), List.of());
     }
+
+    /** The uplink every acquisition names: the pod's veth is a port of this bridge. */
+    public static final String UPLINK = "cni0";
 
     /** The identity the real client would use: a DUID-LL and an IAID of the attachment. */
     public static Identity6 identityOf(Attachment attachment) {
