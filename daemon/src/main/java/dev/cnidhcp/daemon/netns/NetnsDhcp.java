@@ -7,7 +7,6 @@ import dev.cnidhcp.daemon.dhcp.Lease;
 import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp.Route;
 import dev.cnidhcp.daemon.lease.Attachment;
-import dev.cnidhcp.daemon.lease.AttachmentGoneException;
 import dev.cnidhcp.daemon.lease.Binding;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.lease.LeaseTransport;
@@ -15,7 +14,6 @@ import dev.cnidhcp.daemon.log.AttachmentLog;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -52,13 +49,12 @@ import java.util.logging.Logger;
 public final class NetnsDhcp implements LeaseTransport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp.class.getName());
     private static final Duration LINK_WAIT = Duration.ofSeconds(3);
-    private static final Duration SHORT_CALL = Duration.ofSeconds(3);
 
     /** Addresses declined in a row before ADD gives up. */
     private static final int MAX_DECLINES = 3;
 
     private final DhcpClient client;
-    private final Clock clock;
+    private final PodCalls calls;
     private final ArpCheck arpCheck;
     private final DaemonMetrics metrics;
     private final DeclinePause declinePause;
@@ -77,7 +73,7 @@ public final class NetnsDhcp implements LeaseTransport {
               BridgePortWait.Ports ports) {
         this.client = client;
         this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
-        this.clock = clock;
+        this.calls = new PodCalls(clock, "");
         this.arpCheck = arpCheck;
         this.metrics = metrics;
         this.declinePause = new DeclinePause(declinePause, clock);
@@ -88,10 +84,10 @@ public final class NetnsDhcp implements LeaseTransport {
         String ifname = a.key().ifname();
         LeaseKey key = a.key();
         AttachmentLog log = new AttachmentLog(LOG, key.containerId(), ifname, key.networkName());
-        return inNamespace(a.netns(), ifname, deadline, handle -> {
-            int index = requireInterface(a);
+        return calls.call(a.netns(), ifname, deadline, handle -> {
+            int index = PodCalls.requireInterface(a);
             byte[] mac = Links.mac(ifname);
-            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), millisUntil(deadline) * 1_000_000L);
+            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), calls.millisUntil(deadline) * 1_000_000L);
             if (!Links.bringUp(ifname, linkDeadline)) {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
@@ -150,8 +146,8 @@ public final class NetnsDhcp implements LeaseTransport {
             throws IOException, NoLeaseException {
         Lease lease = binding.lease();
         LeaseKey key = a.key();
-        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
-            int index = requireInterface(a);
+        return calls.call(a.netns(), key.ifname(), deadline, handle -> {
+            int index = PodCalls.requireInterface(a);
             boolean carried = lease.address().equals(Links.address(key.ifname()));
             try (PacketSocket socket = PacketSocket.open(index, handle);
                  ArpResponder responder = carried ? null : responder(key.ifname(), index, lease.address())) {
@@ -170,8 +166,8 @@ public final class NetnsDhcp implements LeaseTransport {
     @Override
     public Lease reboot(Attachment a, Binding binding, Instant deadline) throws IOException, NoLeaseException {
         LeaseKey key = a.key();
-        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
-            int index = requireInterface(a);
+        return calls.call(a.netns(), key.ifname(), deadline, handle -> {
+            int index = PodCalls.requireInterface(a);
             try (PacketSocket socket = PacketSocket.open(index, handle)) {
                 Lease regained = client.reboot(socket, binding.identity(), a.options(), a.exclude(),
                         binding.lease().address(), deadline, logOf(key));
@@ -195,7 +191,7 @@ public final class NetnsDhcp implements LeaseTransport {
         try {
             if (a.netns() != null && Files.exists(a.netns())) {
                 try {
-                    boolean sent = shortCall(a.netns(), ifname, handle -> {
+                    boolean sent = calls.shortCall(a.netns(), ifname, handle -> {
                         int index = Links.index(ifname);
                         if (index == 0) {
                             return false;
@@ -218,7 +214,7 @@ public final class NetnsDhcp implements LeaseTransport {
                     + (podProblem == null ? "" : " (" + podProblem.getMessage() + ")")
                     + " and the caller's namespace is unknown");
         }
-        shortCall(fallbackNetns, ifname, handle -> {
+        calls.shortCall(fallbackNetns, ifname, handle -> {
             sendRelease(binding);
             return null;
         });
@@ -227,8 +223,8 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public void setLinkUp(Attachment a, boolean up) throws IOException {
-        shortCall(a.netns(), a.key().ifname(), handle -> {
-            requireInterface(a);
+        calls.shortCall(a.netns(), a.key().ifname(), handle -> {
+            PodCalls.requireInterface(a);
             Links.setUp(a.key().ifname(), up);
             return null;
         });
@@ -236,8 +232,8 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public void restoreRoutes(Attachment a, List<Route> routes) throws IOException {
-        shortCall(a.netns(), a.key().ifname(), handle -> {
-            requireInterface(a);
+        calls.shortCall(a.netns(), a.key().ifname(), handle -> {
+            PodCalls.requireInterface(a);
             // routes on the link first: a gateway must be reachable before a route can use it
             for (Route r : routes) {
                 if (r.gateway() == null) {
@@ -255,8 +251,8 @@ public final class NetnsDhcp implements LeaseTransport {
 
     @Override
     public Inet4Address interfaceAddress(Attachment a) throws IOException {
-        return shortCall(a.netns(), a.key().ifname(), handle -> {
-            requireInterface(a);
+        return calls.shortCall(a.netns(), a.key().ifname(), handle -> {
+            PodCalls.requireInterface(a);
             return Links.address(a.key().ifname());
         });
     }
@@ -271,7 +267,7 @@ public final class NetnsDhcp implements LeaseTransport {
     private void sendReleaseFrame(LeaseKey key, Binding binding, int index, TaskHandle handle) throws IOException {
         Lease lease = binding.lease();
         boolean carried = lease.address().equals(Links.address(key.ifname()));
-        byte[] mac = serverMac(key, lease, index, carried, shortDeadline(), handle);
+        byte[] mac = serverMac(key, lease, index, carried, calls.shortDeadline(), handle);
         try (PacketSocket socket = PacketSocket.open(index, handle)) {
             client.release(socket.toServer(lease.serverId(), mac), binding.identity(), lease);
         }
@@ -293,7 +289,7 @@ public final class NetnsDhcp implements LeaseTransport {
         Lease lease = binding.lease();
         byte[] serverMac = serverMacs.of(a.key(), lease.serverId());
         serverMacs.forget(a.key());
-        int index = requireInterface(a);
+        int index = PodCalls.requireInterface(a);
         try (PacketSocket socket = PacketSocket.open(index, TaskHandle.uncancellable())) {
             client.release(socket.toServer(lease.serverId(), serverMac), binding.identity(), lease);
         }
@@ -365,7 +361,7 @@ public final class NetnsDhcp implements LeaseTransport {
         byte[] request = ArpResolver.request(ownMac, lease.address(), carried, hop);
         byte[] mac;
         try {
-            mac = ArpResolver.resolve(index, ownMac, request, hop, Math.min(ArpResolver.WAIT_MILLIS, millisUntil(deadline)),
+            mac = ArpResolver.resolve(index, ownMac, request, hop, Math.min(ArpResolver.WAIT_MILLIS, calls.millisUntil(deadline)),
                     handle);
         } catch (CancelledException e) {
             throw e;
@@ -394,22 +390,6 @@ public final class NetnsDhcp implements LeaseTransport {
         return ArpResponder.open(index, Links.mac(ifname), address);
     }
 
-    private static int requireInterface(Attachment a) throws IOException {
-        int index = Links.index(a.key().ifname());
-        if (index == 0) {
-            throw new AttachmentGoneException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
-        }
-        return index;
-    }
-
-    /** A short task in a namespace that obtains no lease (releases, link and address queries). */
-    private <T> T shortCall(Path netns, String ifname, Namespaces.Task<T> task) throws IOException {
-        try {
-            return inNamespace(netns, ifname, shortDeadline(), task, null);
-        } catch (NoLeaseException e) {
-            throw new AssertionError("a short namespace task does not acquire leases", e);
-        }
-    }
 
     /** The bridge ports of the daemon's own namespace (called there, at start-up). */
     private static BridgePortWait.Ports homeBridgePorts() {
@@ -417,37 +397,5 @@ public final class NetnsDhcp implements LeaseTransport {
                 + " does not forward yet");
     }
 
-    private Instant shortDeadline() {
-        return clock.instant().plus(SHORT_CALL);
-    }
 
-    private long millisUntil(Instant deadline) {
-        return Math.max(0, deadline.toEpochMilli() - clock.millis());
-    }
-
-    /** Runs a task in a namespace, unwrapping what it threw. */
-    private <T> T inNamespace(Path netns, String ifname, Instant deadline, Namespaces.Task<T> task,
-                              Namespaces.Orphan<? super T> orphan) throws IOException, NoLeaseException {
-        if (netns == null) {
-            throw new IOException("no network namespace given");
-        }
-        if (!Files.exists(netns)) {
-            throw new AttachmentGoneException("network namespace " + netns + " no longer exists");
-        }
-        long waitMillis = millisUntil(deadline) + 2_000;
-        try {
-            return Namespaces.call(netns, ifname, waitMillis, task, orphan);
-        } catch (IOException e) {
-            if (e.getCause() instanceof NoLeaseException nle) {
-                throw nle;
-            }
-            throw e;
-        } catch (TimeoutException e) {
-            throw new IOException("no result from namespace " + netns + " within " + waitMillis
-                    + " ms; the exchange was cancelled");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while working in " + netns);
-        }
-    }
 }

@@ -12,13 +12,11 @@ import dev.cnidhcp.daemon.dhcp6.Lease6;
 import dev.cnidhcp.daemon.dhcp6.NeighborDiscovery;
 import dev.cnidhcp.daemon.dhcp6.RouterAdvertisement;
 import dev.cnidhcp.daemon.lease.Attachment;
-import dev.cnidhcp.daemon.lease.AttachmentGoneException;
 import dev.cnidhcp.daemon.lease.Lease6Transport;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.log.AttachmentLog;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -32,7 +30,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -69,13 +66,12 @@ import java.util.logging.Logger;
 public final class NetnsDhcp6 implements Lease6Transport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp6.class.getName());
     private static final Duration LINK_WAIT = Duration.ofSeconds(3);
-    private static final Duration SHORT_CALL = Duration.ofSeconds(3);
     /** RFC 4861 10: a router delays a solicited advertisement by up to 0.5 s (MAX_RA_DELAY_TIME). */
     public static final Duration RA_WAIT = Duration.ofSeconds(1);
     static final int MAX_DECLINES = 3;
 
     private final Dhcp6Client client;
-    private final Clock clock;
+    private final PodCalls calls;
     private final Duration raWait;
     private final Duration dadWait;
     private final BridgePortWait.Ports ports;
@@ -97,7 +93,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
     /** With {@code ports} to find uplinks by (tests). */
     NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, BridgePortWait.Ports ports) {
         this.client = client;
-        this.clock = clock;
+        this.calls = new PodCalls(clock, "-v6");
         this.raWait = raWait;
         this.dadWait = dadWait;
         this.ports = ports;
@@ -121,10 +117,10 @@ public final class NetnsDhcp6 implements Lease6Transport {
         LeaseKey key = a.key();
         String ifname = key.ifname();
         AttachmentLog log = logOf(key);
-        return inNamespace(a.netns(), ifname, deadline, handle -> {
-            int index = requireInterface(a);
+        return calls.call(a.netns(), ifname, deadline, handle -> {
+            int index = PodCalls.requireInterface(a);
             byte[] mac = Links.mac(ifname);
-            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), millisUntil(deadline) * 1_000_000L);
+            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), calls.millisUntil(deadline) * 1_000_000L);
             if (!Links.bringUp(ifname, linkDeadline)) {
                 log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
             }
@@ -155,7 +151,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
                     }
                     log.warning(Dhcp6Options.text(lease.address()) + " from server " + Duids.text(lease.serverDuid())
                             + " is in use by " + claimant + " (duplicate address detection); sending DECLINE");
-                    client.decline(socket, id, lease, shortDeadline());
+                    client.decline(socket, id, lease, calls.shortDeadline());
                     if (declined + 1 >= MAX_DECLINES) {
                         throw new NoLeaseException("every IPv6 address granted was in use by another node (last: "
                                 + Dhcp6Options.text(lease.address()) + " at " + claimant + ")");
@@ -179,8 +175,8 @@ public final class NetnsDhcp6 implements Lease6Transport {
     private Lease6 extend(Attachment a, Binding6 binding, Instant deadline, boolean renew)
             throws IOException, NoLeaseException {
         LeaseKey key = a.key();
-        return inNamespace(a.netns(), key.ifname(), deadline, handle -> {
-            int index = requireInterface(a);
+        return calls.call(a.netns(), key.ifname(), deadline, handle -> {
+            int index = PodCalls.requireInterface(a);
             byte[] mac = Links.mac(key.ifname());
             try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(key.ifname(), mac), handle)) {
                 socket.knowServerMac(serverMacs.get(key));
@@ -209,7 +205,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
         byte[] serverMac = serverMacs.remove(key);
         if (a.netns() != null && Files.exists(a.netns())) {
             try {
-                Boolean sent = shortCall(a.netns(), ifname, handle -> {
+                Boolean sent = calls.shortCall(a.netns(), ifname, handle -> {
                     int index = Links.index(ifname);
                     if (index == 0) {
                         return false;
@@ -217,7 +213,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
                     byte[] mac = Links.mac(ifname);
                     try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
                         socket.knowServerMac(serverMac);
-                        boolean confirmed = client.release(socket, binding.identity(), binding.lease(), shortDeadline());
+                        boolean confirmed = client.release(socket, binding.identity(), binding.lease(), calls.shortDeadline());
                         if (!confirmed) {
                             logOf(key).fine(() -> "no REPLY to RELEASE of " + binding.lease().cidr());
                         }
@@ -250,7 +246,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
             throw new IOException(gone + (uplinkProblem != null ? ", " + uplinkProblem.getMessage()
                     : ", it had no uplink to send the RELEASE from") + ", and the server gave no unicast address");
         }
-        shortCall(fallbackNetns, ifname, handle -> {
+        calls.shortCall(fallbackNetns, ifname, handle -> {
             sendReleaseByUdp(binding, unicast);
             return null;
         });
@@ -264,7 +260,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
      */
     private void releaseFromUplink(LeaseKey key, Binding6 binding, Path netns, byte[] serverMac) throws IOException {
         String uplink = binding.uplink();
-        shortCall(netns, key.ifname(), handle -> {
+        calls.shortCall(netns, key.ifname(), handle -> {
             int index = Links.index(uplink);
             if (index == 0) {
                 throw new IOException("its uplink " + uplink + " is not in the runtime's namespace " + netns);
@@ -272,7 +268,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
             byte[] mac = Links.mac(uplink);
             try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(uplink, mac), handle)) {
                 socket.knowServerMac(serverMac);
-                if (!client.release(socket, binding.identity(), binding.lease(), shortDeadline())) {
+                if (!client.release(socket, binding.identity(), binding.lease(), calls.shortDeadline())) {
                     logOf(key).fine(() -> "no REPLY to RELEASE of " + binding.lease().cidr() + " sent out of " + uplink);
                 }
             }
@@ -295,8 +291,8 @@ public final class NetnsDhcp6 implements Lease6Transport {
 
     @Override
     public List<Inet6Address> interfaceAddresses6(Attachment a) throws IOException {
-        return shortCall(a.netns(), a.key().ifname(), handle -> {
-            requireInterface(a);
+        return calls.shortCall(a.netns(), a.key().ifname(), handle -> {
+            PodCalls.requireInterface(a);
             return IfInet6.of(a.key().ifname()).stream().filter(e -> !e.linkLocal())
                     .map(IfInet6.Entry::address).toList();
         });
@@ -336,11 +332,11 @@ public final class NetnsDhcp6 implements Lease6Transport {
 
     private void releaseOrphan(Attachment a, Binding6 binding, AttachmentLog log) throws IOException {
         serverMacs.remove(a.key());
-        int index = requireInterface(a);
+        int index = PodCalls.requireInterface(a);
         byte[] mac = Links.mac(a.key().ifname());
         try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(a.key().ifname(), mac),
                 TaskHandle.uncancellable())) {
-            client.release(socket, binding.identity(), binding.lease(), shortDeadline());
+            client.release(socket, binding.identity(), binding.lease(), calls.shortDeadline());
         }
         log.warning("the IPv6 lease " + binding.lease().cidr() + " came after its caller stopped waiting;"
                 + " released it (RELEASE)");
@@ -348,7 +344,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
 
     private void releaseQuietly(Packet6Socket socket, Identity6 id, Lease6 lease, AttachmentLog log, String why) {
         try {
-            client.release(socket, id, lease, shortDeadline());
+            client.release(socket, id, lease, calls.shortDeadline());
             log.warning(why + "; released " + lease.cidr() + " (RELEASE)");
         } catch (IOException | RuntimeException e) {
             log.warning(why + "; releasing " + lease.cidr() + " failed too: " + e.getMessage());
@@ -359,53 +355,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
         return new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
     }
 
-    private static int requireInterface(Attachment a) throws IOException {
-        int index = Links.index(a.key().ifname());
-        if (index == 0) {
-            throw new AttachmentGoneException("no interface " + a.key().ifname() + " in network namespace " + a.netns());
-        }
-        return index;
-    }
 
-    private <T> T shortCall(Path netns, String ifname, Namespaces.Task<T> task) throws IOException {
-        try {
-            return inNamespace(netns, ifname, shortDeadline(), task, null);
-        } catch (NoLeaseException e) {
-            throw new AssertionError("a short namespace task does not acquire leases", e);
-        }
-    }
 
-    private Instant shortDeadline() {
-        return clock.instant().plus(SHORT_CALL);
-    }
 
-    private long millisUntil(Instant deadline) {
-        return Math.max(0, deadline.toEpochMilli() - clock.millis());
-    }
-
-    /** Runs a task in a namespace, unwrapping what it threw (as {@code NetnsDhcp} does). */
-    private <T> T inNamespace(Path netns, String ifname, Instant deadline, Namespaces.Task<T> task,
-                              Namespaces.Orphan<? super T> orphan) throws IOException, NoLeaseException {
-        if (netns == null) {
-            throw new IOException("no network namespace given");
-        }
-        if (!Files.exists(netns)) {
-            throw new AttachmentGoneException("network namespace " + netns + " no longer exists");
-        }
-        long waitMillis = millisUntil(deadline) + 2_000;
-        try {
-            return Namespaces.call(netns, ifname + "-v6", waitMillis, task, orphan);
-        } catch (IOException e) {
-            if (e.getCause() instanceof NoLeaseException nle) {
-                throw nle;
-            }
-            throw e;
-        } catch (TimeoutException e) {
-            throw new IOException("no result from namespace " + netns + " within " + waitMillis
-                    + " ms; the exchange was cancelled");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while working in " + netns);
-        }
-    }
 }
