@@ -38,6 +38,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=pids.sh
+. "$HERE/pids.sh" # stop_pid
 ROOT=$(cd "$HERE/../.." && pwd)
 DIST=${DIST:-$ROOT/dist}
 REF_CNI=${REF_CNI:-/usr/lib/cni}
@@ -72,18 +74,6 @@ server_vars() { # 1|2
 
 netconf() {
     echo "{\"cniVersion\":\"1.0.0\",\"name\":\"clusternet\",\"type\":\"macvlan\",\"master\":\"eth0\",\"mode\":\"bridge\",\"ipam\":{\"type\":\"dhcp\",\"daemonSocketPath\":\"$SOCK\"}}"
-}
-
-stop_pid() { # FILE: stop the process we started, by its PID, and wait for it
-    local file=$1 pid
-    [ -f "$file" ] || return 0
-    pid=$(cat "$file")
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$file"
 }
 
 # ------------------------------------------------------------------------------------- the segment

@@ -58,6 +58,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=pids.sh
+. "$HERE/pids.sh" # stop_pid
 ROOT=$(cd "$HERE/../.." && pwd)
 DIST=${DIST:-$ROOT/dist}
 REF_CNI=${REF_CNI:-/usr/lib/cni}
@@ -331,18 +333,6 @@ cmd_census() { # LAB [POD...]
             else state = "expired"
             print $1, $2, $3, (ip in expiry ? expiry[ip] : "-"), state
         }'
-}
-
-stop_pid() { # FILE: stop the process we started, by its PID, and wait for it
-    local file=$1 pid
-    [ -f "$file" ] || return 0
-    pid=$(cat "$file")
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$file"
 }
 
 cmd_stop_daemon() { lab_vars "$1"; stop_pid "$DIR/daemon.launch.pid"; }
