@@ -81,6 +81,7 @@ class DualStackLabTest {
             }
             Lab.Run ping = lab.inPod("d1", "ping", "-6", "-c", "1", "-W", "3", pods.get(1).get(1));
             assertEquals(0, ping.exit(), "d1 reaches d2 over IPv6: " + ping.stdout() + ping.stderr());
+            assertListedAndCounted(lab, pods);
 
             lab.script(List.of("kill-daemon", lab.name)).expectSuccess();
             lab.startDaemon();
@@ -265,5 +266,29 @@ class DualStackLabTest {
                         address + " released at dnsmasq\n" + lab.diagnostics());
             }
         }
+    }
+
+    /** {@code dhcp leases --json} lists each pod's two leases by family; {@code dhcp status} counts the DHCPv6 ones. */
+    private static void assertListedAndCounted(Lab lab, List<List<String>> pods) throws Exception {
+        Lab.Run leases = lab.dhcp("leases", "--json", "-socketpath", lab.socket().toString()).expectSuccess();
+        JsonNode listed = leases.json();
+        for (List<String> pod : pods) {
+            for (int family = 0; family < 2; family++) {
+                String address = pod.get(family);
+                String expected = family == 0 ? "ipv4" : "ipv6";
+                boolean found = false;
+                for (JsonNode entry : listed) {
+                    String cidr = entry.path("address").asText();
+                    if (cidr.startsWith(address + "/")) {
+                        assertEquals(expected, entry.path("family").asText(), entry.toString());
+                        assertEquals("bound", entry.path("state").asText(), entry.toString());
+                        found = true;
+                    }
+                }
+                assertTrue(found, address + " in dhcp leases --json: " + leases.stdout());
+            }
+        }
+        String status = lab.dhcp("status", "-socketpath", lab.socket().toString()).expectSuccess().stdout();
+        assertTrue(status.contains("DHCPv6 leases    " + pods.size() + ": bound " + pods.size()), status);
     }
 }

@@ -81,11 +81,12 @@ class ObservabilityLabTest {
         assertEquals(container, cells.get(0), row);
         assertEquals("labnet", cells.get(1), row);
         assertEquals("eth0", cells.get(2), row);
-        assertEquals("/run/netns/" + container, cells.get(3), row);
-        assertEquals(cidr, cells.get(4), row);
-        assertEquals("10.99.0.2", cells.get(5), row);
-        assertEquals("bound", cells.get(6), row);
-        assertTrue(cells.get(9).endsWith("s"), row); // seconds left; cells 7 and 8 are the local date and time
+        assertEquals("ipv4", cells.get(3), row);
+        assertEquals("/run/netns/" + container, cells.get(4), row);
+        assertEquals(cidr, cells.get(5), row);
+        assertEquals("10.99.0.2", cells.get(6), row);
+        assertEquals("bound", cells.get(7), row);
+        assertTrue(cells.get(10).endsWith("s"), row); // seconds left; cells 8 and 9 are the local date and time
     }
 
     @Test
