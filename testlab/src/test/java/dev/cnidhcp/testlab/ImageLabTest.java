@@ -42,6 +42,7 @@ class ImageLabTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void daemonSetPodOnANodeLeasesToBridgePodsAndKeepsThemAcrossARestart() throws Exception {
+        LabHost.assumeContainerRuntimesWork();
         PodSpec spec = DaemonSetManifest.read().getSpec().getTemplate().getSpec();
         Container daemon = DaemonSetManifestTest.container(spec, "daemon");
         String image = daemon.getImage();
