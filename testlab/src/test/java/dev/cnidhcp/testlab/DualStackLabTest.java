@@ -58,19 +58,29 @@ class DualStackLabTest {
         return lab.cni(pod, plugin, "ADD", dualStack(lab, plugin));
     }
 
+    /** A dual-stack ADD through bridge and what it gave: one address of each family, IPv4 first. */
+    private record Added(Lab.Run run, List<String> addresses) {
+    }
+
+    /** ADD of {@code pod} through bridge: it succeeds with two addresses, none of them in {@code seen}. */
+    private static Added addUnique(Lab lab, String pod, Set<String> seen) throws IOException {
+        Lab.Run add = add(lab, pod, "bridge");
+        assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
+        List<String> a = addresses(add.json());
+        assertEquals(2, a.size(), add.stdout());
+        assertTrue(seen.add(a.get(0)) && seen.add(a.get(1)), "unique: " + a + " after " + seen);
+        return new Added(add, a);
+    }
+
     @Test
     void dualStackPodsGetUniqueAddressesOfBothFamiliesReachEachOtherAndSurviveADaemonKill() throws Exception {
         try (Lab lab = Lab.upNamed("ds", "--dhcpv6")) {
             Set<String> seen = new HashSet<>();
             List<List<String>> pods = new ArrayList<>();
             for (String pod : BRIDGE_PODS) {
-                Lab.Run add = add(lab, pod, "bridge");
-                assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
-                List<String> a = addresses(add.json());
-                assertEquals(2, a.size(), add.stdout());
+                List<String> a = addUnique(lab, pod, seen).addresses();
                 assertFalse(a.get(0).contains(":"), "IPv4 first: " + a);
                 assertTrue(a.get(1).startsWith("fd99:"), "then the DHCPv6 address: " + a);
-                assertTrue(seen.add(a.get(0)) && seen.add(a.get(1)), "unique: " + a + " after " + seen);
                 for (String address : a) {
                     assertTrue(lab.serverHasLease(address), address + " leased at dnsmasq\n" + lab.diagnostics());
                 }
@@ -212,12 +222,10 @@ class DualStackLabTest {
             Set<String> seen = new HashSet<>();
             List<List<String>> pods = new ArrayList<>();
             for (String pod : BRIDGE_PODS) {
-                Lab.Run add = add(lab, pod, "bridge");
-                assertEquals(0, add.exit(), add.stdout() + add.stderr() + lab.diagnostics());
-                List<String> a = addresses(add.json());
-                assertEquals(2, a.size(), add.stdout());
+                Added added = addUnique(lab, pod, seen);
+                Lab.Run add = added.run();
+                List<String> a = added.addresses();
                 assertTrue(a.get(1).startsWith("fd99::1"), "Kea's pool fd99::100 - fd99::1ff: " + a);
-                assertTrue(seen.add(a.get(0)) && seen.add(a.get(1)), "unique: " + a + " after " + seen);
                 assertTrue(lab.serverHasLease(a.get(0)), a.get(0) + " leased at dnsmasq\n" + lab.diagnostics());
                 String[] kea = keaLease(lab, a.get(1));
                 assertTrue(kea != null, a.get(1) + " in Kea's lease file:\n"
