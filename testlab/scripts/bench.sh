@@ -22,14 +22,23 @@
 #     h. single ADD, dual stack ("dhcpv6": true), next to IPv4 only: in one lab with DHCPv6 (lab.sh up
 #        --dhcpv6), SEQUENTIAL pods of each, alternating, one after another; median and p95 of each.
 #        Ours only: the reference has no DHCPv6
+#     i. dual stack at node scale: DUAL_SCALE dual-stack pods ADD in batches of BATCH (a /20 and 4096
+#        IPv6 addresses), held DUAL_HOLD seconds (past the 2-minute lifetimes: every lease renewed),
+#        then DEL in batches; the leases live at the server at the end of the hold (IPv4: lab.sh
+#        census, IPv6: census6) and those it still holds after the DELs, per family. Ours only
+#     z. the floor both implementations sit on: BURST ADDs, then BURST DELs, in parallel through the
+#        bridge plugin with the static IPAM plugin (no DHCP, no daemon), one per round; b and e are
+#        shown above it too (b - z, e - z), and e counts the leases the server still holds after the
+#        DELs (a DEL that sends no DHCPRELEASE leaves them until they expire)
 # The bursts of b, e, f and g call the main plugin as a runtime does: cni-burst.sh, entered once into
 # the node namespace, forks and execs it per pod (labkit.sh cni_burst), for both implementations;
 # a and the pods' namespaces go through lab.sh.
 # Environment: SEQUENTIAL=20 BURST=100 SCALE=1000 HOLD=300 ROUNDS=2 BATCH=50 PLUGIN_CALLS=100
-#   PLUGIN_LOOPS=5 LOAD_PROCS=2 LOAD_MAX=300 (--quick: 10/20/100/60/1/50/50/3/2/300);
+#   PLUGIN_LOOPS=5 LOAD_PROCS=2 LOAD_MAX=300 DUAL_SCALE=200 DUAL_HOLD=150
+#   (--quick: 10/20/100/60/1/50/50/3/2/300/40/130);
 #   BENCH_OUT=DIR (default testlab/target/bench/<UTC time>): the run's raw data and pictures;
-#   BENCH_ONLY=h: run scenario h alone (the table then has only its rows), e.g. to check it quickly:
-#   `SEQUENTIAL=5 BENCH_ONLY=h testlab/scripts/bench.sh`.
+#   BENCH_ONLY="h i z" (any of them): run only these scenarios (the table then has only their rows),
+#   e.g. to check one quickly: `SEQUENTIAL=5 BENCH_ONLY=h testlab/scripts/bench.sh`.
 # Progress goes to stderr, one line per step with its start and its figures at the end; the tables
 # go to stdout. The pictures are drawn by bench-plot.sh from the raw data (gnuplot, installed here
 # when missing), which can be run again on a saved run: bench-plot.sh RUN_DIR [FIGURE_DIR].
@@ -53,7 +62,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$QUICK" = 1 ]; then
     SEQUENTIAL=${SEQUENTIAL:-10} BURST=${BURST:-20} SCALE=${SCALE:-100} HOLD=${HOLD:-60} ROUNDS=${ROUNDS:-1}
-    PLUGIN_CALLS=${PLUGIN_CALLS:-50} PLUGIN_LOOPS=${PLUGIN_LOOPS:-3}
+    PLUGIN_CALLS=${PLUGIN_CALLS:-50} PLUGIN_LOOPS=${PLUGIN_LOOPS:-3} DUAL_SCALE=${DUAL_SCALE:-40} DUAL_HOLD=${DUAL_HOLD:-130}
 fi
 SEQUENTIAL=${SEQUENTIAL:-20}
 BURST=${BURST:-100}
@@ -65,11 +74,11 @@ PLUGIN_CALLS=${PLUGIN_CALLS:-100}
 PLUGIN_LOOPS=${PLUGIN_LOOPS:-5}
 LOAD_PROCS=${LOAD_PROCS:-2}
 LOAD_MAX=${LOAD_MAX:-300}
+DUAL_SCALE=${DUAL_SCALE:-200}
+DUAL_HOLD=${DUAL_HOLD:-150}
 ONLY=${BENCH_ONLY:-}
-case $ONLY in
-    "" | h) ;;
-    *) echo "bench.sh: BENCH_ONLY=$ONLY (expected: h, or unset for every scenario)" >&2; exit 2 ;;
-esac
+[[ $ONLY =~ ^[hiz\ ,]*$ ]] || { echo "bench.sh: BENCH_ONLY=$ONLY (expected: some of h, i, z; unset for every scenario)" >&2; exit 2; }
+only() { [[ $ONLY == *$1* ]]; } # SCENARIO: in BENCH_ONLY
 OUT=${BENCH_OUT:-$ROOT/testlab/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 LABS=()
@@ -109,9 +118,14 @@ ratio() { awk -v r="$1" -v o="$2" 'BEGIN { if (r != "" && o > 0) printf "%.1fx",
 
 # --- progress: "[HH:MM:SS +MM:SS] (STEP/STEPS) what ..." at a step's start, "... done in X s: figures"
 STEP=0
-STEPS=$((4 + ROUNDS * 2 * 4 + 1))
+STEPS=$((4 + ROUNDS * 2 * 4 + ROUNDS + 1 + 3))
 [ "$SCALE" -gt 0 ] && STEPS=$((STEPS + 4))
-[ "$ONLY" = h ] && STEPS=1
+if [ -n "$ONLY" ]; then
+    STEPS=0
+    only h && STEPS=$((STEPS + 1))
+    only i && STEPS=$((STEPS + 3))
+    only z && STEPS=$((STEPS + ROUNDS))
+fi
 progress() { printf '[%s +%02d:%02d] %s\n' "$(date +%H:%M:%S)" $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 step_begin() { STEP=$((STEP + 1)); STEP_WHAT=$1; STEP_T0=$EPOCHREALTIME; progress "($STEP/$STEPS) $STEP_WHAT ..."; }
 step_end() {
@@ -200,7 +214,7 @@ plugin_cost() { # IMPL BIN COMMAND
 
 # --- a, b, e and f, in one lab per implementation and round
 round() { # IMPL ROUND
-    local impl=$1 r=$2 lab pods=() loaded=() i t0 ms wall ok unique live del busy
+    local impl=$1 r=$2 lab pods=() loaded=() i t0 ms wall ok unique live del left busy
     lab=$(new_lab "$impl")
     "$LAB_SH" add "$lab" warm bridge >/dev/null
 
@@ -217,7 +231,8 @@ round() { # IMPL ROUND
 
     for i in $(seq 1 "$BURST"); do pods+=("p$i"); loaded+=("l$i"); done
     step_begin "b burst round $r/$ROUNDS $impl: $BURST ADDs in parallel"
-    read -r wall ok unique <<<"$(ADD_TIMES=$OUT/burst.$impl.r$r.dat parallel_adds "$lab" "${pods[@]}")"
+    : >"$TMP/$lab.burst_addrs"
+    read -r wall ok unique <<<"$(ADD_TIMES=$OUT/burst.$impl.r$r.dat ADD_ADDRS=$TMP/$lab.burst_addrs parallel_adds "$lab" "${pods[@]}")"
     live=$(leases_live "$lab" "${pods[@]}")
     add_sample "$impl.burst" "$wall"
     add_sample "$impl.burst_ok" "$ok"
@@ -227,8 +242,10 @@ round() { # IMPL ROUND
 
     step_begin "e DEL round $r/$ROUNDS $impl: $BURST DELs in parallel"
     del=$(parallel_dels "$lab" "${pods[@]}")
+    left=$(server_still_holds "$lab" "$TMP/$lab.burst_addrs")
     add_sample "$impl.del" "$del"
-    step_end "wall $del ms"
+    add_sample "$impl.del_left" "$left"
+    step_end "wall $del ms, $left of b's leases still held at the server"
 
     step_begin "f loaded burst round $r/$ROUNDS $impl: $LOAD_PROCS CPU-bound processes, $BURST ADDs then $BURST DELs in parallel"
     for i in "${loaded[@]}"; do "$LAB_SH" netns "$lab" "$i"; done # made before the load, as for b
@@ -315,6 +332,78 @@ dual_stack() { # IMPL
     "$LAB_SH" down "$lab" >&2
 }
 
+# --- z: the floor, the bridge plugin with static IPAM: BURST ADDs then BURST DELs in parallel
+floor_round() { # ROUND
+    local r=$1 lab pods=() i wall ok unique del
+    lab=$(new_lab floor --wide --no-daemon)
+    mkdir -p "$TMP/floor"
+    for i in $(seq 1 "$BURST"); do
+        pods+=("f$i")
+        echo "{\"cniVersion\":\"1.0.0\",\"name\":\"labnet\",\"type\":\"bridge\",\"bridge\":\"br0\",\"ipam\":{\"type\":\"static\",\"addresses\":[{\"address\":\"10.99.$((2 + i / 200)).$((1 + i % 200))/20\"}]}}" \
+            >"$TMP/floor/f$i.json"
+    done
+    step_begin "z floor round $r/$ROUNDS: $BURST ADDs then $BURST DELs in parallel, bridge with static IPAM"
+    read -r wall ok unique <<<"$(BURST_CONFIG=$TMP/floor parallel_adds "$lab" "${pods[@]}")"
+    del=$(BURST_CONFIG=$TMP/floor parallel_dels "$lab" "${pods[@]}")
+    [ "$ok" = "$BURST" ] || warn "floor: only $ok of $BURST static ADDs succeeded"
+    add_sample floor.burst "$wall"
+    add_sample floor.del "$del"
+    step_end "ADD wall $wall ms ($ok ok, $unique unique), DEL wall $del ms"
+    "$LAB_SH" down "$lab" >&2
+}
+
+# --- i: dual stack at node scale (ours only)
+dual_scale() {
+    local lab pid pods=() i wall ok held=0 sum=0 addrs=$TMP/i.addrs
+    lab=$(new_lab ours --wide --dhcpv6)
+    "$LAB_SH" netconf "$lab" bridge 1.0.0 | sed 's/"ipam":{"type":"dhcp"/&,"dhcpv6":true/' >"$TMP/i.conf"
+    grep -q '"dhcpv6":true' "$TMP/i.conf" || { warn "i: cannot ask for DHCPv6 in $(cat "$TMP/i.conf")"; return; }
+    for i in $(seq 1 "$DUAL_SCALE"); do pods+=("d$i"); done
+    : >"$addrs"
+    step_begin "i dual-stack batches: $DUAL_SCALE dual-stack ADDs in batches of $BATCH"
+    for ((i = 0; i < DUAL_SCALE; i += BATCH)); do
+        read -r wall ok _ <<<"$(BURST_CONFIG=$TMP/i.conf ADD_ADDRS=$addrs parallel_adds "$lab" "${pods[@]:i:BATCH}")"
+        held=$((held + ok))
+        sum=$((sum + wall))
+    done
+    R[i.wall]=$sum
+    R[i.ok]=$held
+    R[i.unique4]=$(grep -v : "$addrs" | sort -u | wc -l)
+    R[i.unique6]=$(grep : "$addrs" | sort -u | wc -l)
+    step_end "$held of $DUAL_SCALE attached (${R[i.unique4]} IPv4 and ${R[i.unique6]} IPv6 addresses, unique), $sum ms"
+    step_begin "i hold: $held dual-stack pods for $DUAL_HOLD s, until $(date -d "+$DUAL_HOLD seconds" +%H:%M:%S) (2-minute leases and lifetimes)"
+    sleep "$DUAL_HOLD"
+    pid=$(daemon_pid "$lab")
+    R[i.rss]=$(proc_rss_mib "$pid")
+    R[i.threads]=$(proc_threads "$pid")
+    R[i.live4]=$(leases_live "$lab" "${pods[@]}")
+    R[i.live6]=$("$LAB_SH" census6 "$lab" "${pods[@]}" | awk '$5 == "live" {n++} END {print n + 0}')
+    R[i.renewed6]=$(grep -c "renewed fd99:" "$(lab_dir "$lab")/daemon.log" || true)
+    step_end "live at the server: ${R[i.live4]} IPv4, ${R[i.live6]} IPv6 of $held;" \
+        "${R[i.renewed6]} DHCPv6 renewals; daemon RSS ${R[i.rss]} MiB, ${R[i.threads]} threads"
+    step_begin "i DELs: $held dual-stack pods in batches of $BATCH"
+    for ((i = 0; i < DUAL_SCALE; i += BATCH)); do
+        BURST_CONFIG=$TMP/i.conf parallel_dels "$lab" "${pods[@]:i:BATCH}" >/dev/null
+    done
+    R[i.left4]=$(grep -v : "$addrs" | sort -u >"$addrs.4" && server_still_holds "$lab" "$addrs.4")
+    R[i.left6]=$(grep : "$addrs" | sort -u >"$addrs.6" && server_still_holds "$lab" "$addrs.6")
+    step_end "still held at the server: ${R[i.left4]} IPv4, ${R[i.left6]} IPv6"
+    "$LAB_SH" down "$lab" >&2
+}
+
+i_rows() {
+    echo "| i. $DUAL_SCALE dual-stack ADDs in batches of $BATCH, wall (sum of the batches; ours only) | ${R[i.wall]:--} ms | - | |"
+    echo "| i. succeeded / unique IPv4 / unique IPv6 addresses | ${R[i.ok]:--} / ${R[i.unique4]:--} / ${R[i.unique6]:--} | - | of $DUAL_SCALE |"
+    echo "| i. leases live at the server at the end of the $DUAL_HOLD s, IPv4 / IPv6 | ${R[i.live4]:--} / ${R[i.live6]:--} | - | of $DUAL_SCALE |"
+    echo "| i. daemon RSS / threads with them | ${R[i.rss]:--} MiB / ${R[i.threads]:--} | - | |"
+    echo "| i. leases the server still holds after the DELs, IPv4 / IPv6 | ${R[i.left4]:--} / ${R[i.left6]:--} | - | of $DUAL_SCALE |"
+}
+
+z_rows() {
+    echo "| z. the floor: bridge plugin with static IPAM, $BURST ADDs / $BURST DELs in parallel, wall (median)" \
+        "| $(stat_of floor.burst median) / $(stat_of floor.del median) ms | (the same plugin for both) | |"
+}
+
 h_rows() {
     echo "| h. single ADD median, dual stack / IPv4 only beside it ($SEQUENTIAL pods each; ours only, the reference has no DHCPv6)" \
         "| $(stat_of ours.single_v6 median) / $(stat_of ours.single_v4 median) ms | - | |"
@@ -325,15 +414,20 @@ h_rows() {
 
 progress "bench: $STEPS steps; SEQUENTIAL=$SEQUENTIAL BURST=$BURST SCALE=$SCALE HOLD=$HOLD ROUNDS=$ROUNDS BATCH=$BATCH" \
     "PLUGIN_CALLS=$PLUGIN_CALLS PLUGIN_LOOPS=$PLUGIN_LOOPS LOAD_PROCS=$LOAD_PROCS; raw data in $OUT"
-if [ "$ONLY" = h ]; then
-    dual_stack ours
+if [ -n "$ONLY" ]; then
+    only h && dual_stack ours
+    only i && dual_scale
+    if only z; then for r in $(seq 1 "$ROUNDS"); do floor_round "$r"; done; fi
     {
         echo
-        echo "## $(date -u +%Y-%m-%d\ %H:%MZ), $(nproc) cores, scenario h alone (BENCH_ONLY=h), SEQUENTIAL=$SEQUENTIAL, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+        echo "## $(date -u +%Y-%m-%d\ %H:%MZ), $(nproc) cores, scenarios $ONLY alone (BENCH_ONLY), SEQUENTIAL=$SEQUENTIAL BURST=$BURST" \
+            "ROUNDS=$ROUNDS BATCH=$BATCH DUAL_SCALE=$DUAL_SCALE DUAL_HOLD=$DUAL_HOLD, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
         echo
         echo "| scenario | ours | reference | ratio |"
         echo "|---|---:|---:|---:|"
-        h_rows
+        only h && h_rows
+        only i && i_rows
+        only z && z_rows
     } | tee "$OUT/table.md"
     declare -p R >"$OUT/results.sh"
     [ "$WRITE" = 1 ] && cat "$OUT/table.md" >>"$ROOT/docs/benchmarks.md" && progress "appended to docs/benchmarks.md"
@@ -349,8 +443,10 @@ plugin_cost reference "$REF_PLUGIN" ADD
 for r in $(seq 1 "$ROUNDS"); do
     round ours "$r"
     round reference "$r"
+    floor_round "$r"
 done
 dual_stack ours
+dual_scale
 if [ "$SCALE" -gt 0 ]; then
     neigh_raise "$SCALE" # for both: the lab's server and pods share one kernel's table (labkit.sh)
     scale ours
@@ -382,6 +478,10 @@ o_single=$(stat_of ours.single median) r_single=$(stat_of reference.single media
 o_burst=$(stat_of ours.burst median) r_burst=$(stat_of reference.burst median)
 o_del=$(stat_of ours.del median) r_del=$(stat_of reference.del median)
 o_loaded=$(stat_of ours.loaded median) r_loaded=$(stat_of reference.loaded median)
+f_burst=$(stat_of floor.burst median) f_del=$(stat_of floor.del median)
+above() { awk -v a="$1" -v f="$2" 'BEGIN { if (a != "" && f != "") print a - f }'; } # FIGURE FLOOR
+o_burst_above=$(above "$o_burst" "$f_burst") r_burst_above=$(above "$r_burst" "$f_burst")
+o_del_above=$(above "$o_del" "$f_del") r_del_above=$(above "$r_del" "$f_del")
 all=$((BURST * ROUNDS))
 {
     echo
@@ -416,6 +516,10 @@ all=$((BURST * ROUNDS))
     fi
     echo "| d. ADD with daemon down: CNI error code | ${R[ours.ADD.code]} | ${R[reference.ADD.code]} | |"
     row "e. DEL of the $BURST pods in parallel, wall (median)" "$o_del" "$r_del" ms
+    echo "| e. of b's leases, still held at the server after the DELs (all rounds) | $(sum_of ours.del_left) | $(sum_of reference.del_left) | of $all |"
+    z_rows
+    row "b. above the floor (b - z)" "$o_burst_above" "$r_burst_above" ms
+    row "e. above the floor (e - z)" "$o_del_above" "$r_del_above" ms
     row "f. $BURST ADDs in parallel, $LOAD_PROCS CPU-bound processes running, wall (median)" "$o_loaded" "$r_loaded" ms
     echo "| f. succeeded / unique addresses (all rounds) | $(sum_of ours.loaded_ok) / $(sum_of ours.loaded_unique) | $(sum_of reference.loaded_ok) / $(sum_of reference.loaded_unique) | of $all |"
     row "f. DEL of them in parallel, loaded, wall (median)" "$(stat_of ours.loaded_del median)" "$(stat_of reference.loaded_del median)" ms
@@ -424,6 +528,7 @@ all=$((BURST * ROUNDS))
         echo "| g. of them live at the server at the end of c's $HOLD s | ${R[ours.scale_live]} | ${R[reference.scale_live]} | of $SCALE |"
     fi
     h_rows
+    i_rows
     echo
     echo "| target | ours | reference | ratio | verdict |"
     echo "|---|---:|---:|---:|---|"
@@ -437,12 +542,18 @@ all=$((BURST * ROUNDS))
             "${R[reference.scale_held]} held, ${R[reference.scale_live]} live" "" \
             "$(judge "${R[ours.scale_held]} == $SCALE && ${R[ours.scale_live]} == $SCALE")$(at_size SCALE "$SCALE" 1000)"
     fi
+    target "b. the same, above the floor (b - z): >= 6x the reference's" "${o_burst_above:--} ms" "${r_burst_above:--} ms" \
+        "$(ratio "$r_burst_above" "$o_burst_above")" "$(judge "$o_burst_above * 6 <= $r_burst_above")$(at_size BURST "$BURST" 100)"
     target "d. plugin VERSION <= 3 ms CPU, median" "$(ms2 "${R[ours.VERSION.cpu]}") ms" "$(ms2 "${R[reference.VERSION.cpu]}") ms" \
         "$(ratio "${R[reference.VERSION.cpu]}" "${R[ours.VERSION.cpu]}")" "$(judge "${R[ours.VERSION.cpu]} <= 3")"
     target "d. plugin ADD, daemon down, <= 3 ms CPU, median" "$(ms2 "${R[ours.ADD.cpu]}") ms" "$(ms2 "${R[reference.ADD.cpu]}") ms" \
         "$(ratio "${R[reference.ADD.cpu]}" "${R[ours.ADD.cpu]}")" "$(judge "${R[ours.ADD.cpu]} <= 3 && \"${R[ours.ADD.code]}\" == \"11\"")"
     target "e. $BURST parallel DELs <= 1.0 s and faster than the reference" "${o_del:--} ms" "${r_del:--} ms" "$(ratio "$r_del" "$o_del")" \
         "$(judge "$o_del <= 1000 && $o_del < $r_del")$(at_size BURST "$BURST" 100)"
+    target "e. the same, above the floor (e - z): less than the reference's, every lease released" \
+        "${o_del_above:--} ms, $(sum_of ours.del_left) left" "${r_del_above:--} ms, $(sum_of reference.del_left) left" \
+        "$(ratio "$r_del_above" "$o_del_above")" \
+        "$(judge "$o_del_above < $r_del_above && $(sum_of ours.del_left) == 0")$(at_size BURST "$BURST" 100)"
     target "f. $BURST parallel ADDs with the cores busy >= 5x" "${o_loaded:--} ms" "${r_loaded:--} ms" "$(ratio "$r_loaded" "$o_loaded")" \
         "$(judge "$o_loaded * 5 <= $r_loaded")$(at_size BURST "$BURST" 100)"
     if [ "$SCALE" -gt 0 ]; then

@@ -6,6 +6,8 @@
 #
 #   cni-burst.sh CMD PLUGIN_BIN CONFIG_FILE CNI_PATH LAB OUT_DIR POD...
 #
+# CONFIG_FILE is one network config for every pod, or a directory holding POD.json for each pod
+# (configs that differ per pod, such as static IPAM's addresses).
 # Pod POD's namespace is /run/netns/LAB-POD, its container id LAB-POD, its interface eth0. Each
 # call's stdout and stderr go to OUT_DIR/POD.out and its line "POD START END EXIT" (START and END:
 # $EPOCHREALTIME just before the plugin starts and after it ends) to OUT_DIR/times. Prints the wall
@@ -18,9 +20,10 @@ cmd=$1 plugin=$2 config=$3 cni_path=$4 lab=$5 out=$6
 shift 6
 
 call() { # POD
-    local s=$EPOCHREALTIME rc=0
+    local s=$EPOCHREALTIME rc=0 conf=$config
+    [ -d "$config" ] && conf=$config/$1.json
     CNI_COMMAND=$cmd CNI_CONTAINERID=$lab-$1 CNI_NETNS=/run/netns/$lab-$1 CNI_IFNAME=eth0 CNI_PATH=$cni_path \
-        "$plugin" <"$config" >"$out/$1.out" 2>&1 || rc=$?
+        "$plugin" <"$conf" >"$out/$1.out" 2>&1 || rc=$?
     echo "$1 $s $EPOCHREALTIME $rc" >>"$out/times"
 }
 

@@ -31,13 +31,17 @@
 #                                         dnsmasq's lease file says of the pod's first address: live
 #                                         (leased to the pod's MAC, expiry after now), expired, other
 #                                         (leased to another MAC), none (not leased), noaddr (no address)
+#   lab.sh census6 LAB [POD...]           the same for DHCPv6 (--dhcpv6 / --kea6): POD MAC ADDRESSES6
+#                                         SERVER_EXPIRY STATE, the pod's global IPv6 addresses; live when
+#                                         the server leases the first to the pod's DUID-LL (00:03:00:01:MAC)
 #   lab.sh kill-daemon LAB                kill -9 the daemon (crash test); start-daemon LAB restarts it
 #   lab.sh up LAB --kea ...               ISC Kea (kea-dhcp4) serves the lab instead of dnsmasq: the same
 #                                         pool and options, its memfile lease file in the lab dir;
 #                                         leases and census read Kea's leases (in dnsmasq's format)
 #   lab.sh stop-kea LAB / start-kea LAB   (the lease file is kept)
 #   lab.sh kea-leases LAB                 Kea's own lease file (CSV: address,hwaddr,client_id,...,hostname,...)
-#   lab.sh up LAB --dhcpv6 ...            dnsmasq also serves DHCPv6 (IA_NA fd99::100 - fd99::1ff, 2 min,
+#   lab.sh up LAB --dhcpv6 ...            dnsmasq also serves DHCPv6 (IA_NA fd99::100 - fd99::1ff, with --wide
+#                                         fd99::1000 - fd99::1fff; 2 min,
 #                                         DNS fd99::53, search lab.example) and sends Router Advertisements
 #                                         (--enable-ra: M flag, on-link prefix fd99::/64) on the server's
 #                                         eth0, which gets fd99::2/64; only inside the lab's namespaces
@@ -156,7 +160,9 @@ start_dnsmasq() { # [START END]: the address range, the lab's default when not g
     if [ -f "$DIR/with-kea6" ]; then
         v6=(--dhcp-range=$SUBNET6::,ra-only,64,2m --enable-ra)
     elif [ -f "$DIR/dhcpv6" ]; then
-        v6=(--dhcp-range=$SUBNET6::100,$SUBNET6::1ff,64,2m --enable-ra
+        local v6start=$SUBNET6::100 v6end=$SUBNET6::1ff
+        [ -f "$DIR/wide" ] && v6start=$SUBNET6::1000 v6end=$SUBNET6::1fff # with --wide: 4096 addresses
+        v6=(--dhcp-range=$v6start,$v6end,64,2m --enable-ra
             --dhcp-option=option6:dns-server,[$SUBNET6::53] --dhcp-option=option6:domain-search,lab.example)
     fi
     ip netns exec "$SRV" "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
@@ -329,6 +335,34 @@ cmd_census() { # LAB [POD...]
             if (ip == "-") state = "noaddr"
             else if (!(ip in expiry)) state = "none"
             else if (mac[ip] != $2) state = "other"
+            else if (expiry[ip] > now) state = "live"
+            else state = "expired"
+            print $1, $2, $3, (ip in expiry ? expiry[ip] : "-"), state
+        }'
+}
+
+cmd_census6() { # LAB [POD...]
+    lab_vars "$1"; shift
+    local pods=("$@") pod ifname=${LAB_IFNAME:-eth0} leases=$DIR/census6.leases
+    if [ ${#pods[@]} -eq 0 ]; then
+        mapfile -t pods < <(ip netns list | awk '{print $1}' | sed -n "s/^$LAB-//p" | grep -vxE 'node|srv|srv-.*|squat' | sort -V)
+    fi
+    if [ -f "$DIR/with-kea6" ]; then
+        cmd_kea6_leases "$LAB" >"$leases"
+    else # dnsmasq's v6 lines: EXPIRY IAID ADDRESS NAME DUID (they follow its "duid" line; v4 lines hold no ':')
+        awk '$3 ~ /:/' "$DIR/dnsmasq.leases" >"$leases" 2>/dev/null || : >"$leases"
+    fi
+    for pod in "${pods[@]}"; do
+        ip -n "$LAB-$pod" addr show dev "$ifname" 2>/dev/null \
+            | awk -v pod="$pod" '/link\/ether/ {mac = $2} /inet6 .* scope global/ {sub(/\/.*/, "", $2); a = a (a ? "," : "") $2}
+                                 END {print pod, (mac ? mac : "-"), (a ? a : "-")}' || echo "$pod - -"
+    done | awk -v now="$(date +%s)" -v leases="$leases" '
+        BEGIN { while ((getline line < leases) > 0) { split(line, f, " "); expiry[f[3]] = f[1]; duid[f[3]] = tolower(f[5]) } }
+        {
+            split($3, a, ","); ip = a[1]
+            if (ip == "-") state = "noaddr"
+            else if (!(ip in expiry)) state = "none"
+            else if (duid[ip] != "00:03:00:01:" tolower($2)) state = "other"
             else if (expiry[ip] > now) state = "live"
             else state = "expired"
             print $1, $2, $3, (ip in expiry ? expiry[ip] : "-"), state
@@ -613,6 +647,7 @@ case $command in
     veth-pod) cmd_veth_pod "$@" ;;
     leases) cmd_leases "$@" ;;
     census) cmd_census "$@" ;;
+    census6) cmd_census6 "$@" ;;
     stop-daemon) cmd_stop_daemon "$@" ;;
     kill-daemon) cmd_kill_daemon "$@" ;;
     squat) cmd_squat "$@" ;;

@@ -15,7 +15,8 @@ daemon_pid() { # LAB: the daemon process (our pidfile, or the launcher pid of th
 # nsenter into the lab's node namespace for the whole burst, then cni-burst.sh forks and execs the
 # plugin once per pod (no lab.sh or `ip netns exec` per call, which cost more CPU than a native
 # plugin call). Prints the burst's wall time in ms; leaves each call's output in DIR/POD.out and its
-# "POD START END EXIT" line in DIR/times.
+# "POD START END EXIT" line in DIR/times. The network config is the lab's bridge config (lab.sh
+# netconf), or BURST_CONFIG when set: a file, or a directory of POD.json (cni-burst.sh).
 cni_burst() { # CMD LAB DIR NAMES...
     local cmd=$1 lab=$2 out=$3 dir cni_path
     shift 3
@@ -23,15 +24,17 @@ cni_burst() { # CMD LAB DIR NAMES...
     cni_path=${DIST:-$HERE/../../dist}/bin:${REF_CNI:-/usr/lib/cni}
     [ -f "$dir/reference" ] && cni_path=${REF_CNI:-/usr/lib/cni}
     mkdir -p "$out"
-    "$LAB_SH" netconf "$lab" bridge 1.0.0 >"$out/config"
+    local config=${BURST_CONFIG:-$out/config}
+    [ -n "${BURST_CONFIG:-}" ] || "$LAB_SH" netconf "$lab" bridge 1.0.0 >"$config"
     nsenter --net="/run/netns/$lab-node" "$HERE/cni-burst.sh" "$cmd" "${REF_CNI:-/usr/lib/cni}/bridge" \
-        "$out/config" "$cni_path" "$lab" "$out" "$@"
+        "$config" "$cni_path" "$lab" "$out" "$@"
 }
 
 # Attaches pods NAMES... in parallel (cni_burst ADD); prints "wall_ms ok unique". The names of the
 # pods whose ADD succeeded are appended to $TMP/LAB.attached. With ADD_TIMES set to a file, each ADD
 # also appends a line "POD START END EXIT" to it (START and END: $EPOCHREALTIME, seconds with
-# microseconds, taken just before the plugin starts and after it ends).
+# microseconds, taken just before the plugin starts and after it ends); with ADD_ADDRS set to a
+# file, the addresses the results name are appended to it, one a line, without prefix length.
 parallel_adds() { # LAB NAMES...
     local lab=$1 out=$TMP/$1.burst wall
     shift
@@ -40,6 +43,7 @@ parallel_adds() { # LAB NAMES...
     wall=$(cni_burst ADD "$lab" "$out" "$@")
     awk '$4 == 0 {print $1}' "$out/times" >>"$TMP/$lab.attached"
     [ -n "${ADD_TIMES:-}" ] && cat "$out/times" >>"$ADD_TIMES"
+    [ -n "${ADD_ADDRS:-}" ] && { cat "$out"/*.out 2>/dev/null | sed -n 's/.*"address": *"\([^"/]*\).*/\1/p' >>"$ADD_ADDRS" || true; }
     echo "$wall $(awk '$4 == 0' "$out/times" | wc -l) $(cat "$out"/*.out 2>/dev/null | grep -o '"address": *"[^"]*"' | sort -u | wc -l)"
     rm -rf "$out"
 }
@@ -57,6 +61,14 @@ parallel_dels() { # LAB NAMES...
 # leased to the pod's MAC, expiring after now): lab.sh census, counted.
 leases_live() { # LAB [POD...]
     "$LAB_SH" census "$@" | awk '$5 == "live" {n++} END {print n + 0}'
+}
+
+# How many of the addresses in FILE (one a line) the server still holds, expiring after now: what a
+# DEL that released them leaves behind (dnsmasq's lease file, both families; Kea's v4 leases).
+server_still_holds() { # LAB FILE
+    "$LAB_SH" leases "$1" | awk -v now="$(date +%s)" -v want="$2" '
+        BEGIN { while ((getline a < want) > 0) wanted[a] = 1 }
+        ($3 in wanted) && $1 > now { n++ } END { print n + 0 }'
 }
 
 proc_threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
