@@ -462,24 +462,54 @@ class DhcpClientTest {
     }
 
     /**
-     * A NAK on a busy pool is most often a race lost to another client: the next DISCOVERs go at
-     * once (twice), and only a server that keeps refusing gets a pause, a second the first time.
+     * A NAK on a busy pool is most often a race lost to another client: while each refusal names a
+     * new address, the next DISCOVERs go at once (QUICK_RESTARTS times), each getting the next free
+     * address.
      */
     @Test
-    void theFirstTwoStartOversAfterANakWaitOnlyARandomMomentAndTheThirdASecond() throws Exception {
-        server.whenType(DHCPConstants.DHCPREQUEST).times(3).reply(Fault.NAK);
+    void startOversAfterRacesLostForNewAddressesWaitOnlyARandomMoment() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).times(DhcpClient.QUICK_RESTARTS).reply(Fault.RACE_LOST);
 
         Lease lease = acquire();
 
         List<Received> requests = server.received(Kind.SELECTING);
         List<Received> discovers = server.received(Kind.DISCOVER);
-        assertEquals(4, discovers.size(), server.kinds().toString());
+        assertEquals(DhcpClient.QUICK_RESTARTS + 1, discovers.size(), server.kinds().toString());
         for (int i = 0; i < DhcpClient.QUICK_RESTARTS; i++) {
             long quick = Duration.between(requests.get(i).at(), discovers.get(i + 1).at()).toMillis();
             assertTrue(quick < DhcpClient.FIRST_RESTART_JITTER_MILLIS, "start-over " + (i + 1) + " after " + quick + " ms");
         }
-        long slow = Duration.between(requests.get(2).at(), discovers.get(3).at()).toMillis();
-        assertTrue(slow >= DhcpClient.SLOW_RESTART_PAUSE_MILLIS, "third start-over after " + slow + " ms");
+        assertEquals(ip("10.1.0." + (10 + DhcpClient.QUICK_RESTARTS)), lease.address(), "the next free address each time");
+    }
+
+    @Test
+    void afterTheQuickStartOversTheNextWaitsASecond() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).times(DhcpClient.QUICK_RESTARTS + 1).reply(Fault.RACE_LOST);
+
+        acquire();
+
+        List<Received> requests = server.received(Kind.SELECTING);
+        List<Received> discovers = server.received(Kind.DISCOVER);
+        int last = DhcpClient.QUICK_RESTARTS;
+        long slow = Duration.between(requests.get(last).at(), discovers.get(last + 1).at()).toMillis();
+        assertTrue(slow >= DhcpClient.SLOW_RESTART_PAUSE_MILLIS, "start-over " + (last + 1) + " after " + slow + " ms");
+    }
+
+    /** The same address refused twice is no race: the server will not grant what it offers. */
+    @Test
+    void aSecondRefusalOfTheSameAddressWaitsASecond() throws Exception {
+        server.whenType(DHCPConstants.DHCPREQUEST).times(2).reply(Fault.NAK);
+
+        Lease lease = acquire();
+
+        List<Received> requests = server.received(Kind.SELECTING);
+        List<Received> discovers = server.received(Kind.DISCOVER);
+        assertEquals(3, discovers.size(), server.kinds().toString());
+        long quick = Duration.between(requests.get(0).at(), discovers.get(1).at()).toMillis();
+        assertTrue(quick < DhcpClient.FIRST_RESTART_JITTER_MILLIS, "first start-over after " + quick + " ms");
+        long slow = Duration.between(requests.get(1).at(), discovers.get(2).at()).toMillis();
+        assertTrue(slow >= DhcpClient.SLOW_RESTART_PAUSE_MILLIS, "second start-over for " + FIRST.getHostAddress()
+                + " after " + slow + " ms");
         assertEquals(FIRST, lease.address());
     }
 
@@ -741,9 +771,9 @@ class DhcpClientTest {
         acquire();
 
         // DISCOVER at 0 and 4, REQUEST NAKed at 4, a random pause (124 ms here), a DISCOVER at 4,
-        // NAKed and paused so again, a DISCOVER at 4, its REQUEST NAKed too, a pause of 1 s, a
-        // DISCOVER at 5: all counted from the first
-        assertEquals(List.of(0, 4, 4, 4, 5), secs(server.received(Kind.DISCOVER)));
+        // the same address NAKed again and a pause of 1 s, a DISCOVER at 5, NAKed again and a pause
+        // of 2 s, a DISCOVER at 7: all counted from the first
+        assertEquals(List.of(0, 4, 4, 5, 7), secs(server.received(Kind.DISCOVER)));
     }
 
     @Test

@@ -80,7 +80,7 @@ public final class ScriptedDhcpServer implements DhcpTransport {
     // ------------------------------------------------------------------ faults
 
     /** What happens to one reply. */
-    public enum FaultKind { DROP, DELAY, DUPLICATE, WRONG_XID, WRONG_CHADDR, WRONG_CLIENT_ID, NAK, TRUNCATE, GARBAGE }
+    public enum FaultKind { DROP, DELAY, DUPLICATE, WRONG_XID, WRONG_CHADDR, WRONG_CLIENT_ID, NAK, RACE_LOST, TRUNCATE, GARBAGE }
 
     /** One fault; {@link #delay} carries a duration, the others are constants. */
     public static final class Fault {
@@ -96,6 +96,12 @@ public final class ScriptedDhcpServer implements DhcpTransport {
         public static final Fault WRONG_CLIENT_ID = new Fault(FaultKind.WRONG_CLIENT_ID, 0);
         /** A DHCPNAK is sent instead of the reply (the server's bindings do not change). */
         public static final Fault NAK = new Fault(FaultKind.NAK, 0);
+        /**
+         * A DHCPNAK instead of the ACK, and the address goes to another client: a race lost to a client
+         * that REQUESTed the same offer first (dnsmasq on a busy pool). The next DISCOVER gets the next
+         * free address.
+         */
+        public static final Fault RACE_LOST = new Fault(FaultKind.RACE_LOST, 0);
         /** The reply is cut to {@link #TRUNCATED_LENGTH} bytes. */
         public static final Fault TRUNCATE = new Fault(FaultKind.TRUNCATE, 0);
         /** An unrelated non-DHCP packet arrives just before the reply. */
@@ -719,6 +725,15 @@ public final class ScriptedDhcpServer implements DhcpTransport {
         List<Fault> faults = claimFaults(r.type());
         if (has(faults, FaultKind.NAK) && reply.getDHCPMessageType() != DHCPConstants.DHCPNAK) {
             reply = nak(r, server, "scripted NAK");
+        }
+        if (has(faults, FaultKind.RACE_LOST) && reply.getDHCPMessageType() == DHCPConstants.DHCPACK) {
+            Inet4Address lost = (Inet4Address) reply.getYiaddr();
+            bindings.remove(clientKey(r.packet()));
+            ServerBinding winner = new ServerBinding("race:" + lost.getHostAddress(), lost);
+            winner.bound = true;
+            winner.expires = clock.instant().plus(leaseTime);
+            bindings.put(winner.client, winner);
+            reply = nak(r, server, "address in use");
         }
         if (has(faults, FaultKind.WRONG_XID)) {
             reply.setXid(reply.getXid() ^ 0x5a5a5a5a);
