@@ -51,7 +51,7 @@
 #   lab.sh kea6-leases LAB                Kea's DHCPv6 leases in dnsmasq's format: EXPIRY IAID IP NAME DUID
 #   lab.sh veth-pod LAB POD               a pod namespace with eth0, a veth whose peer is on br0 (as the
 #                                         bridge plugin makes it), for tests that drive a transport directly
-#   lab.sh squat LAB IP                   another host on the bridge holding IP (conflict tests)
+#   lab.sh squat LAB IP                   another host on the bridge holding IP, IPv4 or IPv6 (conflict tests)
 #   lab.sh segment LAB NAME [A.B.C]       a second segment (see "Second segments" below)
 #   lab.sh down LAB                       stop everything started, remove namespaces and files
 #   lab.sh second-server LAB A.B.C [DELAY]  a second DHCP server on br0 serving another subnet (see below)
@@ -379,13 +379,18 @@ cmd_kill_daemon() { # LAB: kill -9 the daemon (by its pid) and wait for it to be
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     rm -f "$DIR/daemon.launch.pid"
 }
-cmd_squat() { # LAB IP: a host in netns LAB-squat on br0 that holds IP (and answers ARP for it)
+cmd_squat() { # LAB IP: a host in netns LAB-squat on br0 that holds IP (and answers ARP for it, or
+    # for an IPv6 address Neighbor Solicitations, duplicate address detection's included)
     lab_vars "$1"
     local ip=$2 ns=$LAB-squat
     [ -e "/run/netns/$ns" ] || ip netns add "$ns"
     ip -n "$NODE" link add vsq type veth peer name eth0 netns "$ns"
     ip -n "$NODE" link set vsq master br0 up
-    ip -n "$ns" addr add "$ip/24" dev eth0
+    if [[ $ip == *:* ]]; then
+        ip -n "$ns" addr add "$ip/64" dev eth0 nodad # usable at once: it answers the pod's DAD probe
+    else
+        ip -n "$ns" addr add "$ip/24" dev eth0
+    fi
     ip -n "$ns" link set eth0 up
     ip -n "$ns" link show eth0 | awk '/link\/ether/ {print $2}'
 }

@@ -12,9 +12,16 @@ import java.util.List;
  * ({@link Checks#LEASE6_STATE}), and the pod's interface carries the leased address, with duplicate
  * address detection not failed ({@link Checks#LEASE6_ADDRESS}: {@link IfInet6#DAD_FAILED}; still
  * {@link IfInet6#TENTATIVE} is a warning). A missing namespace or interface is the IPv4 checks'
- * ({@code lease.netns}, {@code lease.interface}) to explain; here it fails the address check.
+ * ({@code lease.netns}, {@code lease.interface}) to explain; here it fails the address check. Where
+ * the kernel does no duplicate address detection for the address (the interface's and
+ * {@code all}'s {@code accept_dad} are 0, as the bridge plugin leaves them without
+ * {@code "enabledad": true}, or the address is {@code nodad}) the check passes saying so, not that
+ * detection passed: a duplicate would go unnoticed there.
  */
 final class Pod6Check {
+    /** IFA_F_NODAD: the address was added without duplicate address detection. */
+    static final int NODAD = 0x02;
+
     private final Pod6Probe probe;
 
     Pod6Check(Pod6Probe probe) {
@@ -78,6 +85,12 @@ final class Pod6Check {
                             + " (duplicate address detection has not finished)",
                     "run dhcp doctor again in a few seconds; if it stays tentative, check that " + lease.ifname()
                             + " is up (" + enter + "ip link show " + lease.ifname() + ")");
+        }
+        if (!pod.dadEnabled() || (entry.flags() & NODAD) != 0) {
+            return Finding.pass(Checks.LEASE6_ADDRESS, who, lease.ifname() + " carries " + lease.cidr()
+                    + "; the kernel does no duplicate address detection for it ("
+                    + (pod.dadEnabled() ? "the address is nodad" : "accept_dad " + pod.acceptDad() + " on " + lease.ifname()
+                    + " and all, the bridge plugin's default without \"enabledad\": true") + "), so a duplicate would not show here");
         }
         return Finding.pass(Checks.LEASE6_ADDRESS, who, lease.ifname() + " carries " + lease.cidr()
                 + ", duplicate address detection passed");

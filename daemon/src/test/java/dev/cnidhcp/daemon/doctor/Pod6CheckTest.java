@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The checks of one DHCPv6 lease against what its pod's interface carries (a fake probe). */
@@ -45,7 +47,35 @@ class Pod6CheckTest {
                 List.of(entry("fe80::1", PERMANENT), entry("fd99::10", PERMANENT))));
 
         assertEquals(Map.of(Checks.LEASE6_STATE, Verdict.PASS, Checks.LEASE6_ADDRESS, Verdict.PASS), verdicts(f));
-        assertTrue(f.get(Checks.LEASE6_ADDRESS).saw().contains("eth0 carries fd99::10/64"), f.toString());
+        assertTrue(f.get(Checks.LEASE6_ADDRESS).saw().contains("eth0 carries fd99::10/64, duplicate address detection"
+                + " passed"), f.toString());
+    }
+
+    @Test
+    void anInterfaceWithoutDuplicateAddressDetectionPassesSayingSoNotThatDetectionPassed() {
+        Map<String, Finding> f = run(LEASE, new Pod6State(true, true, List.of(entry("fd99::10", PERMANENT)), 0));
+
+        assertEquals(Verdict.PASS, f.get(Checks.LEASE6_ADDRESS).verdict());
+        String saw = f.get(Checks.LEASE6_ADDRESS).saw();
+        assertTrue(saw.contains("eth0 carries fd99::10/64; the kernel does no duplicate address detection for it"
+                + " (accept_dad 0 on eth0 and all"), saw);
+        assertTrue(saw.contains("\"enabledad\": true"), saw);
+        assertFalse(saw.contains("detection passed"), saw);
+    }
+
+    @Test
+    void aNodadAddressPassesSayingItHadNoDuplicateAddressDetection() {
+        Map<String, Finding> f = run(LEASE, new Pod6State(true, true,
+                List.of(entry("fd99::10", PERMANENT | Pod6Check.NODAD)), 1));
+
+        assertEquals(Verdict.PASS, f.get(Checks.LEASE6_ADDRESS).verdict());
+        assertTrue(f.get(Checks.LEASE6_ADDRESS).saw().contains("no duplicate address detection for it (the address is"
+                + " nodad)"), f.toString());
+    }
+
+    @Test
+    void aNegativeAcceptDadIsACallerBug() {
+        assertThrows(IllegalArgumentException.class, () -> new Pod6State(true, true, List.of(), -1));
     }
 
     @Test
