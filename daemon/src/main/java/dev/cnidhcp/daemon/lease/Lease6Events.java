@@ -8,26 +8,35 @@ import dev.cnidhcp.daemon.metrics.DaemonMetrics;
  *
  * <p>Threads: called by one machine under its lock; the counters take any thread.
  */
-final class Lease6Events {
+final class Lease6Events implements LeaseCounter {
     private final DaemonMetrics metrics;
 
     Lease6Events(DaemonMetrics metrics) {
         this.metrics = metrics;
     }
 
-    void acquired() {
+    @Override
+    public void acquired() {
         metrics.acquired6();
     }
 
-    void acquisitionFailed() {
+    @Override
+    public void regained() {
+        metrics.acquired6();
+    }
+
+    @Override
+    public void acquisitionFailed(Exception e) {
         metrics.acquisitionFailed6();
     }
 
-    void renewed() {
+    @Override
+    public void renewed() {
         metrics.renewed6();
     }
 
-    void renewalFailed() {
+    @Override
+    public void renewalFailed() {
         metrics.renewalFailed6();
     }
 
