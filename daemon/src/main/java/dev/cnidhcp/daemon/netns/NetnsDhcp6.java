@@ -65,7 +65,6 @@ import java.util.logging.Logger;
  */
 public final class NetnsDhcp6 implements Lease6Transport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp6.class.getName());
-    private static final Duration LINK_WAIT = Duration.ofSeconds(3);
     /** RFC 4861 10: a router delays a solicited advertisement by up to 0.5 s (MAX_RA_DELAY_TIME). */
     public static final Duration RA_WAIT = Duration.ofSeconds(1);
     static final int MAX_DECLINES = 3;
@@ -75,7 +74,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
     private final Duration raWait;
     private final Duration dadWait;
     private final BridgePortWait.Ports ports;
-    private final BridgePortWait portWait;
+    private final LinkBringUp link;
     private final Map<LeaseKey, byte[]> serverMacs = new ConcurrentHashMap<>();
 
     /**
@@ -94,10 +93,10 @@ public final class NetnsDhcp6 implements Lease6Transport {
     NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, BridgePortWait.Ports ports) {
         this.client = client;
         this.calls = new PodCalls(clock, "-v6");
+        this.link = new LinkBringUp(calls, ports);
         this.raWait = raWait;
         this.dadWait = dadWait;
         this.ports = ports;
-        this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
     }
 
     /**
@@ -118,13 +117,8 @@ public final class NetnsDhcp6 implements Lease6Transport {
         String ifname = key.ifname();
         AttachmentLog log = logOf(key);
         return calls.call(a.netns(), ifname, deadline, handle -> {
-            int index = PodCalls.requireInterface(a);
+            int index = link.bringUp(a, deadline, log, "Router Solicitation and SOLICIT");
             byte[] mac = Links.mac(ifname);
-            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), calls.millisUntil(deadline) * 1_000_000L);
-            if (!Links.bringUp(ifname, linkDeadline)) {
-                log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
-            }
-            portWait.awaitLogged(ifname, index, linkDeadline, log, "Router Solicitation and SOLICIT");
             Identity6 id = identity(a, mac);
             try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
                 long raDeadline = System.nanoTime() + raWait.toNanos();
