@@ -3,8 +3,9 @@ package dev.cnidhcp.daemon.lease;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 /**
- * What a {@link Lease6Machine} counts, apart from the protocol: its acquisitions, renewals and
- * losses, as the family-6 series of {@link DaemonMetrics}.
+ * What a {@link Lease6Machine} counts, apart from the protocol: its acquisitions, renewals, losses
+ * and addresses declined after the kernel's duplicate address detection failed, as the family-6
+ * series of {@link DaemonMetrics}.
  *
  * <p>Threads: called by one machine under its lock; the counters take any thread.
  */
@@ -42,5 +43,10 @@ final class Lease6Events implements LeaseCounter {
 
     void lost() {
         metrics.lost6();
+    }
+
+    /** The kernel's duplicate address detection failed for the leased address; it is being declined. */
+    void dadFailed() {
+        metrics.dadFailed6();
     }
 }

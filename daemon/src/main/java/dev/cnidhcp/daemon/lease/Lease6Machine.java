@@ -65,8 +65,15 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
     private final Lease6Recorder recorder;
     private final Lease6Events events;
 
+    /** How many times the kernel's verdict on the leased address is awaited while it is still tentative. */
+    static final int DAD_LOOKS_MAX = 5;
+
     /** The address the pod was given at ADD: the one worth regaining. */
     private Inet6Address podAddress;
+    /** When, after ADD, the kernel's verdict on the address is looked at ({@link #dadVerdictDue}); null: never. */
+    private final Duration dadVerdictAfter;
+    private Scheduler.Cancellable dadTimer;
+    private int dadLooks;
 
     /**
      * @param onGone told when the machine ended itself because the pod vanished without DEL
@@ -82,6 +89,7 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
         this.onGone = onGone;
         this.recorder = new Lease6Recorder(attachment, context.journal(), log);
         this.events = events;
+        this.dadVerdictAfter = net.dadVerdictAfter();
     }
 
     private static Attachment requireDhcpv6(Attachment attachment) {
@@ -236,6 +244,97 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
             log.severe("IPv6 ADDRESS CHANGED: " + problem + "; recreate the pod (CHECK fails until then)");
         }
         schedule(lease.renewAt(), this::renewalTimeReached);
+        dadLooks = 0;
+        if (record) {
+            lookAtDad(); // a renewal, a confirmation or a regain: the address has been on the pod a while
+        } else {
+            scheduleDadLook(); // the main plugin puts the address on the pod after ADD returns
+        }
+    }
+
+    /**
+     * The one-shot timer {@link Lease6Transport#dadVerdictAfter} after ADD (again while the address
+     * is tentative, at most {@value #DAD_LOOKS_MAX} times): looks at the kernel's verdict on the
+     * leased address.
+     */
+    public synchronized void dadVerdictDue() {
+        dadTimer = null;
+        lookAtDad();
+    }
+
+    /**
+     * Looks at the leased address on the pod's interface: dadfailed declines it
+     * ({@link #declineDuplicate}); tentative looks again later; carried or absent (the main plugin
+     * has not configured it, or configures none) is left as it is. A failure to look is logged and
+     * changes nothing: the next renewal looks again, and finds a pod that is gone.
+     */
+    private void lookAtDad() {
+        if (dadVerdictAfter == null || stopped || lost || binding == null) {
+            return;
+        }
+        Inet6Address leased = binding.lease().address();
+        Address6State on;
+        try {
+            on = net.addressState6(attachment, leased);
+        } catch (IOException | RuntimeException e) {
+            log.fine(() -> "cannot look at " + Dhcp6Options.text(leased) + " on the pod's interface: " + describe(e));
+            return;
+        }
+        log.fine(() -> Dhcp6Options.text(leased) + " on the pod's interface: " + on.label());
+        if (on == Address6State.DAD_FAILED) {
+            declineDuplicate();
+        } else if (on == Address6State.TENTATIVE && ++dadLooks < DAD_LOOKS_MAX) {
+            scheduleDadLook();
+        }
+    }
+
+    private void scheduleDadLook() {
+        if (dadVerdictAfter == null) {
+            return;
+        }
+        cancelDadTimer();
+        dadTimer = context.scheduler().at(clock.instant().plus(dadVerdictAfter), this::dadVerdictDue);
+    }
+
+    private void cancelDadTimer() {
+        if (dadTimer != null) {
+            dadTimer.cancel();
+            dadTimer = null;
+        }
+    }
+
+    /**
+     * The kernel's duplicate address detection failed for the leased address: another node on the
+     * link uses it, and the pod has no working IPv6 address. RFC 8415 18.2.8: the client sends
+     * DECLINE and does not use the address. The lease is lost with that problem (CHECK fails naming
+     * it) and not sought again: the pod keeps the address the main plugin configured, so no other
+     * lease would serve it; it holds again only once the pod is recreated. Its record goes: a
+     * restarted daemon has no DHCPv6 lease for the pod (and CHECK fails on prevResult's address).
+     */
+    private void declineDuplicate() {
+        Binding6 held = binding;
+        String address = Dhcp6Options.text(held.lease().address());
+        String ifname = attachment.key().ifname();
+        cancelTimer();
+        cancelDadTimer();
+        events.dadFailed();
+        events.lost();
+        problem = "duplicate address detection failed for " + address + " on " + ifname + "; the address was declined";
+        lost = true;
+        state = State.INIT;
+        log.severe("DUPLICATE ADDRESS " + address + ": the kernel's duplicate address detection on " + ifname
+                + " failed (dadfailed), another node on the link uses it; sending DECLINE. The pod has no working"
+                + " IPv6 address: recreate it (CHECK fails until then)");
+        try {
+            boolean confirmed = exchange(() -> net.decline6(attachment, held));
+            log.info("declined " + address + (confirmed ? "" : " (no REPLY to the DECLINE)"));
+        } catch (IOException | NoLeaseException | RuntimeException e) {
+            if (!stopping) {
+                log.warning("cannot send DECLINE for " + address + ": " + describe(e)
+                        + "; the server keeps the address until its valid lifetime ends");
+            }
+        }
+        recorder.ended(); // a restarted daemon must not confirm (REBIND) a declined address
     }
 
     @Override
@@ -272,6 +371,7 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
 
     @Override
     void ended() {
+        cancelDadTimer();
         recorder.ended();
     }
 
