@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it declined by the daemon: the log says so, dnsmasq no longer holds the lease, and CHECK fails
  * naming the failed detection.
  *
- * <p>The conflict is made after ADD: the address is taken off the pod, a second namespace on the
+ * <p>The bridge plugin is given {@code "enabledad": true}: without it, it turns the kernel's
+ * detection off on the pod's veth ({@code accept_dad} 0) and no address is ever flagged. The
+ * conflict is made after ADD: the address is taken off the pod, a second namespace on the
  * bridge takes it without detection of its own ({@code nodad}), and the pod is given it back, so
  * that the pod's detection fails. The daemon looks at the address 3 s after ADD and again after
  * every renewal; at the latest it finds the failure at T1 (60 s with dnsmasq's 2 minute leases).
@@ -32,6 +34,7 @@ class DadFailureLabTest {
     void aPodAddressWhoseKernelDadFailsAfterAddIsDeclinedAndCheckFails() throws Exception {
         try (Lab lab = Lab.upNamed("dd", "--dhcpv6")) {
             ObjectNode config = lab.netconf("bridge", "1.0.0");
+            config.put("enabledad", true); // the bridge plugin turns the kernel's detection off on the pod's veth otherwise
             ((ObjectNode) config.get("ipam")).put("dhcpv6", true);
             lab.podNetns("p1");
             Lab.Run add = lab.cni("p1", "bridge", "ADD", config);
