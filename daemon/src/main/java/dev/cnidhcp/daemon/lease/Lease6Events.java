@@ -3,35 +3,50 @@ package dev.cnidhcp.daemon.lease;
 import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 /**
- * What a {@link Lease6Machine} counts, apart from the protocol: its acquisitions, renewals and
- * losses, as the family-6 series of {@link DaemonMetrics}.
+ * What a {@link Lease6Machine} counts, apart from the protocol: its acquisitions, renewals, losses
+ * and addresses declined after the kernel's duplicate address detection failed, as the family-6
+ * series of {@link DaemonMetrics}.
  *
  * <p>Threads: called by one machine under its lock; the counters take any thread.
  */
-final class Lease6Events {
+final class Lease6Events implements LeaseCounter {
     private final DaemonMetrics metrics;
 
     Lease6Events(DaemonMetrics metrics) {
         this.metrics = metrics;
     }
 
-    void acquired() {
+    @Override
+    public void acquired() {
         metrics.acquired6();
     }
 
-    void acquisitionFailed() {
+    @Override
+    public void regained() {
+        metrics.acquired6();
+    }
+
+    @Override
+    public void acquisitionFailed(Exception e) {
         metrics.acquisitionFailed6();
     }
 
-    void renewed() {
+    @Override
+    public void renewed() {
         metrics.renewed6();
     }
 
-    void renewalFailed() {
+    @Override
+    public void renewalFailed() {
         metrics.renewalFailed6();
     }
 
     void lost() {
         metrics.lost6();
+    }
+
+    /** The kernel's duplicate address detection failed for the leased address; it is being declined. */
+    void dadFailed() {
+        metrics.dadFailed6();
     }
 }

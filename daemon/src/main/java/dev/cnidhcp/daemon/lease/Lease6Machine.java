@@ -5,20 +5,16 @@ import dev.cnidhcp.daemon.dhcp6.Binding6;
 import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
 import dev.cnidhcp.daemon.dhcp6.Lease6;
 import dev.cnidhcp.daemon.log.AttachmentLog;
-import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.time.Scheduler;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.Inet6Address;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -40,11 +36,14 @@ import java.util.logging.Logger;
  * <p>Time: every instant is on the lease timeline ({@link LeaseContext#clock()}); the timers are on
  * the same {@link Scheduler} as the IPv4 leases', each carrying the lease's expiry as its deadline.
  *
+ * <p>The timer, the exchange that DEL cuts short, the retries before T2 and the end of the valid
+ * lifetime and the back-off are those of {@link AbstractLeaseMachine}, as for {@link LeaseMachine}.
+ *
  * <p>Threads: as {@link LeaseMachine}: every transition is synchronized on the machine; {@link #stop}
  * (DEL) first cancels an exchange in progress ({@link InFlight}); only {@link #view()} does not take
  * the lock.
  */
-public final class Lease6Machine {
+public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.State, Binding6, Lease6> {
     /** Where a DHCPv6 lease is. */
     public enum State {
         INIT, SOLICITING, BOUND, RENEWING, REBINDING, CONFIRMING;
@@ -56,62 +55,53 @@ public final class Lease6Machine {
     }
 
     private static final Logger LOG = Logger.getLogger(Lease6Machine.class.getName());
-    /** How soon a lease whose transition failed unexpectedly tries again. */
-    private static final Duration SAFETY_RETRY = Duration.ofSeconds(5);
+    private static final States<State> STATES = new States<>(State.INIT, State.BOUND, State.RENEWING, State.REBINDING);
+    private static final LeaseKind<Binding6, Lease6> KIND = new LeaseKind<>("DHCPv6 lease", "its valid lifetime ends",
+            Binding6::lease, Binding6::withLease, Lease6::rebindAt, Lease6::expiresAt, Lease6::validLifetime,
+            Lease6::cidr, lease -> Dhcp6Options.text(lease.address()));
 
-    private final Attachment attachment;
-    private final LeaseContext context;
     private final Lease6Transport net;
-    private final Clock clock;
     private final Consumer<Lease6Machine> onGone;
-    private final AttachmentLog log;
     private final Lease6Recorder recorder;
     private final Lease6Events events;
-    private final InFlight inFlight = new InFlight();
 
-    // Written under the machine's lock; volatile for view(), which reads them without it.
-    private volatile State state = State.INIT;
-    private volatile Binding6 binding;
-    private volatile boolean lost;
-    private volatile String problem = "";
-    private Scheduler.Cancellable timer;
-    private boolean stopped;
-    /** Set by stop() before it waits for the lock: an exchange that fails now was cut short by DEL. */
-    private volatile boolean stopping;
+    /** How many times the kernel's verdict on the leased address is awaited while it is still tentative. */
+    static final int DAD_LOOKS_MAX = 5;
+
     /** The address the pod was given at ADD: the one worth regaining. */
     private Inet6Address podAddress;
-    private Duration backoff = RetryPolicy.FIRST_BACKOFF;
-    private int handouts;
+    /** When, after ADD, the kernel's verdict on the address is looked at ({@link #dadVerdictDue}); null: never. */
+    private final Duration dadVerdictAfter;
+    private Scheduler.Cancellable dadTimer;
+    private int dadLooks;
 
     /**
      * @param onGone told when the machine ended itself because the pod vanished without DEL
      */
     public Lease6Machine(Attachment attachment, LeaseContext context, Consumer<Lease6Machine> onGone) {
+        this(attachment, context, onGone, new Lease6Events(context.metrics()));
+    }
+
+    private Lease6Machine(Attachment attachment, LeaseContext context, Consumer<Lease6Machine> onGone,
+                          Lease6Events events) {
+        super(requireDhcpv6(attachment), context, logOf(attachment), STATES, KIND, events);
+        this.net = context.transport6();
+        this.onGone = onGone;
+        this.recorder = new Lease6Recorder(attachment, context.journal(), log);
+        this.events = events;
+        this.dadVerdictAfter = net.dadVerdictAfter();
+    }
+
+    private static Attachment requireDhcpv6(Attachment attachment) {
         if (!attachment.dhcpv6()) {
             throw new IllegalArgumentException("attachment " + attachment.key() + ": dhcpv6 false (expected: true)");
         }
-        this.attachment = attachment;
-        this.context = context;
-        this.net = context.transport6();
-        this.clock = context.clock();
-        this.onGone = onGone;
-        LeaseKey key = attachment.key();
-        this.log = new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
-        this.recorder = new Lease6Recorder(attachment, context.journal(), log);
-        this.events = new Lease6Events(context.metrics());
-    }
-
-    public Attachment attachment() {
         return attachment;
     }
 
-    public synchronized State state() {
-        return state;
-    }
-
-    /** The lease held (or last held, while it is being regained), or null before the first REPLY. */
-    public synchronized Binding6 binding() {
-        return binding;
+    private static AttachmentLog logOf(Attachment attachment) {
+        LeaseKey key = attachment.key();
+        return new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
     }
 
     /** The lease as it is now, without waiting for an exchange in progress. */
@@ -119,52 +109,12 @@ public final class Lease6Machine {
         return new Lease6View(attachment, state, binding, lost, problem);
     }
 
-    synchronized int handOut() {
-        return ++handouts;
-    }
-
-    synchronized int handouts() {
-        return handouts;
-    }
-
-    public synchronized boolean stopped() {
-        return stopped;
-    }
-
     /**
      * INIT → SOLICITING → BOUND while the ADD waits; back to INIT on failure. The lease is recorded
      * before this returns; one that cannot be is released and refused ({@link NotRecordedException}).
      */
     public synchronized Binding6 start(Instant deadline) throws IOException, NoLeaseException {
-        if (state != State.INIT || stopped) {
-            throw new IllegalStateException("start() in state " + state + (stopped ? " (stopped)" : ""));
-        }
-        state = State.SOLICITING;
-        Binding6 acquired;
-        try {
-            acquired = exchange(() -> net.acquire(attachment, null, deadline));
-        } catch (IOException | NoLeaseException | RuntimeException e) {
-            state = State.INIT;
-            if (!stopping && !(e instanceof AttachmentGoneException)) {
-                events.acquisitionFailed();
-            }
-            throw e;
-        }
-        events.acquired();
-        try {
-            recorder.acquired(acquired);
-        } catch (IOException e) {
-            state = State.INIT;
-            try {
-                net.release6(attachment, acquired, attachment.runtimeNetns());
-            } catch (IOException | RuntimeException releaseFailure) {
-                log.warning("cannot release " + acquired.lease().cidr() + " either: " + describe(releaseFailure));
-            }
-            throw new NotRecordedException("the DHCPv6 lease of " + acquired.lease().cidr() + " could not be recorded ("
-                    + e.getMessage() + "); it was released, as it would not survive a daemon restart", e);
-        }
-        enterBound(acquired, "acquired", false);
-        return acquired;
+        return acquireFirst(State.SOLICITING, () -> net.acquire(attachment, null, deadline));
     }
 
     /**
@@ -176,20 +126,11 @@ public final class Lease6Machine {
      * @param recorded the recorded lease, its times already on the lease timeline
      */
     public synchronized void resume(Binding6 recorded) {
-        if (state != State.INIT || binding != null || stopped) {
-            throw new IllegalStateException("resume() in state " + state);
-        }
-        binding = recorded;
         Lease6 lease = recorded.lease();
-        podAddress = lease.address();
-        try {
-            net.interfaceAddresses6(attachment);
-        } catch (AttachmentGoneException e) {
-            vanished(e);
+        if (!takeUp(recorded)) {
             return;
-        } catch (IOException | RuntimeException e) {
-            log.warning("cannot look at the pod's interface (" + describe(e) + "); resuming anyway");
         }
+        podAddress = lease.address();
         Instant now = clock.instant();
         if (!now.isBefore(lease.expiresAt())) {
             state = State.CONFIRMING;
@@ -209,31 +150,8 @@ public final class Lease6Machine {
         if (state != State.CONFIRMING || stopped) {
             return;
         }
-        Binding6 held = binding;
-        Instant started = clock.instant();
-        try {
-            Lease6 confirmed = exchange(() -> net.rebind(attachment, held,
-                    earliest(started.plus(context.attemptTimeout()), held.lease().expiresAt())));
-            events.renewed();
-            enterBound(held.withLease(confirmed), "confirmed after restart", true);
-        } catch (AttachmentGoneException e) {
-            vanished(e);
-        } catch (NoLeaseException e) {
-            if (stopping) {
-                return;
-            }
-            events.renewalFailed();
-            if (e.nak()) {
-                lost("the server refused the recorded lease: " + e.getMessage());
-            } else {
-                continueRecorded(e.getMessage());
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!stopping) {
-                events.renewalFailed();
-                continueRecorded(describe(e));
-            }
-        }
+        extend(binding.lease().expiresAt(), this::rebind, "confirmed after restart",
+                why -> lost("the server refused the recorded lease: " + why), this::continueRecorded);
     }
 
     /** After an unanswered confirmation: BOUND, RENEWING or REBINDING as the clock says, with the recorded times. */
@@ -253,42 +171,8 @@ public final class Lease6Machine {
         }
     }
 
-    /** T1: BOUND → RENEWING, and the first RENEW. */
-    public synchronized void renewalTimeReached() {
-        if (state != State.BOUND || stopped) {
-            return;
-        }
-        state = State.RENEWING;
-        renewAttempt();
-    }
-
-    /** RENEWING: one RENEW exchange to the lease's server; retried at half the time left to T2. */
-    public synchronized void renewAttempt() {
-        if (state != State.RENEWING || stopped) {
-            return;
-        }
-        extendAttempt(binding.lease().rebindAt(), net::renew, "renewed", this::renewAttempt, this::rebindingTimeReached);
-    }
-
-    /** T2: RENEWING → REBINDING, and the first REBIND to any server. */
-    public synchronized void rebindingTimeReached() {
-        if ((state != State.BOUND && state != State.RENEWING) || stopped) {
-            return;
-        }
-        log.warning("no REPLY to RENEW until T2; rebinding " + binding.lease().cidr() + " with any server");
-        state = State.REBINDING;
-        rebindAttempt();
-    }
-
-    /** REBINDING: one REBIND exchange; retried at half the time left to the end of the valid lifetime. */
-    public synchronized void rebindAttempt() {
-        if (state != State.REBINDING || stopped) {
-            return;
-        }
-        extendAttempt(binding.lease().expiresAt(), net::rebind, "rebound", this::rebindAttempt, this::expired);
-    }
-
     /** The valid lifetime ended without a REPLY: the address may no longer be used; regain it. */
+    @Override
     public synchronized void expired() {
         if ((state != State.BOUND && state != State.RENEWING && state != State.REBINDING
                 && state != State.CONFIRMING) || stopped) {
@@ -302,69 +186,9 @@ public final class Lease6Machine {
         if (state != State.INIT || stopped || !lost) {
             return;
         }
-        try {
-            Binding6 acquired = exchange(() -> net.acquire(attachment, podAddress,
-                    clock.instant().plus(context.attemptTimeout())));
-            events.acquired();
-            enterBound(acquired, "acquired again", true);
-        } catch (AttachmentGoneException e) {
-            vanished(e);
-        } catch (NoLeaseException | IOException | RuntimeException e) {
-            if (stopping) {
-                return;
-            }
-            events.acquisitionFailed();
-            Instant next = clock.instant().plus(backoff);
-            log.warning("still no DHCPv6 lease for " + Dhcp6Options.text(podAddress) + " (" + describe(e)
-                    + "); next attempt in " + backoff.toSeconds() + " s");
-            backoff = RetryPolicy.nextBackoff(backoff, context.backoffMax());
-            schedule(next, null, this::acquireAttempt);
-        }
-    }
-
-    /**
-     * Ends the machine when the pod is gone without DEL (as a renewal that found it gone would);
-     * waits behind an exchange in progress.
-     *
-     * @return whether the machine ended (or had ended) here
-     */
-    public synchronized boolean endIfGone() {
-        if (stopped) {
-            return true;
-        }
-        try {
-            net.interfaceAddresses6(attachment);
-            return false;
-        } catch (AttachmentGoneException e) {
-            vanished(e);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            log.warning("cannot look at the pod's interface (" + describe(e) + "); taken as alive");
-            return false;
-        }
-    }
-
-    /**
-     * DEL: cuts an exchange in progress short, stops the timers and sends RELEASE when a lease is held,
-     * unless {@link Attachment#releaseOnDel()} is false.
-     *
-     * @return where the release left from, or null when nothing was sent
-     */
-    public String stop(Path runtimeNetns) throws IOException {
-        stopping = true;
-        inFlight.cancel();
-        synchronized (this) {
-            stopped = true;
-            cancelTimer();
-            try {
-                if (binding == null || lost || !attachment.releaseOnDel()) {
-                    return null;
-                }
-                return net.release6(attachment, binding, runtimeNetns != null ? runtimeNetns : attachment.runtimeNetns());
-            } finally {
-                recorder.ended();
-            }
-        }
+        acquireAgain(() -> net.acquire(attachment, podAddress, attemptDeadline()),
+                e -> backOff("still no DHCPv6 lease for " + Dhcp6Options.text(podAddress) + " (" + describe(e) + ")",
+                        this::acquireAttempt));
     }
 
     /**
@@ -397,84 +221,11 @@ public final class Lease6Machine {
         }
     }
 
-    private interface Call<T> {
-        T run() throws IOException, NoLeaseException;
-    }
-
-    private <T> T exchange(Call<T> call) throws IOException, NoLeaseException {
-        inFlight.enter();
-        try {
-            if (stopping) {
-                throw new InterruptedIOException("the lease is being deleted");
-            }
-            return call.run();
-        } finally {
-            inFlight.leave();
-        }
-    }
-
-    private interface Extension {
-        Lease6 extend(Attachment attachment, Binding6 binding, Instant deadline) throws IOException, NoLeaseException;
-    }
-
-    /**
-     * One RENEW or REBIND exchange before {@code boundary} (T2 or the end of the valid lifetime): a
-     * REPLY binds again, a refusal loses the lease, silence schedules {@code again} at half the time
-     * left, or {@code atBoundary} when the boundary comes first.
-     */
-    private void extendAttempt(Instant boundary, Extension extension, String how, Runnable again, Runnable atBoundary) {
-        Instant started = clock.instant();
-        if (!started.isBefore(boundary)) {
-            atBoundary.run();
-            return;
-        }
-        Binding6 held = binding;
-        try {
-            Lease6 extended = exchange(() -> extension.extend(attachment, held,
-                    earliest(started.plus(context.attemptTimeout()), boundary)));
-            events.renewed();
-            enterBound(held.withLease(extended), how, true);
-        } catch (AttachmentGoneException e) {
-            vanished(e);
-        } catch (NoLeaseException e) {
-            if (stopping) {
-                return;
-            }
-            events.renewalFailed();
-            if (e.nak()) {
-                lost("the server refused the lease: " + e.getMessage());
-            } else {
-                retryBefore(boundary, again, atBoundary, e.getMessage());
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!stopping) {
-                events.renewalFailed();
-                retryBefore(boundary, again, atBoundary, describe(e));
-            }
-        }
-    }
-
-    private void retryBefore(Instant boundary, Runnable again, Runnable atBoundary, String why) {
-        Instant now = clock.instant();
-        Instant next = RetryPolicy.nextAttempt(now, boundary, binding.lease());
-        if (next == null) {
-            log.warning("DHCPv6 " + state.label() + " attempt failed: " + why + "; next step at " + boundary);
-            schedule(boundary, atBoundary);
-        } else {
-            log.warning("DHCPv6 " + state.label() + " attempt failed: " + why + "; retrying in "
-                    + Duration.between(now, next).toSeconds() + " s");
-            schedule(next, again);
-        }
-    }
-
     /** BOUND with {@code acquired}; {@code record}: write it (the ADD's first lease was recorded already). */
-    private void enterBound(Binding6 acquired, String how, boolean record) {
+    @Override
+    void enterBound(Binding6 acquired, String how, boolean record) {
+        boolean regained = bindTo(acquired);
         Lease6 lease = acquired.lease();
-        boolean regained = lost;
-        binding = acquired;
-        state = State.BOUND;
-        lost = false;
-        backoff = RetryPolicy.FIRST_BACKOFF;
         if (podAddress == null) {
             podAddress = lease.address();
         }
@@ -493,6 +244,102 @@ public final class Lease6Machine {
             log.severe("IPv6 ADDRESS CHANGED: " + problem + "; recreate the pod (CHECK fails until then)");
         }
         schedule(lease.renewAt(), this::renewalTimeReached);
+        dadLooks = 0;
+        if (record) {
+            lookAtDad(); // a renewal, a confirmation or a regain: the address has been on the pod a while
+        } else {
+            scheduleDadLook(); // the main plugin puts the address on the pod after ADD returns
+        }
+    }
+
+    /**
+     * The one-shot timer {@link Lease6Transport#dadVerdictAfter} after ADD (again while the address
+     * is tentative, at most {@value #DAD_LOOKS_MAX} times): looks at the kernel's verdict on the
+     * leased address.
+     */
+    public synchronized void dadVerdictDue() {
+        dadTimer = null;
+        lookAtDad();
+    }
+
+    /**
+     * Looks at the leased address on the pod's interface: dadfailed declines it
+     * ({@link #declineDuplicate}); tentative looks again later; carried or absent (the main plugin
+     * has not configured it, or configures none) is left as it is. A failure to look is logged and
+     * changes nothing: the next renewal looks again, and finds a pod that is gone.
+     */
+    private void lookAtDad() {
+        if (dadVerdictAfter == null || stopped || lost || binding == null) {
+            return;
+        }
+        Inet6Address leased = binding.lease().address();
+        Address6State on;
+        try {
+            on = net.addressState6(attachment, leased);
+        } catch (IOException | RuntimeException e) {
+            log.fine(() -> "cannot look at " + Dhcp6Options.text(leased) + " on the pod's interface: " + describe(e));
+            return;
+        }
+        log.fine(() -> Dhcp6Options.text(leased) + " on the pod's interface: " + on.label());
+        if (on == Address6State.DAD_FAILED) {
+            declineDuplicate();
+        } else if (on == Address6State.TENTATIVE && ++dadLooks < DAD_LOOKS_MAX) {
+            scheduleDadLook();
+        }
+    }
+
+    private void scheduleDadLook() {
+        if (dadVerdictAfter == null) {
+            return;
+        }
+        cancelDadTimer();
+        dadTimer = context.scheduler().at(clock.instant().plus(dadVerdictAfter), this::dadVerdictDue);
+    }
+
+    private void cancelDadTimer() {
+        if (dadTimer != null) {
+            dadTimer.cancel();
+            dadTimer = null;
+        }
+    }
+
+    /**
+     * The kernel's duplicate address detection failed for the leased address: another node on the
+     * link uses it, and the pod has no working IPv6 address. RFC 8415 18.2.8: the client sends
+     * DECLINE and does not use the address. The lease is lost with that problem (CHECK fails naming
+     * it) and not sought again: the pod keeps the address the main plugin configured, so no other
+     * lease would serve it; it holds again only once the pod is recreated. Its record goes: a
+     * restarted daemon has no DHCPv6 lease for the pod (and CHECK fails on prevResult's address).
+     */
+    private void declineDuplicate() {
+        Binding6 held = binding;
+        String address = Dhcp6Options.text(held.lease().address());
+        String ifname = attachment.key().ifname();
+        cancelTimer();
+        cancelDadTimer();
+        events.dadFailed();
+        events.lost();
+        problem = "duplicate address detection failed for " + address + " on " + ifname + "; the address was declined";
+        lost = true;
+        state = State.INIT;
+        log.severe("DUPLICATE ADDRESS " + address + ": the kernel's duplicate address detection on " + ifname
+                + " failed (dadfailed), another node on the link uses it; sending DECLINE. The pod has no working"
+                + " IPv6 address: recreate it (CHECK fails until then)");
+        try {
+            boolean confirmed = exchange(() -> net.decline6(attachment, held));
+            log.info("declined " + address + (confirmed ? "" : " (no REPLY to the DECLINE)"));
+        } catch (IOException | NoLeaseException | RuntimeException e) {
+            if (!stopping) {
+                log.warning("cannot send DECLINE for " + address + ": " + describe(e)
+                        + "; the server keeps the address until its valid lifetime ends");
+            }
+        }
+        recorder.ended(); // a restarted daemon must not confirm (REBIND) a declined address
+    }
+
+    @Override
+    void refused(String why) {
+        lost("the server refused the lease: " + why);
     }
 
     private void lost(String why) {
@@ -507,68 +354,62 @@ public final class Lease6Machine {
         acquireAttempt();
     }
 
-    /** The pod vanished without DEL: release from the runtime's namespace and end. */
-    private void vanished(AttachmentGoneException why) {
-        log.warning("the pod is gone without DEL (" + why.getMessage() + "); releasing and forgetting its DHCPv6 lease");
-        stopped = true;
-        cancelTimer();
-        if (binding != null && !lost && attachment.releaseOnDel()) {
-            try {
-                String from = net.release6(attachment, binding, attachment.runtimeNetns());
-                log.info("released " + Dhcp6Options.text(binding.lease().address()) + " (sent from " + from + ")");
-            } catch (IOException | RuntimeException e) {
-                log.warning("cannot release " + Dhcp6Options.text(binding.lease().address()) + ": " + describe(e)
-                        + "; the server reclaims it when its valid lifetime ends");
-            }
-        }
+    @Override
+    void record(Binding6 acquired) throws IOException {
+        recorder.acquired(acquired);
+    }
+
+    @Override
+    String release(Binding6 held, Path fallbackNetns) throws IOException {
+        return net.release6(attachment, held, fallbackNetns);
+    }
+
+    @Override
+    void lookAtInterface() throws IOException {
+        net.interfaceAddresses6(attachment);
+    }
+
+    @Override
+    void ended() {
+        cancelDadTimer();
         recorder.ended();
+    }
+
+    @Override
+    void tellGone() {
         onGone.accept(this);
     }
 
-    private void schedule(Instant when, Runnable transition) {
-        Instant expiry = binding.lease().expiresAt();
-        schedule(when, when.isBefore(expiry) ? expiry : null, transition);
-    }
-
-    private void schedule(Instant when, Instant deadline, Runnable transition) {
-        cancelTimer();
-        timer = context.scheduler().at(when, deadline, () -> {
-            try {
-                transition.run();
-            } catch (RuntimeException e) {
-                log.log(Level.SEVERE, "unexpected failure in a DHCPv6 lease timer; trying again in "
-                        + SAFETY_RETRY.toSeconds() + " s", e);
-                safetyRetry();
-            }
-        });
-    }
-
-    private synchronized void safetyRetry() {
-        if (stopped || binding == null) {
-            return;
-        }
-        Runnable next = switch (state) {
+    @Override
+    Runnable stepOf(State current) {
+        return switch (current) {
             case BOUND -> this::renewalTimeReached;
             case RENEWING -> this::renewAttempt;
             case REBINDING -> this::rebindAttempt;
             case CONFIRMING -> this::confirmAttempt;
             default -> this::acquireAttempt;
         };
-        schedule(clock.instant().plus(SAFETY_RETRY), null, next);
     }
 
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
+    @Override
+    String attemptName() {
+        return "DHCPv6 " + state.label();
     }
 
-    static String describe(Throwable e) {
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+    @Override
+    String rebindingLine() {
+        return "no REPLY to RENEW until T2; rebinding " + binding.lease().cidr() + " with any server";
     }
 
-    private static Instant earliest(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
+    /** RENEW to the lease's server. */
+    @Override
+    Lease6 renew(Binding6 held, Instant deadline) throws IOException, NoLeaseException {
+        return net.renew(attachment, held, deadline);
+    }
+
+    /** REBIND to any server. */
+    @Override
+    Lease6 rebind(Binding6 held, Instant deadline) throws IOException, NoLeaseException {
+        return net.rebind(attachment, held, deadline);
     }
 }

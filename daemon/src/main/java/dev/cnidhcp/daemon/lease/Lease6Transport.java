@@ -7,6 +7,7 @@ import dev.cnidhcp.daemon.dhcp6.Lease6;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,4 +28,31 @@ public interface Lease6Transport {
 
     /** The IPv6 (non-link-local) addresses the pod's interface carries. */
     List<Inet6Address> interfaceAddresses6(Attachment attachment) throws IOException;
+
+    /**
+     * Where the pod's interface stands with {@code address}, by the kernel's flags. This default,
+     * for a transport that has no kernel flags to read: carried when {@link #interfaceAddresses6}
+     * lists it, else absent.
+     */
+    default Address6State addressState6(Attachment attachment, Inet6Address address) throws IOException {
+        return interfaceAddresses6(attachment).contains(address) ? Address6State.CARRIED : Address6State.ABSENT;
+    }
+
+    /**
+     * How long after an ADD the kernel's duplicate address detection of the leased address has
+     * ended, when the machine first looks at its verdict ({@link #addressState6}); null (this
+     * default): the transport has no kernel that runs it, and the machine never looks.
+     */
+    default Duration dadVerdictAfter() {
+        return null;
+    }
+
+    /**
+     * DECLINE of the binding's address, from the pod's interface (RFC 8415 18.2.8: the kernel found
+     * it a duplicate); true when the server confirmed it with a REPLY. Only called by a machine
+     * whose transport gives {@link #dadVerdictAfter}; this default refuses.
+     */
+    default boolean decline6(Attachment attachment, Binding6 binding) throws IOException {
+        throw new IOException("this transport cannot send a DHCPv6 DECLINE");
+    }
 }

@@ -1,15 +1,14 @@
 package dev.cnidhcp.daemon.lease;
 
 import dev.cnidhcp.daemon.dhcp.Lease;
-import dev.cnidhcp.daemon.dhcp6.Lease6;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
 
 /**
- * When a {@link LeaseMachine} tries again: pure arithmetic on the lease timeline, apart from the
- * transitions that use it.
+ * When a lease machine ({@link LeaseMachine}, {@link Lease6Machine}) tries again: pure arithmetic on
+ * the lease timeline, apart from the transitions that use it.
  */
 final class RetryPolicy {
     /** The first pause between attempts to get a lost lease back; doubled each time up to {@code -resendmax}. */
@@ -24,24 +23,21 @@ final class RetryPolicy {
 
     /** At least 60 s between renewal attempts (RFC 2131 4.4.5), less for short leases: 1/16 of the lease, at least 1 s. */
     static Duration retryFloor(Lease lease) {
-        return max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lease.leaseTime().dividedBy(16)));
+        return retryFloor(lease.leaseTime());
+    }
+
+    /** As {@link #retryFloor(Lease)} for a lease of {@code lifetime} (a DHCPv6 lease's: its valid lifetime). */
+    static Duration retryFloor(Duration lifetime) {
+        return max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lifetime.dividedBy(16)));
     }
 
     /**
      * The next RENEWING or REBINDING attempt after one failed at {@code now}: half the time left to
-     * {@code boundary} (T2 or expiry), no sooner than the retry floor; null when that would not come
-     * before the boundary (the boundary's own step comes next).
+     * {@code boundary} (T2 or expiry), no sooner than the retry floor of a lease of {@code lifetime};
+     * null when that would not come before the boundary (the boundary's own step comes next).
      */
-    static Instant nextAttempt(Instant now, Instant boundary, Lease lease) {
-        Duration wait = max(Duration.between(now, boundary).dividedBy(2), retryFloor(lease));
-        Instant next = now.plus(wait);
-        return next.isBefore(boundary) ? next : null;
-    }
-
-    /** As {@link #nextAttempt(Instant, Instant, Lease)} for a DHCPv6 lease: the floor is 1/16 of its valid lifetime. */
-    static Instant nextAttempt(Instant now, Instant boundary, Lease6 lease) {
-        Duration floor = max(MIN_RETRY_FLOOR, min(MAX_RETRY_FLOOR, lease.validLifetime().dividedBy(16)));
-        Duration wait = max(Duration.between(now, boundary).dividedBy(2), floor);
+    static Instant nextAttempt(Instant now, Instant boundary, Duration lifetime) {
+        Duration wait = max(Duration.between(now, boundary).dividedBy(2), retryFloor(lifetime));
         Instant next = now.plus(wait);
         return next.isBefore(boundary) ? next : null;
     }

@@ -38,6 +38,7 @@ public final class DaemonMetrics {
     private final LongAdder renewals6Ok = new LongAdder();
     private final LongAdder renewals6Failed = new LongAdder();
     private final LongAdder lost6 = new LongAdder();
+    private final LongAdder dadFailed6 = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Refused, LongAdder> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Request, LongAdder> requests = new ConcurrentHashMap<>();
@@ -197,6 +198,14 @@ public final class DaemonMetrics {
         lost6.increment();
     }
 
+    /**
+     * The kernel's duplicate address detection flagged a leased IPv6 address dadfailed on the pod's
+     * interface after ADD; the address was declined (DECLINE).
+     */
+    public void dadFailed6() {
+        dadFailed6.increment();
+    }
+
     /** A lease held was extended (RENEWING or REBINDING answered with an ACK). */
     public void renewed() {
         renewalsOk.increment();
@@ -332,6 +341,10 @@ public final class DaemonMetrics {
 
     public long leases6Lost() {
         return lost6.sum();
+    }
+
+    public long dadFailures6() {
+        return dadFailed6.sum();
     }
 
     public long renewalsOk() {

@@ -96,6 +96,12 @@ public final class PrometheusMapping implements MultiCollector {
                         .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
                                 .value(metrics.leases6Lost()).build())
                         .build())
+                .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_dad_failures")
+                        .help("Leased addresses the kernel's duplicate address detection flagged dadfailed on the"
+                                + " pod's interface after ADD, each declined, by address family; DHCPv6 only")
+                        .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
+                                .value(metrics.dadFailures6()).build())
+                        .build())
                 .build();
     }
 

@@ -48,7 +48,6 @@ import java.util.logging.Logger;
  */
 public final class NetnsDhcp implements LeaseTransport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp.class.getName());
-    private static final Duration LINK_WAIT = Duration.ofSeconds(3);
 
     /** Addresses declined in a row before ADD gives up. */
     private static final int MAX_DECLINES = 3;
@@ -59,7 +58,7 @@ public final class NetnsDhcp implements LeaseTransport {
     private final DaemonMetrics metrics;
     private final DeclinePause declinePause;
     private final ServerMacs serverMacs = new ServerMacs();
-    private final BridgePortWait portWait;
+    private final LinkBringUp link;
 
     /**
      * @param metrics counts the addresses declined because another host uses them
@@ -72,8 +71,8 @@ public final class NetnsDhcp implements LeaseTransport {
     NetnsDhcp(DhcpClient client, Clock clock, ArpCheck arpCheck, DaemonMetrics metrics, Duration declinePause,
               BridgePortWait.Ports ports) {
         this.client = client;
-        this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
         this.calls = new PodCalls(clock, "");
+        this.link = new LinkBringUp(calls, ports);
         this.arpCheck = arpCheck;
         this.metrics = metrics;
         this.declinePause = new DeclinePause(declinePause, clock);
@@ -85,13 +84,8 @@ public final class NetnsDhcp implements LeaseTransport {
         LeaseKey key = a.key();
         AttachmentLog log = new AttachmentLog(LOG, key.containerId(), ifname, key.networkName());
         return calls.call(a.netns(), ifname, deadline, handle -> {
-            int index = PodCalls.requireInterface(a);
+            int index = link.bringUp(a, deadline, log, "DHCPDISCOVER");
             byte[] mac = Links.mac(ifname);
-            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), calls.millisUntil(deadline) * 1_000_000L);
-            if (!Links.bringUp(ifname, linkDeadline)) {
-                log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
-            }
-            portWait.awaitLogged(ifname, index, linkDeadline, log, "DHCPDISCOVER");
             ClientIdentity id = new ClientIdentity(mac, a.clientId());
             try (PacketSocket socket = PacketSocket.open(index, handle)) {
                 Inet4Address ask = requested;

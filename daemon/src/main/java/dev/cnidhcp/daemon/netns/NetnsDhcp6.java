@@ -11,6 +11,7 @@ import dev.cnidhcp.daemon.dhcp6.Identity6;
 import dev.cnidhcp.daemon.dhcp6.Lease6;
 import dev.cnidhcp.daemon.dhcp6.NeighborDiscovery;
 import dev.cnidhcp.daemon.dhcp6.RouterAdvertisement;
+import dev.cnidhcp.daemon.lease.Address6State;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Lease6Transport;
 import dev.cnidhcp.daemon.lease.LeaseKey;
@@ -46,6 +47,12 @@ import java.util.logging.Logger;
  * Router Advertisement heard, or awaited until {@code raWait} after the solicitation, gives the
  * prefix length and the default router ({@link RouterAdvertisement#applyTo}).
  *
+ * <p>After ADD the main plugin puts the address on the pod's interface and the kernel runs its own
+ * duplicate address detection; {@link #addressState6} gives the kernel's verdict (the flags of
+ * {@link IfInet6}, the same read as {@link #interfaceAddresses6}), which the lease machine looks at
+ * {@link #DAD_VERDICT_AFTER} after ADD, and {@link #decline6} sends the DECLINE of an address the
+ * kernel flagged dadfailed.
+ *
  * <p>The binding also names the pod's uplink ({@link Uplink}): for a veth, the bridge of the daemon's
  * namespace that its far end is a port of, found at acquisition.
  *
@@ -65,17 +72,18 @@ import java.util.logging.Logger;
  */
 public final class NetnsDhcp6 implements Lease6Transport {
     private static final Logger LOG = Logger.getLogger(NetnsDhcp6.class.getName());
-    private static final Duration LINK_WAIT = Duration.ofSeconds(3);
     /** RFC 4861 10: a router delays a solicited advertisement by up to 0.5 s (MAX_RA_DELAY_TIME). */
     public static final Duration RA_WAIT = Duration.ofSeconds(1);
     static final int MAX_DECLINES = 3;
+    /** When the lease machine looks at the kernel's verdict on an address after ADD ({@link #dadVerdictAfter}). */
+    static final Duration DAD_VERDICT_AFTER = Duration.ofSeconds(3);
 
     private final Dhcp6Client client;
     private final PodCalls calls;
     private final Duration raWait;
     private final Duration dadWait;
     private final BridgePortWait.Ports ports;
-    private final BridgePortWait portWait;
+    private final LinkBringUp link;
     private final Map<LeaseKey, byte[]> serverMacs = new ConcurrentHashMap<>();
 
     /**
@@ -94,10 +102,10 @@ public final class NetnsDhcp6 implements Lease6Transport {
     NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, BridgePortWait.Ports ports) {
         this.client = client;
         this.calls = new PodCalls(clock, "-v6");
+        this.link = new LinkBringUp(calls, ports);
         this.raWait = raWait;
         this.dadWait = dadWait;
         this.ports = ports;
-        this.portWait = new BridgePortWait(ports, System::nanoTime, Thread::sleep);
     }
 
     /**
@@ -118,13 +126,8 @@ public final class NetnsDhcp6 implements Lease6Transport {
         String ifname = key.ifname();
         AttachmentLog log = logOf(key);
         return calls.call(a.netns(), ifname, deadline, handle -> {
-            int index = PodCalls.requireInterface(a);
+            int index = link.bringUp(a, deadline, log, "Router Solicitation and SOLICIT");
             byte[] mac = Links.mac(ifname);
-            long linkDeadline = System.nanoTime() + Math.min(LINK_WAIT.toNanos(), calls.millisUntil(deadline) * 1_000_000L);
-            if (!Links.bringUp(ifname, linkDeadline)) {
-                log.warning("link has no carrier after " + LINK_WAIT.toMillis() + " ms; trying anyway");
-            }
-            portWait.awaitLogged(ifname, index, linkDeadline, log, "Router Solicitation and SOLICIT");
             Identity6 id = identity(a, mac);
             try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(ifname, mac), handle)) {
                 long raDeadline = System.nanoTime() + raWait.toNanos();
@@ -291,11 +294,56 @@ public final class NetnsDhcp6 implements Lease6Transport {
 
     @Override
     public List<Inet6Address> interfaceAddresses6(Attachment a) throws IOException {
+        return globalAddresses(a).stream().map(IfInet6.Entry::address).toList();
+    }
+
+    @Override
+    public Address6State addressState6(Attachment a, Inet6Address address) throws IOException {
+        return stateOf(globalAddresses(a), address);
+    }
+
+    /**
+     * The kernel's default: one Neighbor Solicitation (DupAddrDetectTransmits 1) and RetransTimer
+     * 1 s of listening after the main plugin adds the address; 3 s leave room for that plugin.
+     */
+    @Override
+    public Duration dadVerdictAfter() {
+        return DAD_VERDICT_AFTER;
+    }
+
+    @Override
+    public boolean decline6(Attachment a, Binding6 binding) throws IOException {
+        LeaseKey key = a.key();
+        byte[] serverMac = serverMacs.remove(key); // a declined lease is neither renewed nor released
+        return calls.shortCall(a.netns(), key.ifname(), handle -> {
+            int index = PodCalls.requireInterface(a);
+            byte[] mac = Links.mac(key.ifname());
+            try (Packet6Socket socket = Packet6Socket.open(index, mac, linkLocal(key.ifname(), mac), handle)) {
+                socket.knowServerMac(serverMac);
+                return client.decline(socket, binding.identity(), binding.lease(), calls.shortDeadline());
+            }
+        });
+    }
+
+    /** The non-link-local entries of the pod's interface, with the kernel's flags: the one read of its addresses. */
+    private List<IfInet6.Entry> globalAddresses(Attachment a) throws IOException {
         return calls.shortCall(a.netns(), a.key().ifname(), handle -> {
             PodCalls.requireInterface(a);
-            return IfInet6.of(a.key().ifname()).stream().filter(e -> !e.linkLocal())
-                    .map(IfInet6.Entry::address).toList();
+            return IfInet6.of(a.key().ifname()).stream().filter(e -> !e.linkLocal()).toList();
         });
+    }
+
+    /** Where {@code entries} (one interface's) stand with {@code address}: dadfailed before tentative, as the kernel keeps both flags. */
+    static Address6State stateOf(List<IfInet6.Entry> entries, Inet6Address address) {
+        for (IfInet6.Entry e : entries) {
+            if (e.address().equals(address)) {
+                if ((e.flags() & IfInet6.DAD_FAILED) != 0) {
+                    return Address6State.DAD_FAILED;
+                }
+                return (e.flags() & IfInet6.TENTATIVE) != 0 ? Address6State.TENTATIVE : Address6State.CARRIED;
+            }
+        }
+        return Address6State.ABSENT;
     }
 
     /**
@@ -354,8 +402,4 @@ public final class NetnsDhcp6 implements Lease6Transport {
     private static AttachmentLog logOf(LeaseKey key) {
         return new AttachmentLog(LOG, key.containerId(), key.ifname(), key.networkName());
     }
-
-
-
-
 }

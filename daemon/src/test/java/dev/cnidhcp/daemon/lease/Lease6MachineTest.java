@@ -393,4 +393,98 @@ class Lease6MachineTest {
         Attachment v4 = new Attachment(KEY, Path.of("/x"), new byte[] {0, 1}, ClientOptions.defaults());
         assertThrows(IllegalArgumentException.class, () -> new Lease6Machine(v4, context(), m -> { }));
     }
+
+    // ---- the kernel's duplicate address detection after ADD (RFC 8415 18.2.8) ----
+
+    /** A machine whose transport has the kernel look at the address 3 s after ADD, as the real one does. */
+    private Lease6Machine watchingDad() {
+        server.dadVerdictAfter(Duration.ofSeconds(3));
+        return new Lease6Machine(ATTACHMENT, context(), gone::add);
+    }
+
+    @Test
+    void anAddressTheKernelFlagsDadfailedAfterAddIsDeclinedOnceAndTheLeaseIsLost() throws Exception {
+        Lease6Machine watching = watchingDad();
+        Binding6 b = watching.start(clock.instant().plusSeconds(60));
+        Instant added = clock.instant();
+        server.addressStates(KEY, Address6State.DAD_FAILED);
+
+        assertEquals(added.plusSeconds(3), scheduler.nextDue(), "the look comes before T1");
+        scheduler.runNext();
+
+        assertEquals(List.of(b.lease().address()), server.declined(), "DECLINE sent for the leased address");
+        assertEquals(added.plusSeconds(3), server.received().get(1).at());
+        assertNull(server.boundTo(KEY), "the server no longer binds it to the pod");
+        assertTrue(watching.view().lost());
+        assertEquals(State.INIT, watching.state());
+        assertEquals(1, metrics.dadFailures6());
+        assertEquals(List.of(), scheduler.pending(), "no renewal, and the address is not solicited again");
+        assertEquals("remove6", journal.get(journal.size() - 1), "no record left for a restart to confirm");
+        CheckFailedException check = assertThrows(CheckFailedException.class, () -> watching.check(b.lease().address()));
+        assertTrue(check.getMessage().contains("duplicate address detection failed"), check.getMessage());
+
+        clock.advance(Duration.ofMinutes(10));
+        scheduler.runDue();
+        assertEquals(1, server.count(Kind.DECLINE), "declined once");
+        assertEquals(1, server.count(Kind.ACQUIRE), "only the ADD's SOLICIT");
+        assertNull(watching.stop(null), "nothing to release at DEL");
+        assertEquals(0, server.count(Kind.RELEASE));
+    }
+
+    @Test
+    void aTentativeAddressLooksAgainAndOnceCarriedNothingHappens() throws Exception {
+        Lease6Machine watching = watchingDad();
+        Binding6 b = watching.start(clock.instant().plusSeconds(60));
+        server.addressStates(KEY, Address6State.TENTATIVE, Address6State.CARRIED);
+
+        scheduler.runNext(); // +3 s: still tentative
+        assertEquals(List.of(clock.instant().plusSeconds(3), b.lease().renewAt()), scheduler.pending(),
+                "a second look 3 s later, then T1");
+        scheduler.runNext(); // +6 s: carried
+
+        assertEquals(List.of(b.lease().renewAt()), scheduler.pending());
+        assertEquals(0, server.count(Kind.DECLINE));
+        assertEquals(State.BOUND, watching.state());
+        assertTrue(watching.view().held());
+        assertEquals(0, metrics.dadFailures6());
+    }
+
+    @Test
+    void anAddressTheMainPluginHasNotConfiguredYetIsNotDeclined() throws Exception {
+        Lease6Machine watching = watchingDad();
+        Binding6 b = watching.start(clock.instant().plusSeconds(60));
+        server.addressStates(KEY, Address6State.ABSENT);
+
+        scheduler.runNext();
+
+        assertEquals(0, server.count(Kind.DECLINE));
+        assertEquals(State.BOUND, watching.state());
+        assertEquals(List.of(b.lease().renewAt()), scheduler.pending(), "only T1 left");
+    }
+
+    @Test
+    void aRenewalThatFindsTheAddressDadfailedDeclinesIt() throws Exception {
+        Lease6Machine watching = watchingDad();
+        Binding6 b = watching.start(clock.instant().plusSeconds(60));
+        scheduler.runNext(); // +3 s: carried (the interface has the address)
+        server.addressStates(KEY, Address6State.DAD_FAILED);
+
+        scheduler.runNext(); // T1: RENEW, then the look
+
+        assertEquals(1, server.count(Kind.RENEW));
+        assertEquals(List.of(b.lease().address()), server.declined());
+        assertTrue(watching.view().lost());
+        assertEquals(List.of(), scheduler.pending());
+    }
+
+    @Test
+    void aDelBeforeTheLookCancelsIt() throws Exception {
+        Lease6Machine watching = watchingDad();
+        watching.start(clock.instant().plusSeconds(60));
+
+        watching.stop(null);
+
+        assertEquals(List.of(), scheduler.pending());
+        assertEquals(0, server.count(Kind.DECLINE));
+    }
 }

@@ -6,6 +6,7 @@ import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
 import dev.cnidhcp.daemon.dhcp6.Duids;
 import dev.cnidhcp.daemon.dhcp6.Ipv6Packets;
 import dev.cnidhcp.daemon.dhcp6.NeighborDiscovery;
+import dev.cnidhcp.daemon.lease.Address6State;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,21 @@ class Ipv6NetnsPartsTest {
         assertEquals(64, entries.get(1).prefixLength());
         assertEquals("eth0", entries.get(1).ifname());
         assertThrows(IOException.class, () -> IfInet6.parse("fe80 02 40 20 40 eth0\n"));
+    }
+
+    @Test
+    void theKernelsFlagsSayWhetherTheLeasedAddressIsCarriedTentativeDadfailedOrAbsent() throws IOException {
+        // as ip -6 addr shows them: 0x80 permanent, 0x40 tentative, 0x48 tentative dadfailed
+        List<IfInet6.Entry> entries = IfInet6.parse(
+                "fd990000000000000000000000000010 02 40 00 80     eth0\n"
+                + "fd990000000000000000000000000011 02 40 00 c0     eth0\n"
+                + "fd990000000000000000000000000012 02 40 00 c8     eth0\n");
+
+        assertEquals(Address6State.CARRIED, NetnsDhcp6.stateOf(entries, Dhcp6Options.parse("fd99::10")));
+        assertEquals(Address6State.TENTATIVE, NetnsDhcp6.stateOf(entries, Dhcp6Options.parse("fd99::11")));
+        assertEquals(Address6State.DAD_FAILED, NetnsDhcp6.stateOf(entries, Dhcp6Options.parse("fd99::12")));
+        assertEquals(Address6State.ABSENT, NetnsDhcp6.stateOf(entries, Dhcp6Options.parse("fd99::13")));
+        assertEquals("dadfailed", Address6State.DAD_FAILED.label());
     }
 
     @Test

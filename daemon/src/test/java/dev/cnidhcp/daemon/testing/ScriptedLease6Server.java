@@ -4,6 +4,7 @@ import dev.cnidhcp.daemon.dhcp.NoLeaseException;
 import dev.cnidhcp.daemon.dhcp6.Binding6;
 import dev.cnidhcp.daemon.dhcp6.Identity6;
 import dev.cnidhcp.daemon.dhcp6.Lease6;
+import dev.cnidhcp.daemon.lease.Address6State;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.AttachmentGoneException;
 import dev.cnidhcp.daemon.lease.Lease6Transport;
@@ -54,7 +55,7 @@ public final class ScriptedLease6Server implements Lease6Transport {
     }
 
     /** The exchanges, as the log of calls names them. */
-    public enum Kind { ACQUIRE, RENEW, REBIND, RELEASE }
+    public enum Kind { ACQUIRE, RENEW, REBIND, RELEASE, DECLINE }
 
     /** One call: what, when, for whom, and the address it was about (null for a new SOLICIT). */
     public record Received(Kind kind, Instant at, LeaseKey key, Inet6Address address, Path fallbackNetns) {
@@ -70,6 +71,9 @@ public final class ScriptedLease6Server implements Lease6Transport {
     private final Set<Inet6Address> taken = new HashSet<>();
     private final Map<LeaseKey, List<Inet6Address>> onInterface = new HashMap<>();
     private final Set<LeaseKey> gone = new HashSet<>();
+    private final Map<LeaseKey, Deque<Address6State>> addressStates = new HashMap<>();
+    private final List<Inet6Address> declined = new ArrayList<>();
+    private Duration dadVerdictAfter;
     private int nextHost = 0x10;
     private boolean down;
     private volatile CountDownLatch hanging;
@@ -123,6 +127,25 @@ public final class ScriptedLease6Server implements Lease6Transport {
     /** What the pod's interface carries from now on (by default: the address last granted to it). */
     public synchronized void interfaceCarries(LeaseKey key, List<Inet6Address> addresses) {
         onInterface.put(key, List.copyOf(addresses));
+    }
+
+    /**
+     * The kernel's verdicts on the leased address of {@code key}, one per look, in order; once they
+     * are used up, as {@link #interfaceCarries} says (carried or absent).
+     */
+    public synchronized void addressStates(LeaseKey key, Address6State... states) {
+        addressStates.computeIfAbsent(key, k -> new ArrayDeque<>()).addAll(List.of(states));
+    }
+
+    /** Makes the machine look at the kernel's verdict {@code after} an ADD (by default it never looks). */
+    public synchronized ScriptedLease6Server dadVerdictAfter(Duration after) {
+        this.dadVerdictAfter = after;
+        return this;
+    }
+
+    /** The addresses declined, in order. */
+    public synchronized List<Inet6Address> declined() {
+        return List.copyOf(declined);
     }
 
     /** A lease of {@code address} with the current lifetimes, granted at {@code acquired}. */
@@ -196,6 +219,30 @@ public final class ScriptedLease6Server implements Lease6Transport {
             throw new AttachmentGoneException("interface " + attachment.key().ifname() + " is gone");
         }
         return onInterface.getOrDefault(attachment.key(), List.of());
+    }
+
+    @Override
+    public synchronized Address6State addressState6(Attachment attachment, Inet6Address address) throws IOException {
+        List<Inet6Address> carried = interfaceAddresses6(attachment);
+        Deque<Address6State> states = addressStates.get(attachment.key());
+        if (states != null && !states.isEmpty()) {
+            return states.poll();
+        }
+        return carried.contains(address) ? Address6State.CARRIED : Address6State.ABSENT;
+    }
+
+    @Override
+    public synchronized Duration dadVerdictAfter() {
+        return dadVerdictAfter;
+    }
+
+    /** The server takes the address back from the client and gives it to no one else. */
+    @Override
+    public synchronized boolean decline6(Attachment attachment, Binding6 binding) {
+        received.add(new Received(Kind.DECLINE, clock.instant(), attachment.key(), binding.lease().address(), null));
+        declined.add(binding.lease().address());
+        bound.remove(attachment.key(), binding.lease().address());
+        return true;
     }
 
     /** The uplink every acquisition names: the pod's veth is a port of this bridge. */
