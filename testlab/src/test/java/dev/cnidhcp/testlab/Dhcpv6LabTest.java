@@ -8,6 +8,7 @@ import dev.cnidhcp.daemon.dhcp6.Dhcp6Options;
 import dev.cnidhcp.daemon.dhcp6.Lease6;
 import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.LeaseKey;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 import dev.cnidhcp.daemon.netns.NetnsDhcp6;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bridge whose link-local address is still tentative when the exchange starts: acquire (with the
  * RA's prefix length and router), renew, rebind, release; the binding is in the server's lease file
  * under the client's IAID and DUID, and gone after the release. The same against Kea's kea-dhcp6
- * ({@code --kea6}, dnsmasq sending only the RAs), and Rapid Commit with dnsmasq.
+ * ({@code --kea6}, dnsmasq sending only the RAs), and Rapid Commit with dnsmasq. An address another
+ * node on the link holds is found by the duplicate address probe, declined, and another one taken.
  */
 @Tag("lab")
 class Dhcpv6LabTest {
@@ -88,7 +90,7 @@ class Dhcpv6LabTest {
         lab.script(List.of("veth-pod", lab.name, "p1")).expectSuccess();
         Attachment a = attachment(lab, "p1");
         NetnsDhcp6 transport = new NetnsDhcp6(new Dhcp6Client(CLOCK, false), CLOCK, NetnsDhcp6.RA_WAIT,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), new DaemonMetrics());
 
         long started = System.nanoTime();
         Binding6 binding = transport.acquire(a, null, Instant.now().plusSeconds(30));
@@ -131,7 +133,7 @@ class Dhcpv6LabTest {
             lab.script(List.of("veth-pod", lab.name, "p1")).expectSuccess();
             lab.script(List.of("veth-pod", lab.name, "p2")).expectSuccess();
             NetnsDhcp6 transport = new NetnsDhcp6(new Dhcp6Client(CLOCK, true), CLOCK, NetnsDhcp6.RA_WAIT,
-                    Duration.ofMillis(100));
+                    Duration.ofMillis(100), new DaemonMetrics());
 
             long started = System.nanoTime();
             Binding6 first = transport.acquire(attachment(lab, "p1"), null, Instant.now().plusSeconds(30));
@@ -147,6 +149,40 @@ class Dhcpv6LabTest {
             for (Binding6 b : List.of(first, second)) {
                 assertNotNull(leaseLine(lab, DNSMASQ, Dhcp6Options.text(b.lease().address())), lab.diagnostics());
             }
+        }
+    }
+
+    /**
+     * RFC 8415 18.2.8: the address granted is probed with a Neighbor Solicitation before the ADD
+     * returns; another node holding it answers, the client DECLINEs it and SOLICITs again, and dnsmasq
+     * (which hashes the client's DUID and IAID to pick an address, so the same client is offered the
+     * same one again) gives another.
+     */
+    @Test
+    @Timeout(120)
+    void anAddressAnotherNodeHoldsIsDeclinedAndAnotherOneTaken() throws Exception {
+        try (Lab lab = Lab.upNamed("v6", java.util.Map.of(), "--dhcpv6", "--no-daemon")) {
+            lab.script(List.of("veth-pod", lab.name, "p1")).expectSuccess();
+            Attachment a = attachment(lab, "p1");
+            DaemonMetrics metrics = new DaemonMetrics();
+            NetnsDhcp6 transport = new NetnsDhcp6(new Dhcp6Client(CLOCK, true), CLOCK, NetnsDhcp6.RA_WAIT,
+                    Duration.ofMillis(300), metrics);
+            Binding6 first = transport.acquire(a, null, Instant.now().plusSeconds(30));
+            String taken = Dhcp6Options.text(first.lease().address());
+            transport.release6(a, first, null);
+            assertTrue(Lab.await(Duration.ofSeconds(5), () -> leaseLine(lab, DNSMASQ, taken) == null), lab.diagnostics());
+
+            lab.script(List.of("squat", lab.name, taken)).expectSuccess();
+            lab.awaitBridgeGroup("vsq", taken, Duration.ofSeconds(10));
+            Binding6 second = transport.acquire(a, null, Instant.now().plusSeconds(30));
+
+            String other = Dhcp6Options.text(second.lease().address());
+            assertTrue(!other.equals(taken), "another address than the squatter's " + taken + lab.diagnostics());
+            assertEquals(1, metrics.declines6(), "one address found in use and declined");
+            String dnsmasqLog = java.nio.file.Files.readString(lab.dir.resolve("dnsmasq.log"));
+            assertTrue(dnsmasqLog.contains("DHCPDECLINE"), "the server was told: " + lab.diagnostics());
+            assertNotNull(leaseLine(lab, DNSMASQ, other), lab.diagnostics());
+            transport.release6(a, second, null);
         }
     }
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,12 +159,6 @@ class DoctorDualStackLabTest {
         return o;
     }
 
-    /** The solicited-node multicast group of {@code address} as iproute2 prints it: {@code ff02::1:ff00:13f}. */
-    private static String solicitedNode(String address) throws IOException {
-        byte[] b = InetAddress.getByName(address).getAddress();
-        return String.format("ff02::1:ff%02x:%x", b[13] & 0xff, ((b[14] & 0xff) << 8) | (b[15] & 0xff));
-    }
-
     @Test
     void aDeletedIpv6AddressFailsTheLease6AddressCheckWithTheCommandThatPutsItBack() throws Exception {
         assertHealthy("before");
@@ -190,10 +183,7 @@ class DoctorDualStackLabTest {
         lab.inPod(POD, "ip", "-6", "addr", "del", v6Cidr, "dev", "eth0").expectSuccess();
         try {
             lab.script(List.of("squat", lab.name, v6)).expectSuccess();
-            // br0 snoops MLD: the pod's probe reaches the squatter once the bridge knows it joined the group
-            String group = "port vsq grp " + solicitedNode(v6) + " ";
-            assertTrue(Lab.await(SETTLE, () -> lab.inNode("bridge", "mdb", "show").stdout().contains(group)),
-                    group + ": " + lab.inNode("bridge", "mdb", "show").stdout());
+            lab.awaitBridgeGroup("vsq", v6, SETTLE); // the pod's probe reaches the squatter only then
             lab.inPod(POD, "ip", "-6", "addr", "add", v6Cidr, "dev", "eth0").expectSuccess();
             assertAddressCheckFails(v6 + " on eth0 failed duplicate address detection");
             String flags = lab.inPod(POD, "ip", "-6", "-o", "addr", "show", "dev", "eth0").expectSuccess().stdout();

@@ -206,6 +206,19 @@ final class Lab implements AutoCloseable {
         return script(args);
     }
 
+    /**
+     * Waits until br0 forwards to {@code port} what is sent to the solicited-node multicast group of
+     * IPv6 {@code address}: the bridge snoops MLD, so a duplicate address probe reaches a host only
+     * once the bridge has seen it join that group.
+     */
+    void awaitBridgeGroup(String port, String address, Duration atMost) throws Exception {
+        byte[] b = java.net.InetAddress.getByName(address).getAddress();
+        String group = String.format("port %s grp ff02::1:ff%02x:%x ", port, b[13] & 0xff, ((b[14] & 0xff) << 8) | (b[15] & 0xff));
+        if (!await(atMost, () -> inNode("bridge", "mdb", "show").stdout().contains(group))) {
+            throw new AssertionError("br0 never learnt " + group + ": " + inNode("bridge", "mdb", "show").stdout());
+        }
+    }
+
     /** {@code dist/bin/dhcp ARGS...} in the node's namespace, as an operator runs {@code dhcp leases} there. */
     Run dhcp(String... args) throws IOException {
         List<String> command = new ArrayList<>();

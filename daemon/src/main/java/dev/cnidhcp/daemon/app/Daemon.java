@@ -114,7 +114,7 @@ public final class Daemon implements AutoCloseable {
         LeaseJournal journal = new WallTimeJournal(store != null ? store : unusableStateDir(options.stateDir()),
                 timeline);
         leases = new LeaseManager(new LeaseContext(network, timers, clock, options.timeout(), options.resendMax(),
-                journal, metrics, new SplittableRandom(), dhcp6Transport(clock, options)));
+                journal, metrics, new SplittableRandom(), dhcp6Transport(clock, options, metrics)));
         // As the reference daemon: the socket path is under the host prefix too.
         Path socketPath = Path.of(options.hostPrefix() + options.socketPath());
         status = new DaemonStatus(leases, metrics, socketPath, options.stateDir(), timeline,
@@ -133,9 +133,9 @@ public final class Daemon implements AutoCloseable {
      * Router Advertisement waited for {@link NetnsDhcp6#RA_WAIT} at most, and the duplicate address
      * check as long as {@code -arpcheck} says.
      */
-    private static Lease6Transport dhcp6Transport(Clock clock, DaemonOptions options) {
+    private static Lease6Transport dhcp6Transport(Clock clock, DaemonOptions options, DaemonMetrics metrics) {
         return new NetnsDhcp6(new Dhcp6Client(clock, true), clock, NetnsDhcp6.RA_WAIT,
-                NetnsDhcp6.dadWaitFor(options.arpCheck()));
+                NetnsDhcp6.dadWaitFor(options.arpCheck()), metrics);
     }
 
     /** The -socketgroup gid, or none; an unknown name stops the daemon (the operator asked for that group). */

@@ -74,6 +74,8 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
     private final Duration dadVerdictAfter;
     private Scheduler.Cancellable dadTimer;
     private int dadLooks;
+    /** Set under the lock once the address was declined (never sought again); volatile for view(). */
+    private volatile boolean declined;
 
     /**
      * @param onGone told when the machine ended itself because the pod vanished without DEL
@@ -106,7 +108,7 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
 
     /** The lease as it is now, without waiting for an exchange in progress. */
     public Lease6View view() {
-        return new Lease6View(attachment, state, binding, lost, problem);
+        return new Lease6View(attachment, state, binding, lost, declined, problem);
     }
 
     /**
@@ -321,6 +323,7 @@ public final class Lease6Machine extends AbstractLeaseMachine<Lease6Machine.Stat
         events.lost();
         problem = "duplicate address detection failed for " + address + " on " + ifname + "; the address was declined";
         lost = true;
+        declined = true;
         state = State.INIT;
         log.severe("DUPLICATE ADDRESS " + address + ": the kernel's duplicate address detection on " + ifname
                 + " failed (dadfailed), another node on the link uses it; sending DECLINE. The pod has no working"

@@ -308,7 +308,8 @@ public final class LeaseManager {
                     Lease6View view = machine.view();
                     if (!view.problem().isEmpty()) {
                         throw new NoLeaseException("the DHCPv6 lease of " + view.binding().lease().cidr()
-                                + " is not usable (" + view.problem() + "); the daemon keeps trying to get it back");
+                                + " is not usable (" + view.problem() + "); " + (view.declined()
+                                ? "it is not sought again: DEL and recreate the pod" : "the daemon keeps trying to get it back"));
                     }
                     log(key).info("ADD for a DHCPv6 lease already held: " + view.binding().lease().cidr());
                     return new Grant6(view.binding(), machine, machine.handOut());

@@ -39,6 +39,7 @@ public final class DaemonMetrics {
     private final LongAdder renewals6Failed = new LongAdder();
     private final LongAdder lost6 = new LongAdder();
     private final LongAdder dadFailed6 = new LongAdder();
+    private final LongAdder declined6 = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Refused, LongAdder> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Request, LongAdder> requests = new ConcurrentHashMap<>();
@@ -241,6 +242,14 @@ public final class DaemonMetrics {
         }
     }
 
+    /**
+     * A DHCPv6 address granted at acquisition was found in use by the duplicate address probe (a
+     * Neighbor Solicitation answered) and declined with DECLINE; another is asked for.
+     */
+    public void declined6() {
+        declined6.increment();
+    }
+
     /** An offered address was found in use (ARP) and declined with DHCPDECLINE. */
     public void declined() {
         declines.increment();
@@ -345,6 +354,10 @@ public final class DaemonMetrics {
 
     public long dadFailures6() {
         return dadFailed6.sum();
+    }
+
+    public long declines6() {
+        return declined6.sum();
     }
 
     public long renewalsOk() {

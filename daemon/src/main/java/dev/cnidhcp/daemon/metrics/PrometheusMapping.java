@@ -96,6 +96,12 @@ public final class PrometheusMapping implements MultiCollector {
                         .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
                                 .value(metrics.leases6Lost()).build())
                         .build())
+                .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_declines")
+                        .help("Addresses granted at acquisition that the duplicate address probe found in use, each"
+                                + " declined and another asked for, by address family; DHCPv6 only (DHCPv4: declines)")
+                        .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
+                                .value(metrics.declines6()).build())
+                        .build())
                 .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_dad_failures")
                         .help("Leased addresses the kernel's duplicate address detection flagged dadfailed on the"
                                 + " pod's interface after ADD, each declined, by address family; DHCPv6 only")

@@ -16,6 +16,7 @@ import dev.cnidhcp.daemon.lease.Attachment;
 import dev.cnidhcp.daemon.lease.Lease6Transport;
 import dev.cnidhcp.daemon.lease.LeaseKey;
 import dev.cnidhcp.daemon.log.AttachmentLog;
+import dev.cnidhcp.daemon.metrics.DaemonMetrics;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -84,6 +85,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
     private final Duration dadWait;
     private final BridgePortWait.Ports ports;
     private final LinkBringUp link;
+    private final DaemonMetrics metrics;
     private final Map<LeaseKey, byte[]> serverMacs = new ConcurrentHashMap<>();
 
     /**
@@ -92,15 +94,18 @@ public final class NetnsDhcp6 implements Lease6Transport {
      *
      * @param raWait  how long after the Router Solicitation an advertisement is awaited
      * @param dadWait how long the duplicate address probe listens ({@link #dadWaitFor}); zero: no probe
+     * @param metrics counts the addresses the probe finds in use (each declined)
      */
-    public NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait) {
-        this(client, clock, raWait, dadWait, HostBridgePorts.openOrNone("a DHCPv6 RELEASE cannot be sent"
+    public NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, DaemonMetrics metrics) {
+        this(client, clock, raWait, dadWait, metrics, HostBridgePorts.openOrNone("a DHCPv6 RELEASE cannot be sent"
                 + " at DEL once the main plugin deleted the pod's interface"));
     }
 
     /** With {@code ports} to find uplinks by (tests). */
-    NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, BridgePortWait.Ports ports) {
+    NetnsDhcp6(Dhcp6Client client, Clock clock, Duration raWait, Duration dadWait, DaemonMetrics metrics,
+               BridgePortWait.Ports ports) {
         this.client = client;
+        this.metrics = metrics;
         this.calls = new PodCalls(clock, "-v6");
         this.link = new LinkBringUp(calls, ports);
         this.raWait = raWait;
@@ -154,6 +159,7 @@ public final class NetnsDhcp6 implements Lease6Transport {
                     }
                     log.warning(Dhcp6Options.text(lease.address()) + " from server " + Duids.text(lease.serverDuid())
                             + " is in use by " + claimant + " (duplicate address detection); sending DECLINE");
+                    metrics.declined6();
                     client.decline(socket, id, lease, calls.shortDeadline());
                     if (declined + 1 >= MAX_DECLINES) {
                         throw new NoLeaseException("every IPv6 address granted was in use by another node (last: "

@@ -93,6 +93,22 @@ class LeaseManagerDualStackTest {
     }
 
     @Test
+    void anAddAgainAfterTheAddressWasDeclinedSaysToRecreateThePod() throws Exception {
+        server6.dadVerdictAfter(Duration.ofSeconds(3));
+        Attachment a = attachment("c1", true, true);
+        manager.grant(a, deadline());
+        server6.addressStates(a.key(), Address6State.DAD_FAILED);
+        clock.advance(Duration.ofSeconds(3));
+        scheduler.runDue(); // the look after ADD finds the address dadfailed and declines it
+
+        NoLeaseException e = assertThrows(NoLeaseException.class, () -> manager.grant(a, deadline()));
+
+        assertTrue(e.getMessage().contains("duplicate address detection failed"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("it is not sought again: DEL and recreate the pod"), e.getMessage());
+        assertEquals(1, server6.count(Kind.ACQUIRE), "the declined address is not solicited again");
+    }
+
+    @Test
     void whenTheV6HalfFailsTheV4LeaseIsReleasedAndNothingIsHeld() {
         Attachment a = attachment("c1", true, true);
         server6.script(Kind.ACQUIRE, Fault.SILENT);
