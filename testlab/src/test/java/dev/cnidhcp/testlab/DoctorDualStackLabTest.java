@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -91,38 +89,8 @@ class DoctorDualStackLabTest {
         }
     }
 
-    private record Outcome(int exit, JsonNode json) {
-        Set<String> failed() {
-            Set<String> out = new LinkedHashSet<>();
-            json.get("failedChecks").forEach(c -> out.add(c.asText()));
-            return out;
-        }
-
-        /** Every finding as "check status subject: saw / fix: fix". */
-        List<String> findings() {
-            List<String> out = new ArrayList<>();
-            for (JsonNode c : json.get("checks")) {
-                out.add(c.get("check").asText() + " " + c.get("status").asText() + " " + c.get("subject").asText() + ": "
-                        + c.get("saw").asText() + " / fix: " + c.get("fix").asText());
-            }
-            return out;
-        }
-
-        /** The findings of {@code check} with status {@code status}. */
-        List<String> of(String check, String status) {
-            return findings().stream().filter(f -> f.startsWith(check + " " + status + " ")).toList();
-        }
-
-        /** Whether no check failed or warned. */
-        boolean allPass() {
-            return exit == 0 && findings().stream().allMatch(f -> f.split(" ", 3)[1].equals("pass"));
-        }
-    }
-
-    private static Outcome doctor() throws IOException {
-        Lab.Run run = lab.dhcp("doctor", "--json", "-socketpath", lab.socket().toString(), "-confdir", confDir.toString(),
-                "-bindir", binDir.toString());
-        return new Outcome(run.exit(), run.json());
+    private static DoctorOutcome doctor() throws IOException {
+        return DoctorOutcome.run(lab, confDir, binDir);
     }
 
     /**
@@ -131,10 +99,10 @@ class DoctorDualStackLabTest {
      * {@link #SETTLE} for an address just added to finish DAD (doctor warns while it is tentative).
      */
     private static void assertHealthy(String when) throws Exception {
-        Outcome[] last = new Outcome[1];
+        DoctorOutcome[] last = new DoctorOutcome[1];
         boolean healthy = Lab.await(SETTLE, () -> (last[0] = doctor()).allPass());
         assertTrue(healthy, when + ": " + String.join("\n", last[0].findings()) + lab.diagnostics());
-        Outcome o = last[0];
+        DoctorOutcome o = last[0];
         assertEquals(1, o.of("lease6.state", "pass").size(), o.findings().toString());
         assertTrue(o.of("lease6.state", "pass").get(0).contains(v6Cidr + " bound"), o.findings().toString());
         assertEquals(1, o.of("lease6.address", "pass").size(), o.findings().toString());
@@ -146,11 +114,11 @@ class DoctorDualStackLabTest {
     }
 
     /** Doctor fails exactly {@code lease6.address} (exit 1), and its finding contains {@code names}. */
-    private static Outcome assertAddressCheckFails(String names) throws Exception {
-        Outcome[] last = new Outcome[1];
+    private static DoctorOutcome assertAddressCheckFails(String names) throws Exception {
+        DoctorOutcome[] last = new DoctorOutcome[1];
         // DAD of an address just added takes about a second before the kernel marks it dadfailed
         Lab.await(SETTLE, () -> (last[0] = doctor()).of("lease6.address", "fail").size() == 1);
-        Outcome o = last[0];
+        DoctorOutcome o = last[0];
         assertEquals(Set.of("lease6.address"), o.failed(), String.join("\n", o.findings()));
         assertEquals(1, o.exit());
         List<String> failed = o.of("lease6.address", "fail");
@@ -164,7 +132,7 @@ class DoctorDualStackLabTest {
         assertHealthy("before");
         lab.inPod(POD, "ip", "-6", "addr", "del", v6Cidr, "dev", "eth0").expectSuccess();
         try {
-            Outcome o = assertAddressCheckFails("eth0 does not carry " + v6);
+            DoctorOutcome o = assertAddressCheckFails("eth0 does not carry " + v6);
             String fix = "nsenter --net=/run/netns/" + lab.name + "-" + POD + " ip -6 addr add " + v6Cidr + " dev eth0";
             assertTrue(o.of("lease6.address", "fail").get(0).contains("fix: " + fix), o.findings().toString());
             assertTrue(o.of("lease.address", "pass").get(0).contains(v4), "IPv4 unaffected: " + o.findings());
@@ -202,7 +170,7 @@ class DoctorDualStackLabTest {
         // as the bridge plugin leaves the interface without "enabledad"
         lab.inPod(POD, "sysctl", "-q", "-w", "net.ipv6.conf.eth0.accept_dad=0").expectSuccess();
         try {
-            Outcome o = doctor();
+            DoctorOutcome o = doctor();
             assertEquals(Set.of(), o.failed(), String.join("\n", o.findings()));
             List<String> passed = o.of("lease6.address", "pass");
             assertEquals(1, passed.size(), o.findings().toString());

@@ -1,6 +1,5 @@
 package dev.cnidhcp.testlab;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,40 +66,19 @@ class DoctorLabTest {
         }
     }
 
-    private record Outcome(int exit, JsonNode json) {
-        Set<String> failed() {
-            Set<String> out = new LinkedHashSet<>();
-            json.get("failedChecks").forEach(c -> out.add(c.asText()));
-            return out;
-        }
-
-        /** The findings of one check that did not pass, as "subject: saw" lines. */
-        List<String> problems(String check) {
-            List<String> out = new ArrayList<>();
-            for (JsonNode c : json.get("checks")) {
-                if (c.get("check").asText().equals(check) && !c.get("status").asText().equals("pass")) {
-                    out.add(c.get("subject").asText() + ": " + c.get("saw").asText() + " / fix: " + c.get("fix").asText());
-                }
-            }
-            return out;
-        }
-    }
-
-    private static Outcome doctor() throws IOException {
-        Lab.Run run = lab.dhcp("doctor", "--json", "-socketpath", lab.socket().toString(), "-confdir", confDir.toString(),
-                "-bindir", binDir.toString());
-        return new Outcome(run.exit(), run.json());
+    private static DoctorOutcome doctor() throws IOException {
+        return DoctorOutcome.run(lab, confDir, binDir);
     }
 
     private static void assertHealthy(String when) throws IOException {
-        Outcome o = doctor();
+        DoctorOutcome o = doctor();
         assertEquals(Set.of(), o.failed(), when + ": " + o.json() + lab.diagnostics());
         assertEquals(0, o.exit(), when);
     }
 
     /** Doctor fails exactly {@code check}, and what it says of it contains {@code names}. */
-    private static Outcome assertFailsOnly(String check, String names) throws IOException {
-        Outcome o = doctor();
+    private static DoctorOutcome assertFailsOnly(String check, String names) throws IOException {
+        DoctorOutcome o = doctor();
         assertEquals(Set.of(check), o.failed(), o.json().toString());
         assertEquals(1, o.exit());
         assertTrue(o.problems(check).stream().anyMatch(p -> p.contains(names)), o.problems(check) + " names " + names);
@@ -142,7 +118,7 @@ class DoctorLabTest {
         assertHealthy("before");
         lab.inPod(POD, "ip", "route", "del", "default").expectSuccess();
         try {
-            Outcome o = assertFailsOnly("lease.routes", "missing 0.0.0.0/0 via 10.99.0.1 on eth0");
+            DoctorOutcome o = assertFailsOnly("lease.routes", "missing 0.0.0.0/0 via 10.99.0.1 on eth0");
             assertTrue(o.problems("lease.routes").get(0).contains("ip route add default via 10.99.0.1 dev eth0"),
                     o.problems("lease.routes").toString());
         } finally {
@@ -178,7 +154,7 @@ class DoctorLabTest {
         // The retried ADD succeeds: the network serves new pods again (a warning until the failure is 10 min
         // old). The pod stays: its lease is what shows the recovery, as on a node.
         lab.add("d2", "macvlan").expectSuccess();
-        Outcome o = doctor();
+        DoctorOutcome o = doctor();
         assertEquals(Set.of(), o.failed(), o.json().toString());
         assertEquals(0, o.exit());
         assertTrue(o.problems("network.failures").get(0).contains("an ADD got a new lease since"), o.problems("network.failures").toString());

@@ -169,8 +169,22 @@ public final class Dhcp6Client {
 
     /** RELEASE to the lease's server; true when it confirmed with a REPLY before {@code deadline}. */
     public boolean release(Dhcp6Transport t, Identity6 id, Lease6 lease, Instant deadline) throws IOException {
+        return release(t, id, lease, deadline, Retransmission.RELEASE.mrc());
+    }
+
+    /**
+     * RELEASE with at most {@code transmissions} transmissions (REL_MAX_RC of them in all, when a
+     * caller splits one release in two transactions: the first transmission, then the rest).
+     */
+    public boolean release(Dhcp6Transport t, Identity6 id, Lease6 lease, Instant deadline, int transmissions)
+            throws IOException {
+        if (transmissions < 1 || transmissions > Retransmission.RELEASE.mrc()) {
+            throw new IllegalArgumentException("transmissions: " + transmissions + " (expected: 1 to "
+                    + Retransmission.RELEASE.mrc() + ")");
+        }
+        Retransmission params = Retransmission.RELEASE.withMaxCount(transmissions);
         Inet6Address to = lease.serverUnicast() != null ? lease.serverUnicast() : Dhcp6Transport.ALL_SERVERS;
-        return exchange(t, Retransmission.RELEASE, to, deadline,
+        return exchange(t, params, to, deadline,
                 (xid, elapsed) -> Dhcp6Messages.release(xid, id, lease, elapsed), id,
                 fromServer(lease.serverDuid())) != null;
     }

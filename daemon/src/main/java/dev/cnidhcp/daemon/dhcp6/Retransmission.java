@@ -43,6 +43,11 @@ public record Retransmission(Duration irt, Duration mrt, int mrc, Duration mrd, 
         }
     }
 
+    /** The same with MRC {@code count}. */
+    public Retransmission withMaxCount(int count) {
+        return new Retransmission(irt, mrt, count, mrd, firstAboveIrt);
+    }
+
     /** The first RT, in milliseconds. */
     public long firstMillis(RandomGenerator random) {
         long irtMillis = irt.toMillis();

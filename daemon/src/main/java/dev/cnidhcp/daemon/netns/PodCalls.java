@@ -62,15 +62,26 @@ final class PodCalls {
 
     /** A call that exchanges nothing with a server, with {@link #shortDeadline()}. */
     <T> T shortCall(Path netns, String ifname, Namespaces.Task<T> task) throws IOException {
+        return shortCall(netns, ifname, task, null);
+    }
+
+    /** As {@link #shortCall}; a result that comes after the caller gave up goes to {@code orphan}. */
+    <T> T shortCall(Path netns, String ifname, Namespaces.Task<T> task, Namespaces.Orphan<? super T> orphan)
+            throws IOException {
         try {
-            return call(netns, ifname, shortDeadline(), task, null);
+            return call(netns, ifname, shortDeadline(), task, orphan);
         } catch (NoLeaseException e) {
             throw new AssertionError("a short namespace task does not acquire leases", e);
         }
     }
 
     Instant shortDeadline() {
-        return clock.instant().plus(SHORT_CALL);
+        return in(SHORT_CALL);
+    }
+
+    /** The instant {@code wait} from now. */
+    Instant in(Duration wait) {
+        return clock.instant().plus(wait);
     }
 
     long millisUntil(Instant deadline) {

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -376,6 +377,25 @@ class Dhcp6ClientTest {
         assertFalse(client.release(link, ID, lease, start.plusSeconds(60)));
 
         assertEquals(List.of(0L, 1000L, 3000L, 7000L), link.received(RELEASE).stream().map(r -> millis(start, r.at())).toList());
+    }
+
+    /** One release split in two transactions (the first transmission, then the rest) sends four in all. */
+    @Test
+    void aReleaseSplitInTwoSendsOneThenThreeMore() throws Exception {
+        Peer server = link.addPeer(1);
+        Dhcp6Client client = client(false);
+        Lease6 lease = bound(client);
+        server.drop(RELEASE, Integer.MAX_VALUE);
+        Instant start = clock.instant();
+
+        assertFalse(client.release(link, ID, lease, start.plusMillis(250), 1));
+        assertFalse(client.release(link, ID, lease, start.plusSeconds(60), 3));
+
+        List<Long> at = link.received(RELEASE).stream().map(r -> millis(start, r.at())).toList();
+        assertEquals(List.of(0L, 250L, 1250L, 3250L), at);
+        assertNotEquals(link.received(RELEASE).get(0).message().transactionId(),
+                link.received(RELEASE).get(1).message().transactionId(), "the second part is a new transaction");
+        assertThrows(IllegalArgumentException.class, () -> client.release(link, ID, lease, start.plusSeconds(60), 5));
     }
 
     @Test
