@@ -90,24 +90,14 @@ public final class PrometheusMapping implements MultiCollector {
                         + " and REBINDING; IPv6: RENEW, REBIND, and the REBIND that confirms a lease after a restart), by"
                         + " address family and result", metrics.renewalsOk(), metrics.renewalsFailed(),
                         metrics.renewals6Ok(), metrics.renewals6Failed()))
-                .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_leases_lost")
-                        .help("Leases lost (DHCPv6: valid lifetime ended or refused by the server), by address family;"
-                                + " DHCPv6 only")
-                        .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
-                                .value(metrics.leases6Lost()).build())
-                        .build())
-                .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_declines")
-                        .help("Addresses granted at acquisition that the duplicate address probe found in use, each"
-                                + " declined and another asked for, by address family; DHCPv6 only (DHCPv4: declines)")
-                        .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
-                                .value(metrics.declines6()).build())
-                        .build())
-                .metricSnapshot(CounterSnapshot.builder().name(PREFIX + "family_dad_failures")
-                        .help("Leased addresses the kernel's duplicate address detection flagged dadfailed on the"
-                                + " pod's interface after ADD, each declined, by address family; DHCPv6 only")
-                        .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6))
-                                .value(metrics.dadFailures6()).build())
-                        .build())
+                .metricSnapshot(ipv6Only("family_leases_lost", "Leases lost (DHCPv6: valid lifetime ended or refused by"
+                        + " the server), by address family; DHCPv6 only", metrics.leases6Lost()))
+                .metricSnapshot(ipv6Only("family_declines", "Addresses granted at acquisition that the duplicate address"
+                        + " probe found in use, each declined and another asked for, by address family; DHCPv6 only"
+                        + " (DHCPv4: declines)", metrics.declines6()))
+                .metricSnapshot(ipv6Only("family_dad_failures", "Leased addresses the kernel's duplicate address detection"
+                        + " flagged dadfailed on the pod's interface after ADD, each declined, by address family; DHCPv6"
+                        + " only", metrics.dadFailures6()))
                 .build();
     }
 
@@ -216,6 +206,13 @@ public final class PrometheusMapping implements MultiCollector {
                 .dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, d.counts()))
                         .sum(d.sumSeconds()).build())
+                .build();
+    }
+
+    /** A counter of the {@code family} series that only DHCPv6 has yet: one data point, {@code family="ipv6"}. */
+    private static CounterSnapshot ipv6Only(String name, String help, long value) {
+        return CounterSnapshot.builder().name(PREFIX + name).help(help)
+                .dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("family", IPV6)).value(value).build())
                 .build();
     }
 }

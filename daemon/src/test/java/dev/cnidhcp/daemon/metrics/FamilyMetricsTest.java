@@ -43,6 +43,9 @@ class FamilyMetricsTest {
         metrics.renewalFailed6();
         metrics.renewalFailed6();
         metrics.lost6();
+        metrics.declined6();
+        metrics.dadFailed6();
+        metrics.dadFailed6();
 
         String text = scrape(dualStack());
 
@@ -51,6 +54,8 @@ class FamilyMetricsTest {
         assertLine(text, "cni_dhcp_family_renewals_total{family=\"ipv6\",result=\"ok\"} 1.0");
         assertLine(text, "cni_dhcp_family_renewals_total{family=\"ipv6\",result=\"failed\"} 2.0");
         assertLine(text, "cni_dhcp_family_leases_lost_total{family=\"ipv6\"} 1.0");
+        assertLine(text, "cni_dhcp_family_declines_total{family=\"ipv6\"} 1.0");
+        assertLine(text, "cni_dhcp_family_dad_failures_total{family=\"ipv6\"} 2.0");
     }
 
     @Test
